@@ -1,0 +1,7 @@
+"""Allow `python -m gradeck`."""
+
+import sys
+
+from gradeck.cli import main
+
+sys.exit(main())

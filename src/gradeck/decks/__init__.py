@@ -1,0 +1,1 @@
+"""Deck files: reading, validating and turning them into review items."""

@@ -1,0 +1,186 @@
+"""Read an untrusted YAML file into plain values that remember where they came from.
+
+Only safe composition is used (no object construction), with hard limits on size, nesting and
+alias expansion, so a hostile file costs little and never runs code. Mappings and sequences come
+back as `LocDict` and `LocList`, which carry the 1-based line and column of every key and value so
+that validators can point at the exact spot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gradeck.problems import Problem, ProblemsError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+Pos = tuple[int, int]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+class LocDict(dict):
+    """A mapping with the position of itself, each key and each value."""
+
+    pos: Pos = (1, 1)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_pos: dict[Any, Pos] = {}
+        self.value_pos: dict[Any, Pos] = {}
+
+    def at(self, key: Any) -> Pos:
+        """Where the value of `key` is, else where the mapping starts."""
+        return self.value_pos.get(key, self.pos)
+
+
+class LocList(list):
+    """A sequence with the position of itself and of each item."""
+
+    pos: Pos = (1, 1)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_pos: list[Pos] = []
+
+    def at(self, index: int) -> Pos:
+        return self.item_pos[index] if 0 <= index < len(self.item_pos) else self.pos
+
+
+@dataclass
+class _Budget:
+    nodes: int = 0
+    constructor: yaml.SafeLoader = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.constructor = yaml.SafeLoader("")
+
+
+def _pos(node: yaml.Node) -> Pos:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a ProblemsError saying why it cannot be a deck."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ProblemsError([Problem(name, 1, 1, "no such file")]) from None
+    except OSError as exc:
+        raise ProblemsError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    if path.is_dir():
+        raise ProblemsError([Problem(name, 1, 1, "is a folder, not a file")])
+    if size > MAX_BYTES:
+        raise ProblemsError(
+            [Problem(name, 1, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (2 MB)")]
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProblemsError([Problem(name, 1, 1, f"cannot read file: {exc.strerror}")]) from None
+    return decode(name, data)
+
+
+def decode(name: str, data: bytes) -> str:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ProblemsError([Problem(name, line, 1, "binary file (contains NUL bytes), not YAML")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ProblemsError(
+            [Problem(name, line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})")]
+        ) from None
+    if not text.strip():
+        raise ProblemsError([Problem(name, 1, 1, "empty file")])
+    return text
+
+
+def load_yaml(name: str, text: str) -> Any:
+    """Compose `text` safely and convert it to located plain values."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        raise ProblemsError([Problem(name, line, col, f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise ProblemsError([Problem(name, 1, 1, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ProblemsError([Problem(name, 1, 1, "YAML nested too deeply")]) from None
+    if node is None:
+        raise ProblemsError([Problem(name, 1, 1, "empty file")])
+    problems: list[Problem] = []
+    value = _convert(name, node, problems, _Budget(), 0)
+    if problems:
+        raise ProblemsError(problems)
+    return value
+
+
+def load_file(path: Path) -> Any:
+    return load_yaml(str(path), read_text(path))
+
+
+def _convert(name: str, node: yaml.Node, problems: list[Problem], budget: _Budget, depth: int):
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        raise ProblemsError(
+            [Problem(name, *_pos(node), f"too many YAML nodes (over {MAX_NODES:,}); alias bomb?")]
+        )
+    if depth > MAX_DEPTH:
+        raise ProblemsError([Problem(name, *_pos(node), f"nested deeper than {MAX_DEPTH} levels")])
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _SCALAR_TAGS:
+            problems.append(Problem(name, *_pos(node), f"YAML tag {node.tag!r} is not allowed"))
+            return None
+        try:
+            return budget.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            problems.append(Problem(name, *_pos(node), f"cannot read value {node.value[:40]!r}"))
+            return None
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            problems.append(Problem(name, *_pos(node), f"YAML tag {node.tag!r} is not allowed"))
+            return None
+        seq = LocList()
+        seq.pos = _pos(node)
+        for item in node.value:
+            seq.append(_convert(name, item, problems, budget, depth + 1))
+            seq.item_pos.append(_pos(item))
+        return seq
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != "tag:yaml.org,2002:map":
+            problems.append(Problem(name, *_pos(node), f"YAML tag {node.tag!r} is not allowed"))
+            return None
+        mapping = LocDict()
+        mapping.pos = _pos(node)
+        for key_node, value_node in node.value:
+            key = _convert(name, key_node, problems, budget, depth + 1)
+            if isinstance(key, (dict, list)):
+                problems.append(Problem(name, *_pos(key_node), "a key must be a plain value"))
+                continue
+            if key in mapping:
+                problems.append(Problem(name, *_pos(key_node), f"duplicate key {key!r}"))
+                continue
+            mapping[key] = _convert(name, value_node, problems, budget, depth + 1)
+            mapping.key_pos[key] = _pos(key_node)
+            mapping.value_pos[key] = _pos(value_node)
+        return mapping
+    problems.append(Problem(name, *_pos(node), "unsupported YAML node"))
+    return None

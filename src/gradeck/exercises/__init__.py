@@ -1,0 +1,1 @@
+"""Generated exercises: families, answer parsing and checking, diagnosis, worked solutions."""

@@ -1,0 +1,44 @@
+"""Where gradeck finds its built-in decks and keeps a learner's data.
+
+Kept free of heavy imports: every command starts here.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+ENV_HOME = "GRADECK_HOME"
+
+
+def builtin_dir(name: str) -> Path:
+    """The built-in `cards` or `quizzes` folder.
+
+    A wheel carries them as package data (`gradeck/_data/<name>`); an editable install or a
+    source checkout finds them at the repository's top level.
+    """
+    packaged = resources.files("gradeck") / "_data" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / name
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The profile folder: `--data-dir`, else `$GRADECK_HOME`, else the platform default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("gradeck", appauthor=False)
+
+
+def user_decks_dir(home: Path) -> Path:
+    return home / "decks"
+
+
+def database_path(home: Path) -> Path:
+    return home / "gradeck.db"
