@@ -1,0 +1,355 @@
+"""Turn a deck file into a validated Deck, reporting every problem with its line and column."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gradeck.decks import cards as card_logic
+from gradeck.decks.model import CARD_TYPES, Card, Deck, ExerciseItem
+from gradeck.decks.source import LocDict, LocList, Pos, load_file
+from gradeck.problems import Problem, ProblemsError
+
+FORMAT = 1
+DECK_KEYS = ("format", "id", "title", "description", "tags", "cards", "exercises")
+CARD_KEYS = ("id", "type", "front", "back", "text", "question", "correct", "wrong", "answer")
+CARD_KEYS += ("tags", "note")
+EXERCISE_KEYS = ("id", "family", "template", "difficulty", "title", "tags", "params")
+
+# Which text fields each card type needs; any other type-specific field is out of place.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "basic": ("front", "back"),
+    "reversible": ("front", "back"),
+    "cloze": ("text",),
+    "choice": ("question", "correct"),
+    "typed": ("question", "answer"),
+}
+_TYPE_FIELDS = {"front", "back", "text", "question", "correct", "wrong", "answer"}
+_OPTIONAL = {"choice": {"wrong"}}
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,79}")
+MAX_TEXT = 10_000
+MAX_ITEMS = 10_000
+
+
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Checker:
+    """Collects problems for one file; small typed accessors keep the rules readable."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(self.path, pos[0], pos[1], message))
+
+    def known_keys(self, mapping: LocDict, allowed: tuple[str, ...], where: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed)
+                self.error(mapping.key_pos[key], f"unknown key {key!r} in {where}{hint}")
+
+    def text(self, mapping: LocDict, key: str, where: str, required: bool = False) -> str:
+        if key not in mapping:
+            if required:
+                self.error(mapping.pos, f"{where} is missing required field {key!r}")
+            return ""
+        value = mapping[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(mapping.at(key), f"{key!r} must be text, not {_kind(value)}")
+            return ""
+        value = str(value)
+        if not value.strip():
+            self.error(mapping.at(key), f"{key!r} is empty")
+        elif len(value) > MAX_TEXT:
+            self.error(mapping.at(key), f"{key!r} is longer than {MAX_TEXT:,} characters")
+        return value.strip()
+
+    def text_list(
+        self, mapping: LocDict, key: str, where: str, required: bool = False, single: bool = False
+    ) -> tuple[str, ...]:
+        """A list of non-empty strings; with `single`, one string stands for a list of one."""
+        if key not in mapping:
+            if required:
+                self.error(mapping.pos, f"{where} is missing required field {key!r}")
+            return ()
+        value = mapping[key]
+        if single and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value_list, positions = [value], [mapping.at(key)]
+        elif isinstance(value, LocList):
+            value_list, positions = list(value), [value.at(i) for i in range(len(value))]
+        else:
+            self.error(mapping.at(key), f"{key!r} must be a list of text, not {_kind(value)}")
+            return ()
+        out: list[str] = []
+        for item, pos in zip(value_list, positions, strict=True):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.error(pos, f"items of {key!r} must be text, not {_kind(item)}")
+            elif not str(item).strip():
+                self.error(pos, f"an item of {key!r} is empty")
+            else:
+                out.append(str(item).strip())
+        return tuple(out)
+
+    def ident(self, mapping: LocDict, where: str) -> str:
+        if "id" not in mapping:
+            self.error(mapping.pos, f"{where} is missing required field 'id'")
+            return ""
+        value = mapping["id"]
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.error(mapping.at("id"), f"'id' must be text, not {_kind(value)}")
+            return ""
+        value = str(value)
+        if not ID_PATTERN.fullmatch(value):
+            self.error(
+                mapping.at("id"),
+                f"id {value!r} must be 1-80 letters, digits, '-', '_', '.' or '/', "
+                "starting with a letter or digit",
+            )
+            return ""
+        return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def load_deck(path: Path, builtin: bool = False) -> Deck:
+    """The deck in `path`, or ProblemsError listing everything wrong with it."""
+    data = load_file(path)
+    check = _Checker(str(path))
+    deck = _read_deck(check, data, path, builtin)
+    if check.problems:
+        raise ProblemsError(check.problems)
+    assert deck is not None
+    return deck
+
+
+def _read_deck(check: _Checker, data: Any, path: Path, builtin: bool) -> Deck | None:
+    if not isinstance(data, LocDict):
+        check.error(getattr(data, "pos", (1, 1)), f"a deck must be a mapping, not {_kind(data)}")
+        return None
+    check.known_keys(data, DECK_KEYS, "the deck")
+    if "format" not in data:
+        check.error(data.pos, f"the deck is missing required field 'format' (use format: {FORMAT})")
+    elif data["format"] != FORMAT or isinstance(data["format"], bool):
+        check.error(
+            data.at("format"),
+            f"unsupported format {data['format']!r}: this gradeck reads format {FORMAT}",
+        )
+    deck_id = check.ident(data, "the deck")
+    title = check.text(data, "title", "the deck", required=True)
+    description = check.text(data, "description", "the deck") if "description" in data else ""
+    tags = check.text_list(data, "tags", "the deck")
+    cards = _read_list(check, data, "cards", _read_card)
+    exercises = _read_list(check, data, "exercises", _read_exercise)
+    if "cards" not in data and "exercises" not in data:
+        check.error(data.pos, "the deck has neither 'cards' nor 'exercises'")
+    _check_unique_ids(check, data, cards, exercises)
+    return Deck(
+        id=deck_id,
+        title=title,
+        path=path,
+        description=description,
+        tags=tags,
+        cards=tuple(c for c, _ in cards),
+        exercises=tuple(e for e, _ in exercises),
+        builtin=builtin,
+    )
+
+
+def _read_list(check: _Checker, data: LocDict, key: str, read: Callable[..., Any]):
+    if key not in data:
+        return []
+    items = data[key]
+    if not isinstance(items, LocList):
+        check.error(data.at(key), f"{key!r} must be a list, not {_kind(items)}")
+        return []
+    if not items:
+        check.error(data.at(key), f"{key!r} is empty")
+    if len(items) > MAX_ITEMS:
+        check.error(data.at(key), f"{key!r} has {len(items):,} entries; the limit is {MAX_ITEMS:,}")
+        return []
+    out = []
+    for index, item in enumerate(items):
+        if not isinstance(item, LocDict):
+            check.error(items.at(index), f"each entry of {key!r} must be a mapping")
+            continue
+        value = read(check, item)
+        if value is not None:
+            out.append((value, item))
+    return out
+
+
+def _read_card(check: _Checker, item: LocDict) -> Card | None:
+    card_id = check.ident(item, "a card")
+    where = f"card {card_id!r}" if card_id else "a card"
+    check.known_keys(item, CARD_KEYS, where)
+    card_type = item.get("type", "basic")
+    if card_type not in CARD_TYPES:
+        hint = did_you_mean(str(card_type), CARD_TYPES)
+        check.error(
+            item.at("type"),
+            f"unknown card type {card_type!r}{hint} (types: {', '.join(CARD_TYPES)})",
+        )
+        return None
+    required = REQUIRED[card_type]
+    for key in sorted(_TYPE_FIELDS - set(required) - _OPTIONAL.get(card_type, set())):
+        if key in item:
+            check.error(item.key_pos[key], f"{key!r} does not apply to a {card_type} card")
+    fields: dict[str, Any] = {}
+    for key in required:
+        if key in ("correct", "answer"):
+            fields[key] = check.text_list(item, key, where, required=True, single=True)
+        else:
+            fields[key] = check.text(item, key, where, required=True)
+    if card_type == "choice":
+        fields["wrong"] = check.text_list(item, "wrong", where, single=True)
+        _check_choice(check, item, fields["correct"], fields["wrong"])
+    if card_type == "cloze" and fields["text"]:
+        _check_cloze(check, item, fields["text"])
+    tags = check.text_list(item, "tags", where)
+    note = check.text(item, "note", where) if "note" in item else ""
+    answers = fields.pop("answer", ())
+    return Card(
+        id=card_id,
+        type=card_type,
+        tags=tags,
+        note=note,
+        line=item.pos[0],
+        answers=answers,
+        **fields,
+    )
+
+
+def _check_choice(check: _Checker, item: LocDict, correct: tuple, wrong: tuple) -> None:
+    if "correct" in item and not correct and isinstance(item["correct"], LocList):
+        check.error(item.at("correct"), "a choice card needs at least one correct option")
+    both = set(correct) & set(wrong)
+    for option in sorted(both):
+        check.error(item.at("wrong"), f"option {option!r} is both correct and wrong")
+    if correct and len(correct) + len(wrong) < 2:
+        check.error(item.pos, "a choice card needs at least two options in all")
+
+
+def _check_cloze(check: _Checker, item: LocDict, text: str) -> None:
+    try:
+        holes = card_logic.parse_holes(text)
+    except card_logic.ClozeSyntaxError as exc:
+        check.error(item.at("text"), str(exc))
+        return
+    if not holes:
+        check.error(item.at("text"), "a cloze card needs at least one hole, like {{c1::answer}}")
+
+
+def _read_exercise(check: _Checker, item: LocDict) -> ExerciseItem | None:
+    item_id = check.ident(item, "an exercise")
+    where = f"exercise {item_id!r}" if item_id else "an exercise"
+    check.known_keys(item, EXERCISE_KEYS, where)
+    title = check.text(item, "title", where) if "title" in item else ""
+    tags = check.text_list(item, "tags", where)
+    difficulty = item.get("difficulty", 1)
+    if isinstance(difficulty, bool) or not isinstance(difficulty, int):
+        check.error(
+            item.at("difficulty"), f"'difficulty' must be a whole number, not {difficulty!r}"
+        )
+        difficulty = 1
+    if "template" in item:
+        if "family" in item:
+            check.error(
+                item.key_pos["family"], "an exercise has a 'family' or a 'template', not both"
+            )
+        from gradeck.decks.templates import read_template
+
+        template = read_template(item, check.path, check.problems)
+        if template is None:
+            return None
+        return ExerciseItem(
+            id=item_id,
+            family="template",
+            difficulty=difficulty,
+            title=title,
+            tags=tags,
+            line=item.pos[0],
+            template=template,
+        )
+    return _read_family_exercise(check, item, item_id, where, title, tags, difficulty)
+
+
+def _read_family_exercise(
+    check: _Checker,
+    item: LocDict,
+    item_id: str,
+    where: str,
+    title: str,
+    tags: tuple[str, ...],
+    difficulty: int,
+) -> ExerciseItem | None:
+    from gradeck.exercises.registry import FAMILIES
+
+    family = check.text(item, "family", where, required=True)
+    if not family:
+        return None
+    info = FAMILIES.get(family)
+    if info is None:
+        hint = did_you_mean(family, tuple(FAMILIES))
+        check.error(item.at("family"), f"unknown exercise family {family!r}{hint}")
+        return None
+    if difficulty not in info.difficulties:
+        levels = ", ".join(str(d) for d in info.difficulties)
+        check.error(item.at("difficulty"), f"{family} has difficulties {levels}, not {difficulty}")
+    params = item.get("params", LocDict())
+    if not isinstance(params, LocDict):
+        check.error(item.at("params"), f"'params' must be a mapping, not {_kind(params)}")
+        params = LocDict()
+    for key in params:
+        if key not in info.params:
+            allowed = ", ".join(info.params) or "none"
+            hint = did_you_mean(key, info.params)
+            check.error(
+                params.key_pos[key],
+                f"{family} has no parameter {key!r}{hint} (parameters: {allowed})",
+            )
+        elif isinstance(params[key], (LocDict, LocList)):
+            check.error(params.at(key), f"parameter {key!r} must be a plain value")
+    return ExerciseItem(
+        id=item_id,
+        family=family,
+        difficulty=difficulty,
+        title=title,
+        tags=tags,
+        params=dict(params),
+        line=item.pos[0],
+    )
+
+
+def _check_unique_ids(check: _Checker, data: LocDict, cards: list, exercises: list) -> None:
+    seen: dict[str, int] = {}
+    for value, item in [*cards, *exercises]:
+        if not value.id:
+            continue
+        if value.id in seen:
+            check.error(
+                item.at("id"), f"duplicate id {value.id!r} (first used on line {seen[value.id]})"
+            )
+        else:
+            seen[value.id] = item.pos[0]
