@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradeck",
         description="Study neural-network fundamentals in the terminal: flashcards and "
-        "generated, auto-checked exercises, scheduled by FSRS. With no command, opens the study app.",
+        "generated, auto-checked exercises, scheduled by FSRS. "
+        "With no command, opens the study app.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"gradeck {__version__}")
@@ -149,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # e.g. `gradeck show deck | head`: the reader left, nothing to say
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - last resort: a message, never a traceback
+    except Exception as exc:  # last resort: a message, never a traceback
         if os.environ.get("GRADECK_DEBUG"):
             raise
         print(

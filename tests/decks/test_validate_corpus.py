@@ -1,4 +1,4 @@
-"""The validator against a corpus of broken decks: each must name the exact line, column and fault."""
+"""The validator against a corpus of broken decks: each names the exact line, column and fault."""
 
 from __future__ import annotations
 

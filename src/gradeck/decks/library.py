@@ -1,4 +1,4 @@
-"""All the decks a learner has: built-in, in the profile's `decks/` folder, and named with --deck."""
+"""All the decks a learner has: built-in, in the profile's `decks/` folder, and from --deck."""
 
 from __future__ import annotations
 
