@@ -29,6 +29,109 @@ FAMILIES: dict[str, FamilyInfo] = {
     info.name: info
     for info in (
         # Filled in as families are written; see gradeck/exercises/families/.
+        # Other families
+        FamilyInfo(
+            "update-rule",
+            "One gradient-descent step on a weight, a bias, or a weight vector and bias",
+            "update-rules",
+            (1, 2, 3),
+            "update_rule",
+            ("target",),
+        ),
+        FamilyInfo(
+            "quadratic-learning-rate",
+            "Gradient descent on a 1-D quadratic: contraction factor, k-th iterate, divergence",
+            "update-rules",
+            (1, 2),
+            "quadratic",
+        ),
+        FamilyInfo(
+            "activation-derivative",
+            "Value and derivative of sigmoid, tanh, ReLU or leaky ReLU at a point",
+            "activations",
+            (1, 2),
+            "activations",
+            ("activation",),
+        ),
+        FamilyInfo(
+            "training-iterations",
+            "Iterations per epoch and total updates from N, batch size and epochs (drop_last)",
+            "training",
+            (1, 2),
+            "training_math",
+        ),
+        FamilyInfo(
+            "dense-param-count",
+            "Weights, biases and parameters of a stack of fully connected layers",
+            "shapes",
+            (1, 2),
+            "dense_params",
+        ),
+        FamilyInfo(
+            "conv-param-count",
+            "Parameters of one or two 2-D convolutional layers",
+            "shapes",
+            (1, 2),
+            "conv_params",
+        ),
+        FamilyInfo(
+            "conv-output-size",
+            "Output size of a convolution from kernel, stride, padding and dilation",
+            "shapes",
+            (1, 2),
+            "conv_size",
+        ),
+        FamilyInfo(
+            "conv2d-value",
+            "One output value of a small 2-D convolution (cross-correlation)",
+            "shapes",
+            (1, 2),
+            "conv_value",
+        ),
+        FamilyInfo(
+            "rnn-step",
+            "One step of a vanilla RNN cell, h = tanh(W_h h + W_x x + b)",
+            "rnn",
+            (1, 2),
+            "rnn_step",
+        ),
+        FamilyInfo(
+            "rnn-param-count",
+            "Parameters of one or two stacked vanilla RNN layers",
+            "rnn",
+            (1, 2),
+            "rnn_params",
+        ),
+        FamilyInfo(
+            "inverted-dropout",
+            "Inverted dropout: the 1/(1 − p) scale, training output, expectation, evaluation",
+            "regularisation",
+            (1, 2),
+            "dropout",
+        ),
+        FamilyInfo(
+            "init-scale",
+            "Xavier/Glorot and He initialisation: normal std or uniform bound from the fans",
+            "initialisation",
+            (1, 2),
+            "initialisation",
+            ("scheme",),
+        ),
+        FamilyInfo(
+            "batch-norm",
+            "Batch normalisation of a small batch in training mode: mean, variance, output",
+            "normalisation",
+            (1, 2),
+            "batchnorm",
+        ),
+        FamilyInfo(
+            "symbolic-derivative",
+            "Derivatives typed as expressions (σ' in terms of σ, squared error, cross-entropy)",
+            "calculus",
+            (1, 2),
+            "symbolic_derivs",
+            ("item",),
+        ),
     )
 }
 

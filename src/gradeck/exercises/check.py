@@ -1,0 +1,262 @@
+"""Checking a learner's answers: verdicts, error carried forward, and the mistake named.
+
+A part's verdict is decided in this order: right, carried (right given the learner's own wrong
+earlier answer), a known mistake, close (outside the tolerance but within CLOSE_FACTOR times it),
+wrong. Text that cannot be read is "unreadable" and an empty answer is "blank" (I don't know).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from gradeck.exercises.model import Exercise, Mistake, Part, Value
+from gradeck.exercises.parse import ParseError, parse_value
+
+Verdict = Literal["right", "carried", "close", "wrong", "unreadable", "blank"]
+
+CLOSE_FACTOR = 5.0
+SIGNIFICANT_FIGURES = 3
+AGAIN, HARD, GOOD = 1, 2, 3
+
+_GROUPED_THOUSANDS = re.compile(r"\s*[+-]?\d{1,3}(,\d{3})+\s*")
+
+
+@dataclass(frozen=True)
+class PartResult:
+    verdict: Verdict
+    message: str = ""
+    mistake: Mistake | None = None
+    # The learner's answer as read: floats and tuples, or the text of a symbolic answer. None
+    # when blank or unreadable. Later parts' error carried forward starts from it.
+    value: Value | None = None
+
+    @property
+    def credited(self) -> bool:
+        """Right, or right given an earlier answer: the part's own working was sound."""
+        return self.verdict in ("right", "carried")
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    parts: tuple[PartResult, ...]
+
+    @property
+    def all_right(self) -> bool:
+        return all(p.verdict == "right" for p in self.parts)
+
+    @property
+    def any_right(self) -> bool:
+        return any(p.credited for p in self.parts)
+
+    def suggested_rating(self, retried: bool = False, hinted: bool = False) -> int:
+        """Good when all right unaided; Hard when partly right or helped; Again otherwise."""
+        if self.all_right and not (retried or hinted):
+            return GOOD
+        return HARD if self.any_right else AGAIN
+
+
+def tolerance(part: Part, target: float) -> float:
+    """How far a number may be from `target` and still count as right for this part.
+
+    The part's relative or absolute tolerance, or being correct to three significant figures,
+    whichever is wider; counts are exact.
+    """
+    if part.kind == "count":
+        return 0.0
+    return max(part.abs_tol, part.rel_tol * abs(target), _half_unit(target))
+
+
+def _half_unit(x: float) -> float:
+    """Half a unit in the last of SIGNIFICANT_FIGURES digits of x (with room for float error)."""
+    if x == 0 or not math.isfinite(x):
+        return 0.0
+    digit = math.floor(math.log10(abs(x))) - SIGNIFICANT_FIGURES + 1
+    return 0.5 * 10.0**digit * (1 + 1e-9)
+
+
+def matches(part: Part, answer: Value, target: Value) -> bool:
+    """Whether `answer` counts as `target` under this part's tolerance (used for mistakes too)."""
+    if part.kind == "symbolic":
+        return (
+            isinstance(answer, str)
+            and isinstance(target, str)
+            and _same_expression(part, answer, target)
+        )
+    return _within(part, target, _conform(target, answer), 1.0)
+
+
+def _within(part: Part, target: Value, answer: Value, factor: float) -> bool:
+    if isinstance(target, tuple):
+        return (
+            isinstance(answer, tuple)
+            and len(answer) == len(target)
+            and all(_within(part, t, a, factor) for t, a in zip(target, answer, strict=True))
+        )
+    if isinstance(answer, tuple | str) or isinstance(target, str):
+        return False
+    if part.kind == "count":
+        return answer == target
+    return abs(answer - target) <= factor * tolerance(part, target)
+
+
+def _conform(target: Value, answer: Value) -> Value:
+    """Let one number stand for a one-element vector and a vector for a one-row matrix."""
+    if isinstance(target, tuple) and len(target) == 1:
+        if not isinstance(answer, tuple):
+            return (answer,) if not isinstance(target[0], tuple) else answer
+        if isinstance(target[0], tuple) and answer and not isinstance(answer[0], tuple):
+            return (answer,)
+    if not isinstance(target, tuple) and isinstance(answer, tuple) and len(answer) == 1:
+        return answer[0] if not isinstance(answer[0], tuple) else answer
+    return answer
+
+
+def _shape(value: Value) -> str:
+    if not isinstance(value, tuple):
+        return "one number"
+    if value and isinstance(value[0], tuple):
+        return f"a {len(value)}×{len(value[0])} matrix"
+    return f"{len(value)} values" if len(value) != 1 else "1 value"
+
+
+def _flat(*values: Value) -> bool:
+    """Whether all are vectors of numbers."""
+    return all(isinstance(v, tuple) and not any(isinstance(x, tuple) for x in v) for v in values)
+
+
+def _same_shape(target: Value, answer: Value) -> bool:
+    if isinstance(target, tuple) != isinstance(answer, tuple):
+        return False
+    if not isinstance(target, tuple):
+        return True
+    assert isinstance(answer, tuple)
+    return len(target) == len(answer) and all(
+        _same_shape(t, a) for t, a in zip(target, answer, strict=True)
+    )
+
+
+def _integral(value: Value) -> bool:
+    if isinstance(value, tuple):
+        return all(_integral(v) for v in value)
+    return isinstance(value, float | int) and float(value).is_integer()
+
+
+def _carried(part: Part, earlier: tuple[Value | None, ...]) -> Value | None:
+    """What this part would be, worked from the learner's own earlier answers."""
+    if part.carry is None or not earlier:
+        return None
+    try:
+        return part.carry(earlier)
+    except (ArithmeticError, TypeError, ValueError, IndexError):
+        return None  # the earlier answers do not fit the formula (blank, wrong shape, ...)
+
+
+def _generic_mistakes(part: Part) -> tuple[Mistake, ...]:
+    """Slips any number can suffer; checked after the family's own mistakes."""
+    expected = part.expected
+    if part.kind not in ("number", "vector", "matrix") or not _nonzero(expected):
+        return ()
+    return (
+        Mistake("sign", _scale(expected, -1.0), "the sign is flipped"),
+        Mistake("decimal", _scale(expected, 10.0), "ten times too large: check the decimal point"),
+        Mistake("decimal", _scale(expected, 0.1), "ten times too small: check the decimal point"),
+    )
+
+
+def _nonzero(value: Value) -> bool:
+    if isinstance(value, tuple):
+        return any(_nonzero(v) for v in value)
+    return isinstance(value, float | int) and value != 0
+
+
+def _scale(value: Value, factor: float) -> Value:
+    if isinstance(value, tuple):
+        return tuple(_scale(v, factor) for v in value)
+    assert isinstance(value, float | int)
+    return value * factor
+
+
+def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> PartResult:
+    """The verdict on one answer; `earlier` are the learner's values for the earlier parts."""
+    if not text.strip():
+        return PartResult("blank", "no answer")
+    if part.kind == "symbolic":
+        return _check_symbolic(part, text, tuple(earlier))
+    try:
+        value = parse_value(text)
+    except ParseError as exc:
+        return PartResult("unreadable", exc.render())
+    answer = _conform(part.expected, value)
+    if _within(part, part.expected, answer, 1.0):
+        return PartResult("right", value=value)
+    carried = _carried(part, tuple(earlier))
+    if carried is not None and matches(part, value, carried):
+        return PartResult("carried", "right given your earlier answer", value=value)
+    for mistake in (*part.mistakes, *_generic_mistakes(part)):
+        if matches(part, value, mistake.value):
+            return PartResult("wrong", mistake.feedback, mistake, value)
+    if not _same_shape(part.expected, answer):
+        got = _shape(answer).removesuffix(" values") if _flat(part.expected, answer) else None
+        message = f"expected {_shape(part.expected)}, got {got or _shape(answer)}"
+        if _GROUPED_THOUSANDS.fullmatch(text):
+            message += " (commas separate values: write 1,000 as 1000)"
+        return PartResult("unreadable", message)
+    if part.kind == "count" and not _integral(answer):
+        return PartResult("wrong", "a count is a whole number", value=value)
+    if part.kind != "count" and _within(part, part.expected, answer, CLOSE_FACTOR):
+        return PartResult("close", "close: did you round an intermediate value?", value=value)
+    return PartResult("wrong", value=value)
+
+
+def _same_expression(part: Part, answer: str, target: str) -> bool:
+    from gradeck.exercises import symbolic
+
+    try:
+        learner = symbolic.read(answer, part.symbols)
+    except ParseError:
+        return False
+    return symbolic.equivalent(symbolic.read(target, part.symbols), learner, part.symbols)
+
+
+def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) -> PartResult:
+    from gradeck.exercises import symbolic
+
+    try:
+        symbolic.read(text, part.symbols)
+    except ParseError as exc:
+        return PartResult("unreadable", exc.render())
+    answer = text.strip()
+    if matches(part, answer, part.expected):
+        return PartResult("right", value=answer)
+    carried = _carried(part, earlier)
+    if isinstance(carried, str) and matches(part, answer, carried):
+        return PartResult("carried", "right given your earlier answer", value=answer)
+    for mistake in part.mistakes:
+        if matches(part, answer, mistake.value):
+            return PartResult("wrong", mistake.feedback, mistake, answer)
+    return PartResult("wrong", value=answer)
+
+
+def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:
+    """The result for the part after `done`, as a quiz asks parts one at a time."""
+    parts = exercise.parts
+    result = check_part(parts[len(done)], text, [r.value for r in done])
+    if result.verdict != "carried":
+        return result
+    missed = [p.label for p, r in zip(parts, done, strict=False) if r.verdict != "right"]
+    if not missed:  # earlier answers were right but rounded, and this follows from them
+        return replace(result, verdict="right", message="")
+    which = f"part {missed[0]}" if len(missed) == 1 else f"parts {', '.join(missed)}"
+    return replace(result, message=f"right given your answer to {which} (error carried forward)")
+
+
+def check_exercise(exercise: Exercise, answers: Sequence[str]) -> ExerciseResult:
+    """Every part checked in order; a missing answer counts as blank."""
+    done: list[PartResult] = []
+    for i in range(len(exercise.parts)):
+        done.append(check_next(exercise, done, answers[i] if i < len(answers) else ""))
+    return ExerciseResult(tuple(done))

@@ -1,0 +1,171 @@
+"""Shared pieces of the exercise families: nice numbers, the bounded redraw, carried answers.
+
+Every family draws short decimals a person can work with on paper, then redraws until each classic
+wrong answer it lists lies clearly away from the right answer and from the other wrong answers,
+so that a learner's mistake can be named without ambiguity.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from gradeck.exercises.model import Value
+
+T = TypeVar("T")
+
+# Listed mistakes lie at least this far (relative) from the answer and from each other: three
+# times the default checking tolerance, so a rounded answer is never taken for a mistake.
+SEPARATION = 0.03
+MAX_DRAWS = 2000
+LETTERS = "abcdefgh"
+
+
+def rng(family: str, seed: int, difficulty: int) -> random.Random:
+    """A generator fixed by (family, seed, difficulty); string seeds hash the same everywhere."""
+    return random.Random(f"gradeck/{family}/{seed}/{difficulty}")
+
+
+def decimal(r: random.Random, lo: float, hi: float, places: int = 1, nonzero: bool = True) -> float:
+    """A multiple of 10^-places in [lo, hi], never 0 when `nonzero`."""
+    scale = 10**places
+    lo_k, hi_k = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
+    if nonzero and lo_k <= 0 <= hi_k:
+        k = r.randint(lo_k, hi_k - 1)
+        k += k >= 0
+    else:
+        k = r.randint(lo_k, hi_k)
+    return k / scale
+
+
+def decimals(
+    r: random.Random, n: int, lo: float, hi: float, places: int = 1, nonzero: bool = True
+) -> tuple[float, ...]:
+    return tuple(decimal(r, lo, hi, places, nonzero) for _ in range(n))
+
+
+def redraw(draw: Callable[[], T], ok: Callable[[T], bool]) -> T:
+    """Draw until `ok` accepts. Acceptance is likely at every draw, so the bound is never met."""
+    for _ in range(MAX_DRAWS):
+        values = draw()
+        if ok(values):
+            return values
+    raise RuntimeError("no acceptable values found; the family's ranges are too tight")
+
+
+def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
+    """Whether a checker could tell a from b: some element is more than `rel` apart.
+
+    With rel = 0 (counts, checked exactly) any difference is enough.
+    """
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
+            return True
+        return any(differs(x, y, rel) for x, y in zip(a, b, strict=True))
+    if isinstance(a, str) or isinstance(b, str):
+        return a != b
+    return abs(a - b) > rel * max(abs(a), abs(b))
+
+
+def spread(answer: Value, mistakes: Sequence[Value], rel: float = SEPARATION) -> bool:
+    """Every mistake lies apart from the answer and from every other mistake."""
+    values = [answer, *mistakes]
+    return all(differs(values[i], values[j], rel) for i in range(len(values)) for j in range(i))
+
+
+def finite(value: Value) -> bool:
+    if isinstance(value, tuple):
+        return all(finite(v) for v in value)
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def number_at(answers: Sequence[Value | None], index: int, default: float) -> float:
+    """The learner's earlier number, or the right one where it is missing or not a number."""
+    value = answers[index] if index < len(answers) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return default
+    return float(value)
+
+
+def vector_at(
+    answers: Sequence[Value | None], index: int, default: tuple[float, ...]
+) -> tuple[float, ...]:
+    """The learner's earlier vector, or the right one where it is missing or the wrong length."""
+    value = answers[index] if index < len(answers) else None
+    if not isinstance(value, tuple) or len(value) != len(default):
+        return default
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return default
+    if not finite(value):
+        return default
+    return tuple(float(v) for v in value)
+
+
+def carry(
+    fallback: Value, rule: Callable[[Sequence[Value | None]], Value]
+) -> Callable[[tuple[Value | None, ...]], Value]:
+    """A part's carry: `rule` applied to the learner's earlier answers, never raising.
+
+    A learner's wild earlier answer can overflow the rule; the part then falls back to its
+    right value, which is what an unreadable earlier answer would give too.
+    """
+
+    def carried(answers: tuple[Value | None, ...]) -> Value:
+        try:
+            value = rule(answers)
+        except (ArithmeticError, ValueError, TypeError):
+            return fallback
+        return value if finite(value) else fallback
+
+    return carried
+
+
+def num(x: float, sig: int = 6) -> str:
+    """A number as a person would write it: short, no float noise, no '-0'."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return str(x)
+    text = f"{x:.{sig}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return "0" if text == "-0" else text
+
+
+def vec(xs: Sequence[float], sig: int = 6) -> str:
+    return "[" + ", ".join(num(x, sig) for x in xs) + "]"
+
+
+def signed(x: float) -> str:
+    """A number written after an operator: a negative one goes in brackets, 0.5 − (-0.3)."""
+    text = num(x)
+    return f"({text})" if x < 0 else text
+
+
+def matrix_rows(m: Sequence[Sequence[float]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(num(v) for v in row) for row in m)
+
+
+def choose_param(name: str, value: object, allowed: Sequence[str], r: random.Random) -> str:
+    """A family parameter from a deck, checked, or a seeded choice when it is not set."""
+    if value is None:
+        return r.choice(list(allowed))
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def clean(x: float) -> float:
+    """Float noise removed (0.47000000000000003 -> 0.47), so shown answers read as written."""
+    return float(f"{x:.12g}")
+
+
+def cleaned(xs: Sequence[float]) -> tuple[float, ...]:
+    return tuple(clean(x) for x in xs)
+
+
+def check_difficulty(family: str, difficulty: int, allowed: Sequence[int]) -> None:
+    if difficulty not in allowed:
+        levels = ", ".join(str(d) for d in allowed)
+        raise ValueError(f"{family} has difficulties {levels}, not {difficulty!r}")

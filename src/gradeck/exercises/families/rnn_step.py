@@ -1,0 +1,231 @@
+"""One step of a vanilla RNN cell: h_t = tanh(W_h h_(t−1) + W_x x_t + b)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from gradeck.exercises.families._draw import (
+    carry,
+    check_difficulty,
+    cleaned,
+    decimals,
+    matrix_rows,
+    num,
+    number_at,
+    redraw,
+    rng,
+    signed,
+    spread,
+    vec,
+    vector_at,
+)
+from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
+
+FAMILY = "rnn-step"
+DIFFICULTIES = (1, 2)
+HIDDEN = {1: 1, 2: 2}
+
+Vector = tuple[float, ...]
+Matrix = tuple[Vector, ...]
+
+
+@dataclass(frozen=True)
+class Values:
+    w_h: Matrix  # (hidden, hidden)
+    w_x: Matrix  # (hidden, input)
+    b: Vector
+    h: Vector  # previous hidden state
+    x: Vector
+
+
+def matvec(m: Matrix, v: Vector) -> Vector:
+    return tuple(sum(a * b for a, b in zip(row, v, strict=True)) for row in m)
+
+
+def transposed(m: Matrix) -> Matrix:
+    return tuple(zip(*m, strict=True))
+
+
+def pre_activation(w_h: Matrix, w_x: Matrix, b: Vector, h: Vector, x: Vector) -> Vector:
+    return cleaned([r + i + c for r, i, c in zip(matvec(w_h, h), matvec(w_x, x), b, strict=True)])
+
+
+def _sigmoid(a: float) -> float:
+    return 1 / (1 + math.exp(-a))
+
+
+def _tanh(v: Vector) -> Vector:
+    return tuple(math.tanh(a) for a in v)
+
+
+def _no_recurrence(v: Values) -> Vector:
+    return pre_activation(v.w_h, v.w_x, v.b, (0.0,) * len(v.h), v.x)
+
+
+def _pre_mistakes(v: Values) -> list[Mistake]:
+    found = [
+        Mistake(
+            "recurrent-term-forgotten",
+            _no_recurrence(v),
+            "The previous hidden state feeds back in: add W_h h_(t−1).",
+        ),
+        Mistake(
+            "bias-forgotten",
+            pre_activation(v.w_h, v.w_x, (0.0,) * len(v.b), v.h, v.x),
+            "Add the bias b.",
+        ),
+    ]
+    if len(v.h) > 1:
+        found.append(
+            Mistake(
+                "w_h-transposed",
+                pre_activation(transposed(v.w_h), v.w_x, v.b, v.h, v.x),
+                "Row i of W_h holds the weights into unit i: (W_h h)_i = Σ_j W_h[i, j]·h_j.",
+            )
+        )
+    return found
+
+
+def _state_mistakes(v: Values, a: Vector) -> list[Mistake]:
+    return [
+        Mistake("tanh-forgotten", a, "That is the pre-activation; the new state is its tanh."),
+        Mistake(
+            "recurrent-term-forgotten",
+            _tanh(_no_recurrence(v)),
+            "The previous hidden state feeds back in: add W_h h_(t−1) before the tanh.",
+        ),
+        Mistake(
+            "sigmoid-used",
+            tuple(_sigmoid(x) for x in a),
+            "A vanilla RNN squashes with tanh, not the sigmoid.",
+        ),
+    ]
+
+
+def _ok(v: Values) -> bool:
+    a = pre_activation(v.w_h, v.w_x, v.b, v.h, v.x)
+    if any(abs(x) < 0.3 or abs(x) > 2.5 for x in a):
+        return False
+    return spread(a, [m.value for m in _pre_mistakes(v)]) and spread(
+        _tanh(a), [m.value for m in _state_mistakes(v, a)]
+    )
+
+
+def draw(seed: int, difficulty: int) -> Values:
+    check_difficulty(FAMILY, difficulty, DIFFICULTIES)
+    r = rng(FAMILY, seed, difficulty)
+    n = HIDDEN[difficulty]
+
+    def one() -> Values:
+        return Values(
+            w_h=tuple(decimals(r, n, -1, 1) for _ in range(n)),
+            w_x=tuple(decimals(r, n, -1, 1) for _ in range(n)),
+            b=decimals(r, n, -0.5, 0.5, nonzero=False),
+            h=decimals(r, n, -0.9, 0.9),
+            x=decimals(r, n, -2, 2),
+        )
+
+    return redraw(one, _ok)
+
+
+def _scalar(v: Vector) -> float | Vector:
+    return v[0] if len(v) == 1 else v
+
+
+def _learner_a(answers: tuple, a: Vector) -> Vector:
+    """The learner's pre-activation from part (a), as a vector even for a single unit."""
+    if len(a) == 1:
+        return (number_at(answers, 0, a[0]),)
+    return vector_at(answers, 0, a)
+
+
+def _mistakes(found: list[Mistake], scalar: bool) -> tuple[Mistake, ...]:
+    if not scalar:
+        return tuple(found)
+    return tuple(Mistake(m.name, m.value[0], m.feedback) for m in found)
+
+
+def generate(seed: int, difficulty: int) -> Exercise:
+    v = draw(seed, difficulty)
+    a = pre_activation(v.w_h, v.w_x, v.b, v.h, v.x)
+    h_new = _tanh(a)
+    scalar = len(a) == 1
+    kind = "number" if scalar else "vector"
+    tables: tuple[Table, ...] = ()
+    if scalar:
+        given = (
+            f"w_h = {num(v.w_h[0][0])}, w_x = {num(v.w_x[0][0])}, b = {num(v.b[0])}, "
+            f"h_(t−1) = {num(v.h[0])} and x_t = {num(v.x[0])}"
+        )
+        sums = (
+            f"{num(v.w_h[0][0])} × {signed(v.h[0])} + {num(v.w_x[0][0])} × {signed(v.x[0])} + "
+            f"{signed(v.b[0])} = {num(a[0])}"
+        )
+        inside = "w_h·h_(t−1) + w_x·x_t + b"
+        cell = f"h_t = tanh({inside}), all scalars"
+    else:
+        given = (
+            f"W_h and W_x as in the tables, b = {vec(v.b)}, h_(t−1) = {vec(v.h)} and "
+            f"x_t = {vec(v.x)}"
+        )
+        rows = []
+        for i in range(len(a)):
+            terms = [f"{signed(w)}×{signed(h)}" for w, h in zip(v.w_h[i], v.h, strict=True)]
+            terms += [f"{signed(w)}×{signed(x)}" for w, x in zip(v.w_x[i], v.x, strict=True)]
+            rows.append(f"a{i + 1} = {' + '.join(terms)} + {signed(v.b[i])} = {num(a[i])}")
+        sums = "; ".join(rows)
+        inside = "W_h h_(t−1) + W_x x_t + b"
+        cell = f"h_t = tanh({inside}), with matrix–vector products"
+        labels = tuple(f"{i + 1}" for i in range(len(a)))
+        tables = (
+            Table("W_h (row i: weights into unit i)", matrix_rows(v.w_h), labels, labels),
+            Table("W_x (row i: weights into unit i)", matrix_rows(v.w_x), labels, labels),
+        )
+    prompt = (
+        f"A vanilla RNN cell computes {cell}. Given {given}, find (a) the pre-activation "
+        f"a = {inside} and (b) the new hidden state h_t."
+    )
+    parts = (
+        Part(
+            "a",
+            "pre-activation a",
+            _scalar(a),
+            kind=kind,
+            mistakes=_mistakes(_pre_mistakes(v), scalar),
+        ),
+        Part(
+            "b",
+            "new hidden state h_t",
+            _scalar(h_new),
+            kind=kind,
+            mistakes=_mistakes(_state_mistakes(v, a), scalar),
+            carry=carry(_scalar(h_new), lambda ans: _scalar(_tanh(_learner_a(ans, a)))),
+        ),
+    )
+    return Exercise(
+        family=FAMILY,
+        seed=seed,
+        difficulty=difficulty,
+        title="One step of an RNN cell",
+        prompt=prompt,
+        parts=parts,
+        solution=(
+            Step(
+                "Mix the previous state and the new input, then add the bias.",
+                "a = W_h h_(t−1) + W_x x_t + b",
+                sums,
+            ),
+            Step(
+                "Squash with tanh, element by element.",
+                "h_t = tanh(a)",
+                "; ".join(f"tanh({num(x)}) = {num(y)}" for x, y in zip(a, h_new, strict=True)),
+            ),
+        ),
+        hints=(
+            "The same weights are used at every time step; the previous hidden state is an "
+            "input like x_t.",
+            "Compute the sum inside the tanh first, then apply tanh to each entry.",
+        ),
+        tables=tables,
+    )

@@ -1,0 +1,168 @@
+"""Plain text of exercises, solutions and feedback, shared by every text front end.
+
+`gradeck generate`, `gradeck quiz`, the plain review and worksheets all print through these
+functions, so an exercise reads the same everywhere. Each returns a string without a trailing
+newline, wrapped to `width` columns.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from gradeck.exercises.check import PartResult
+from gradeck.exercises.model import Exercise, Part, Step, Table, Value
+
+WIDTH = 80
+STEP_INDENT = "     "
+
+FEEDBACK_MARKS = {
+    "right": "✓",
+    "carried": "✓",
+    "close": "≈",
+    "wrong": "✗",
+    "unreadable": "?",
+    "blank": "–",
+}
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "", hang: str = "") -> str:
+    """Wrap each line on its own, keeping line breaks and a line's own leading spaces.
+
+    `indent` goes before every line; `hang` before the continuation lines of a wrapped line.
+    """
+    out = []
+    for line in text.splitlines() or [""]:
+        lead = indent + line[: len(line) - len(line.lstrip())]
+        body = line.strip()
+        if not body:
+            out.append("")
+            continue
+        out.append(
+            textwrap.fill(
+                body,
+                width=max(width, len(lead + hang) + 20),
+                initial_indent=lead,
+                subsequent_indent=lead + hang,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(out)
+
+
+def format_number(x: float) -> str:
+    """Short, as a person writes it: whole numbers exactly, others to six significant figures."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def format_value(value: Value) -> str:
+    """A number, a vector [a, b] or a matrix [[a, b], [c, d]] in the answer grammar."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    return format_number(value)
+
+
+def render_table(table: Table) -> str:
+    """A titled grid: row labels to the left, numbers right-aligned in their columns."""
+    ncols = max((len(row) for row in table.rows), default=0)
+    header = list(table.col_labels) + [""] * (ncols - len(table.col_labels))
+    grid = [list(row) + [""] * (ncols - len(row)) for row in table.rows]
+    widths = [max(len(r[c]) for r in [header, *grid]) for c in range(ncols)]
+    label_width = max((len(label) for label in table.row_labels), default=0)
+
+    def line(label: str, cells: list[str]) -> str:
+        left = f"{label:<{label_width}}  " if label_width else ""
+        return (left + "  ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))).rstrip()
+
+    lines = [table.title] if table.title else []
+    if table.col_labels:
+        lines.append(line("", header))
+    for i, cells in enumerate(grid):
+        lines.append(line(table.row_labels[i] if i < len(table.row_labels) else "", cells))
+    return "\n".join(lines)
+
+
+def render_network(widths: tuple[int, ...]) -> str:
+    """A network's layer widths in one line, e.g. 2 → 2 → 1."""
+    return "Network: " + " → ".join(str(w) for w in widths) + " (input → … → output)"
+
+
+def part_heading(part: Part, exercise: Exercise) -> str:
+    """How a part is introduced; a lone part needs no label."""
+    return part.prompt if len(exercise.parts) == 1 else f"({part.label}) {part.prompt}"
+
+
+def render_prompt(exercise: Exercise, width: int = WIDTH) -> str:
+    """Title, prompt, network and tables: everything the learner reads before answering."""
+    blocks = [exercise.title, wrap(exercise.prompt, width)]
+    if len(exercise.network) > 1:
+        blocks.append(render_network(exercise.network))
+    blocks.extend(render_table(t) for t in exercise.tables)
+    return "\n\n".join(b for b in blocks if b)
+
+
+def render_parts(exercise: Exercise, width: int = WIDTH) -> str:
+    return "\n".join(wrap(part_heading(p, exercise), width) for p in exercise.parts)
+
+
+def render_hint(exercise: Exercise, index: int, width: int = WIDTH) -> str:
+    """The hint at `index` (from 0), numbered so the learner knows how many remain."""
+    return wrap(f"Hint {index + 1} of {len(exercise.hints)}: {exercise.hints[index]}", width)
+
+
+def render_step(step: Step, number: int, width: int = WIDTH) -> str:
+    """A step's text after its number; its formula and working indented beneath."""
+    head = f"{number}. "
+    lines = [wrap(head + step.text, width, hang=" " * len(head))]
+    lines += [
+        wrap(t, width, indent=STEP_INDENT, hang="  ") for t in (step.formula, step.working) if t
+    ]
+    return "\n".join(lines)
+
+
+def render_solution(exercise: Exercise, width: int = WIDTH) -> str:
+    """The worked solution, one numbered step after another."""
+    steps = [render_step(s, i, width) for i, s in enumerate(exercise.solution, 1)]
+    return "\n".join(["Worked solution", *steps])
+
+
+def render_answers(exercise: Exercise, width: int = WIDTH) -> str:
+    """The expected answers: on one line for a lone part, else one line per part."""
+    if len(exercise.parts) == 1:
+        return wrap(f"Answer: {format_value(exercise.parts[0].expected)}", width, hang="  ")
+    lines = ["Answers"]
+    for part in exercise.parts:
+        line = f"({part.label}) {format_value(part.expected)}"
+        lines.append(wrap(line, width, indent="  ", hang="  "))
+    return "\n".join(lines)
+
+
+def render_exercise(
+    exercise: Exercise, *, answers: bool = False, solution: bool = False, width: int = WIDTH
+) -> str:
+    """The whole exercise as text; with answers and solution for worksheets and `generate`."""
+    blocks = [render_prompt(exercise, width), render_parts(exercise, width)]
+    if answers:
+        blocks.append(render_answers(exercise, width))
+    if solution and exercise.solution:
+        blocks.append(render_solution(exercise, width))
+    return "\n\n".join(blocks)
+
+
+def render_feedback(part: Part, result: PartResult, width: int = WIDTH) -> str:
+    """One line (or, for an unreadable answer, the pointer) saying how an answer fared."""
+    mark = FEEDBACK_MARKS[result.verdict]
+    if result.verdict == "right":
+        return f"{mark} right"
+    if result.verdict == "blank":
+        return wrap(f"{mark} no answer; the answer is {format_value(part.expected)}", width)
+    if result.verdict == "unreadable" and "\n" in result.message:
+        # A pointer under the answer: already laid out, so it is not wrapped.
+        return f"{mark} cannot read this answer:\n{result.message}"
+    if result.verdict == "wrong":
+        return wrap(f"{mark} wrong: {result.message}" if result.message else f"{mark} wrong", width)
+    return wrap(f"{mark} {result.message}", width)

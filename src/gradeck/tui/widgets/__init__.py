@@ -1,0 +1,1 @@
+"""Small display widgets: charts, tables and drawings that the screens compose."""

@@ -1,0 +1,148 @@
+"""`gradeck export`: the .apkg is a real Anki package and the CSV carries Anki's headers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import genanki
+import pytest
+
+from gradeck.cli import main
+from gradeck.decks.library import review_items
+from gradeck.decks.loader import load_deck
+
+
+def open_apkg(path: Path, tmp_path: Path) -> sqlite3.Connection:
+    """The package's collection: an .apkg is a zip holding the SQLite file collection.anki2."""
+    with zipfile.ZipFile(path) as package:
+        assert "collection.anki2" in package.namelist()
+        package.extract("collection.anki2", tmp_path / "unzipped")
+    return sqlite3.connect(tmp_path / "unzipped" / "collection.anki2")
+
+
+def collection(db: sqlite3.Connection) -> tuple[dict, dict]:
+    models_json, decks_json = db.execute("select models, decks from col").fetchone()
+    return json.loads(models_json), json.loads(decks_json)
+
+
+def test_apkg_holds_one_note_per_card_with_fitting_note_types(
+    all_types: Path, tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "all.apkg"
+    assert main(["export", str(all_types), "--format", "apkg", "-o", str(out)]) == 0
+    assert "wrote 5 note(s)" in capsys.readouterr().err
+    db = open_apkg(out, tmp_path)
+    models, decks = collection(db)
+
+    names = {m["name"] for m in models.values()}
+    assert names == {
+        "gradeck Basic",
+        "gradeck Basic (and reversed card)",
+        "gradeck Cloze",
+        "gradeck Choice",
+        "gradeck Typed",
+    }
+    by_name = {m["name"]: m for m in models.values()}
+    assert by_name["gradeck Cloze"]["type"] == 1  # Anki's cloze model type
+    assert len(by_name["gradeck Basic (and reversed card)"]["tmpls"]) == 2
+    assert "{{type:Back}}" in by_name["gradeck Typed"]["tmpls"][0]["qfmt"]
+    assert [d["name"] for d in decks.values() if d["name"] != "Default"] == ["All card types"]
+
+    notes = {
+        guid: (by_id["name"], flds.split("\x1f"), tags.split())
+        for guid, mid, flds, tags in db.execute("select guid, mid, flds, tags from notes")
+        for by_id in [models[str(mid)]]
+    }
+    # guids are genanki's hash of (deck id, card id): stable across exports
+    expected = {genanki.guid_for("all-types", c) for c in ("bias", "sigmoid", "update")}
+    expected |= {genanki.guid_for("all-types", c) for c in ("optimizers", "epoch")}
+    assert set(notes) == expected
+
+    name, fields, tags = notes[genanki.guid_for("all-types", "bias")]
+    assert name == "gradeck Basic"
+    assert fields == ["What does a bias do?", "It shifts the activation.", ""]
+    assert tags == ["demo", "two_words", "neuron"]
+    name, fields, _ = notes[genanki.guid_for("all-types", "update")]
+    assert fields[0] == "w ← w − {{c1::η}}·{{c2::∂L/∂w::which derivative?}}"
+    name, fields, _ = notes[genanki.guid_for("all-types", "optimizers")]
+    assert name == "gradeck Choice" and fields[0] == "Which of these are optimizers?"
+    options = fields[1].split("<br>")
+    assert sorted(o[3:] for o in options) == ["Adam", "Dropout", "RMSprop", "ReLU"]
+    assert sorted(c[3:] for c in fields[2].split("<br>")) == ["Adam", "RMSprop"]
+    name, fields, _ = notes[genanki.guid_for("all-types", "epoch")]
+    assert name == "gradeck Typed"
+    assert fields[:2] == ["One pass over the whole training set is called an ...", "epoch"]
+    assert "an epoch" in fields[2]
+
+    # Anki's cards match gradeck's review items: the reversible gives two, the cloze one per hole
+    deck = load_deck(all_types)
+    assert db.execute("select count(*) from cards").fetchone()[0] == len(list(review_items(deck)))
+
+
+def test_apkg_ids_are_stable_and_depend_on_the_deck(all_types: Path, tmp_path: Path) -> None:
+    def ids(source: Path, label: str) -> tuple[set, set]:
+        out = tmp_path / f"{label}.apkg"
+        assert main(["export", str(source), "--format", "apkg", "-o", str(out)]) == 0
+        models, decks = collection(open_apkg(out, tmp_path / label))
+        return set(models), {k for k, d in decks.items() if d["name"] != "Default"}
+
+    first, again = ids(all_types, "a"), ids(all_types, "b")
+    assert first == again
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        all_types.read_text(encoding="utf-8").replace("id: all-types", "id: other"),
+        encoding="utf-8",
+    )
+    second = ids(other, "c")
+    assert not (first[0] & second[0]) and not (first[1] & second[1])
+
+
+def test_csv_uses_anki_headers(all_types: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.csv"
+    assert main(["export", str(all_types), "--format", "csv", "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[:6] == [
+        "#separator:Comma",
+        "#html:false",
+        "#deck:All card types",
+        "#notetype column:1",
+        "#tags column:4",
+        "#columns:Note type,Front,Back,Tags",
+    ]
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines(keepends=True)[6:]))
+    assert [r[0] for r in rows] == [
+        "Basic",
+        "Basic (and reversed card)",
+        "Cloze",
+        "Basic",
+        "Basic (type in the answer)",
+    ]
+    assert rows[0] == [
+        "Basic",
+        "What does a bias do?",
+        "It shifts the activation.",
+        "demo two_words neuron",
+    ]
+    assert rows[1][2] == "the sigmoid function\n\nIts derivative is σ(z)(1 − σ(z))."
+    assert rows[4][2] == "epoch"  # Anki compares the typed answer with the whole Back field
+
+
+def test_export_errors(all_types: Path, tmp_path: Path, home: Path, capsys) -> None:
+    assert main(["export", "no-such-deck", "--format", "csv", "-o", str(tmp_path / "x")]) == 1
+    assert "no deck 'no-such-deck'" in capsys.readouterr().err
+    missing_dir = tmp_path / "nowhere" / "x.apkg"
+    assert main(["export", str(all_types), "--format", "apkg", "-o", str(missing_dir)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert main(["export", str(all_types), "--format", "xls", "-o", "x"]) == 2
+
+
+@pytest.mark.parametrize("variants", ["-1", "51"])
+def test_variants_are_bounded(all_types: Path, tmp_path: Path, variants: str, capsys) -> None:
+    out = tmp_path / "x.csv"
+    args = ["export", str(all_types), "--format", "csv", "-o", str(out), "--variants", variants]
+    assert main(args) == 1
+    assert "--variants must be between 0 and 50" in capsys.readouterr().err
