@@ -174,7 +174,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
             terms = [f"{signed(w)}×{signed(h)}" for w, h in zip(v.w_h[i], v.h, strict=True)]
             terms += [f"{signed(w)}×{signed(x)}" for w, x in zip(v.w_x[i], v.x, strict=True)]
             rows.append(f"a{i + 1} = {' + '.join(terms)} + {signed(v.b[i])} = {num(a[i])}")
-        sums = "; ".join(rows)
+        sums = "\n".join(rows)
         inside = "W_h h_(t−1) + W_x x_t + b"
         cell = f"h_t = tanh({inside}), with matrix–vector products"
         labels = tuple(f"{i + 1}" for i in range(len(a)))
@@ -219,7 +219,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
             Step(
                 "Squash with tanh, element by element.",
                 "h_t = tanh(a)",
-                "; ".join(f"tanh({num(x)}) = {num(y)}" for x, y in zip(a, h_new, strict=True)),
+                "\n".join(f"tanh({num(x)}) = {num(y)}" for x, y in zip(a, h_new, strict=True)),
             ),
         ),
         hints=(

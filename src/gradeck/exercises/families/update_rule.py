@@ -146,7 +146,7 @@ def generate(seed: int, difficulty: int, target: str | None = None) -> Exercise:
             Step(
                 "The rule acts on each weight separately.",
                 "wᵢ ← wᵢ − η·∂L/∂wᵢ",
-                "; ".join(
+                "\n".join(
                     f"w{i + 1}: {_working(p, g, v.lr)}"
                     for i, (p, g) in enumerate(zip(v.params, v.grads, strict=True))
                 ),
