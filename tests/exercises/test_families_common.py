@@ -1,5 +1,5 @@
-"""Every non-network family over 500 seeds at every difficulty: well-formed, deterministic, nice
-numbers, and classic mistakes that a checker can tell apart from the right answer."""
+"""Every registered family over 500 seeds at every difficulty: well-formed, deterministic, nice
+numbers, its own answers accepted by the checker, and each classic mistake rejected and named."""
 
 from __future__ import annotations
 
@@ -7,37 +7,36 @@ import dataclasses
 import math
 import subprocess
 import sys
+from functools import cache
 from importlib import import_module
 
 import pytest
 
 from gradeck.exercises import registry
+from gradeck.exercises.check import PartResult, check_part
+from gradeck.exercises.model import Exercise, Part
+from gradeck.exercises.render import format_value
 
-FAMILIES = (
-    "update-rule",
-    "quadratic-learning-rate",
-    "activation-derivative",
-    "training-iterations",
-    "dense-param-count",
-    "conv-param-count",
-    "conv-output-size",
-    "conv2d-value",
-    "rnn-step",
-    "rnn-param-count",
-    "inverted-dropout",
-    "init-scale",
-    "batch-norm",
-    "symbolic-derivative",
-)
+FAMILIES = tuple(sorted(registry.FAMILIES))
 SEEDS = range(500)
 CASES = [(name, d) for name in FAMILIES for d in registry.FAMILIES[name].difficulties]
 # Parameter values a deck may set, with the module constant that lists them.
 PARAMS = {
     "update-rule": ("target", "TARGETS"),
+    "neuron-forward": ("activation", "ACTIVATIONS"),
+    "neuron-backprop": ("loss", "LOSSES"),
+    "backprop-two-layer": ("hidden", "HIDDEN"),
+    "sgd-momentum": ("variant", "VARIANTS"),
     "activation-derivative": ("activation", "ACTIVATIONS"),
     "init-scale": ("scheme", "SCHEMES"),
     "symbolic-derivative": ("item", "KEYS"),
 }
+
+
+@cache
+def _exercise(name: str, seed: int, difficulty: int) -> Exercise:
+    """One generation per case shared by the tests that only read the exercise."""
+    return registry.generate(name, seed, difficulty)
 
 
 def _module(name: str):
@@ -99,9 +98,9 @@ def _assert_well_formed(ex, name: str, seed: int, difficulty: int) -> None:
 @pytest.mark.parametrize(("name", "difficulty"), CASES)
 def test_every_seed_gives_a_well_formed_repeatable_exercise(name: str, difficulty: int) -> None:
     for seed in SEEDS:
-        ex = registry.generate(name, seed, difficulty)
+        ex = _exercise(name, seed, difficulty)
         _assert_well_formed(ex, name, seed, difficulty)
-        assert ex == registry.generate(name, seed, difficulty)
+        assert ex == registry.generate(name, seed, difficulty)  # a fresh generation: the same
 
 
 @pytest.mark.parametrize(("name", "difficulty"), CASES)
@@ -184,7 +183,7 @@ def _wild_answers(ex) -> list[tuple]:
 @pytest.mark.parametrize(("name", "difficulty"), CASES)
 def test_carry_never_raises(name: str, difficulty: int) -> None:
     for seed in range(100):
-        ex = registry.generate(name, seed, difficulty)
+        ex = _exercise(name, seed, difficulty)
         for i, part in enumerate(ex.parts):
             if part.carry is None:
                 continue
@@ -195,3 +194,33 @@ def test_carry_never_raises(name: str, difficulty: int) -> None:
             # Right earlier answers carry to the right answer.
             right = tuple(p.expected for p in ex.parts[:i])
             assert not _apart(part.carry(right), part.expected, 1e-9)
+
+
+# Symbolic parts repeat across seeds (a family has a few fixed items); each distinct part is
+# checked once, since sympy's equivalence check is the slow step.
+_checked: set[tuple] = set()
+
+
+def _check_typed(part: Part, value, earlier: tuple) -> PartResult:
+    """The verdict on `value` typed as a person would type it."""
+    return check_part(part, format_value(value), earlier)
+
+
+@pytest.mark.parametrize(("name", "difficulty"), CASES)
+def test_expected_answers_accepted_and_mistakes_named(name: str, difficulty: int) -> None:
+    for seed in SEEDS:
+        ex = _exercise(name, seed, difficulty)
+        for i, part in enumerate(ex.parts):
+            if part.kind == "symbolic":
+                key = (part.expected, part.symbols, part.mistakes)
+                if key in _checked:
+                    continue
+                _checked.add(key)
+            earlier = tuple(p.expected for p in ex.parts[:i])
+            result = _check_typed(part, part.expected, earlier)
+            assert result.verdict == "right", (seed, part.label, part.expected, result)
+            for mistake in part.mistakes:
+                result = _check_typed(part, mistake.value, earlier)
+                assert result.verdict == "wrong", (seed, part.label, mistake, result)
+                assert result.mistake is not None, (seed, part.label, mistake)
+                assert result.mistake.name == mistake.name, (seed, part.label, mistake, result)

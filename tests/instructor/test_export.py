@@ -146,3 +146,58 @@ def test_variants_are_bounded(all_types: Path, tmp_path: Path, variants: str, ca
     args = ["export", str(all_types), "--format", "csv", "-o", str(out), "--variants", variants]
     assert main(args) == 1
     assert "--variants must be between 0 and 50" in capsys.readouterr().err
+
+
+EXERCISES = """format: 1
+id: drills
+title: Drills
+tags: [week2]
+exercises:
+  - id: scale
+    tags: [arithmetic]
+    template:
+      variables: {a: {min: 1, max: 9}}
+      prompt: "Double {a}."
+      parts: [{prompt: 2a?, answer: 2*a}]
+  - id: update
+    family: update-rule
+"""
+
+
+def test_exercise_items_export_as_generated_variants(tmp_path: Path) -> None:
+    from gradeck.decks.export import variant_seed
+    from gradeck.exercises.template import make_exercise
+    from gradeck.exercises.worksheet import answer_text
+
+    source = tmp_path / "drills.yaml"
+    source.write_text(EXERCISES, encoding="utf-8")
+    out = tmp_path / "drills.apkg"
+    args = ["export", str(source), "--format", "apkg", "-o", str(out), "--variants", "3"]
+    assert main(args) == 0
+    db = open_apkg(out, tmp_path)
+    models, decks = collection(db)
+    assert [d["name"] for d in decks.values() if d["name"] != "Default"] == ["Drills"]
+    rows = db.execute("select guid, mid, flds, tags from notes").fetchall()
+    assert len(rows) == 6 and {models[str(mid)]["name"] for _, mid, _, _ in rows} == {
+        "gradeck Exercise"
+    }
+    notes = {guid: (flds.split("\x1f"), tags.split()) for guid, _, flds, tags in rows}
+    deck = load_deck(source)
+    for item in deck.exercises:
+        for index in range(3):
+            seed = variant_seed("drills", item.id, index)
+            fields, tags = notes[genanki.guid_for("drills", item.id, str(seed))]
+            exercise = make_exercise(item.family, seed, item.difficulty, item.params, item.template)
+            assert fields[2] == f"seed {seed}"
+            assert html_text(fields[1]) == answer_text(exercise)
+            assert html_text(fields[0]).startswith(f"{exercise.title}\n\n{exercise.prompt[:30]}")
+            assert tags == (["week2", "arithmetic"] if item.id == "scale" else ["week2"])
+    doubled = [html_text(f[1]) for f, _ in notes.values() if "Double" in f[0]]
+    assert len(set(doubled)) > 1  # variants differ
+
+
+def html_text(field: str) -> str:
+    import html
+
+    assert field.startswith("<pre>") and field.endswith("</pre>")
+    return html.unescape(field[5:-6])

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradeck import paths
 from gradeck.decks.library import DECK_SUFFIXES, load_library
-from gradeck.decks.loader import load_deck
-from gradeck.decks.model import Deck
+from gradeck.decks.loader import did_you_mean, load_deck
+from gradeck.decks.model import Deck, ExerciseItem
 from gradeck.errors import GradeckError
+
+if TYPE_CHECKING:
+    from gradeck.exercises.model import Exercise
+
+MAX_WORKSHEET = 200  # exercises on one worksheet
 
 
 def _write(path: Path, text: str) -> None:
@@ -58,4 +65,128 @@ def run_export(args: argparse.Namespace) -> int:
     write = write_apkg if args.format == "apkg" else write_csv
     count = write(deck, output, args.variants)
     print(f"wrote {count} note(s) of deck {deck.id!r} to {output}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- exercises by name
+
+
+@dataclass(frozen=True)
+class ExerciseSource:
+    """Something that makes exercises from seeds: a deck's exercise item, or a family."""
+
+    name: str  # how to name it again on the command line
+    item: ExerciseItem | None = None
+    family: str = ""
+
+    def exercise(self, seed: int) -> Exercise:
+        from gradeck.exercises.template import make_exercise
+
+        if self.item is not None:
+            item = self.item
+            return make_exercise(item.family, seed, item.difficulty, item.params, item.template)
+        from gradeck.exercises.registry import FAMILIES
+
+        return make_exercise(self.family, seed, min(FAMILIES[self.family].difficulties))
+
+
+def _deck_sources(deck: Deck, label: str, item_id: str | None) -> list[ExerciseSource]:
+    if item_id is not None:
+        for item in deck.exercises:
+            if item.id == item_id:
+                return [ExerciseSource(f"{label}:{item.id}", item)]
+        ids = [item.id for item in deck.exercises]
+        hint = did_you_mean(item_id, ids) or f" (its exercises: {', '.join(ids) or 'none'})"
+        raise GradeckError(f"deck {deck.id!r} has no exercise {item_id!r}{hint}")
+    if not deck.exercises:
+        raise GradeckError(f"deck {deck.id!r} has no exercises")
+    return [ExerciseSource(f"{label}:{item.id}", item) for item in deck.exercises]
+
+
+def resolve(args: argparse.Namespace, name: str) -> list[ExerciseSource]:
+    """What `name` stands for: `FILE.yaml` or `DECK` (all its exercises), `FILE.yaml:ITEM` or
+    `DECK:ITEM` (one), or an exercise family."""
+    from gradeck.exercises.registry import FAMILIES
+
+    if Path(name).suffix in DECK_SUFFIXES and Path(name).is_file():
+        return _deck_sources(load_deck(Path(name)), name, None)
+    deck_name, colon, item_id = name.rpartition(":")
+    if colon:
+        return _deck_sources(find_deck(args, deck_name), deck_name, item_id)
+    if name in FAMILIES:
+        return [ExerciseSource(name, family=name)]
+    library = load_library(paths.data_dir(args.data_dir), args.deck_args)
+    deck_ids = [deck.id for deck in library.decks]
+    if name in deck_ids:
+        return _deck_sources(library.deck(name), name, None)
+    hint = did_you_mean(name, [*FAMILIES, *deck_ids])
+    raise GradeckError(
+        f"{name!r} is neither an exercise family nor a deck{hint} "
+        "(give FAMILY, DECK, DECK:ITEM, FILE.yaml or FILE.yaml:ITEM)"
+    )
+
+
+def _seed(seed: int | None) -> int:
+    from gradeck.commands.exercises import _fresh_seed
+
+    return _fresh_seed() if seed is None else seed
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    from gradeck.exercises.render import render_exercise
+
+    sources = resolve(args, args.template)
+    source = sources[0]
+    if len(sources) > 1:
+        others = ", ".join(s.name for s in sources[1:])
+        print(f"(previewing the first of {len(sources)} exercises; the others: {others})",
+              file=sys.stderr)  # fmt: skip
+    seed = _seed(args.seed)
+    exercise = source.exercise(seed)
+    print(f"{source.name} · seed {seed}")
+    if args.seed is None:
+        print(f"(again with: gradeck preview {source.name} --seed {seed})")
+    print()
+    print(render_exercise(exercise, answers=True, solution=True))
+    extras = _hints_and_mistakes(exercise)
+    if extras:
+        print()
+        print(extras)
+    return 0
+
+
+def _hints_and_mistakes(exercise: Exercise) -> str:
+    """What an author wants to check besides the answers: the hints and the listed mistakes."""
+    from gradeck.exercises.render import format_value, render_hint, wrap
+
+    blocks = []
+    if exercise.hints:
+        blocks.append("\n".join(render_hint(exercise, i) for i in range(len(exercise.hints))))
+    lines = [
+        wrap(f"({part.label}) {format_value(m.value)}: {m.feedback}", indent="  ", hang="  ")
+        for part in exercise.parts
+        for m in part.mistakes
+    ]
+    if lines:
+        blocks.append("\n".join(["Known mistakes", *lines]))
+    return "\n\n".join(blocks)
+
+
+def run_worksheet(args: argparse.Namespace) -> int:
+    from gradeck.exercises.worksheet import Sheet, worksheet_markdown
+
+    sources = [source for name in args.items for source in resolve(args, name)]
+    total = args.count * len(sources)
+    if args.count < 1 or total > MAX_WORKSHEET:
+        raise GradeckError(
+            f"--count must be at least 1 and give at most {MAX_WORKSHEET} exercises in all "
+            f"({len(sources)} exercise source(s) × {args.count})"
+        )
+    seeds = [args.seed + i for i in range(args.count)]
+    sheets = [Sheet(s.name, seed, s.exercise(seed)) for s in sources for seed in seeds]
+    titles = list(dict.fromkeys(sheet.exercise.title for sheet in sheets))
+    more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
+    title = f"Worksheet: {'; '.join(titles[:3])}{more}"
+    _write(Path(args.output), worksheet_markdown(title, sheets))
+    print(f"wrote {len(sheets)} exercise(s) with an answer key to {args.output}", file=sys.stderr)
     return 0

@@ -15,7 +15,7 @@ import html
 import io
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,10 +102,10 @@ def exercise_notes(deck: Deck, item: ExerciseItem, variants: int) -> Iterator[No
     for index in range(variants):
         seed = variant_seed(deck.id, item.id, index)
         exercise = make_exercise(item.family, seed, item.difficulty, item.params, item.template)
-        title = item.title or exercise.title
+        exercise = replace(exercise, title=item.title or exercise.title)
         yield NoteText(
             "exercise",
-            (f"{title}\n\n{prompt_text(exercise)}", answer_text(exercise), f"seed {seed}"),
+            (prompt_text(exercise), answer_text(exercise), f"seed {seed}"),
             (deck.id, item.id, str(seed)),
             tags,
         )

@@ -46,6 +46,7 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.sample_work = 0  # expression nodes spent sampling templates (decks.templates)
 
     def error(self, pos: Pos, message: str) -> None:
         self.problems.append(Problem(self.path, pos[0], pos[1], message))
@@ -280,7 +281,7 @@ def _read_exercise(check: _Checker, item: LocDict) -> ExerciseItem | None:
             )
         from gradeck.decks.templates import read_template
 
-        template = read_template(item, check.path, check.problems)
+        template = read_template(item, check)
         if template is None:
             return None
         return ExerciseItem(

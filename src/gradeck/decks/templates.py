@@ -3,23 +3,29 @@
 Every problem is reported with the line and column of the offending key or value, as the deck
 loader does for cards: unknown keys, bad names, undefined or cyclic variables, unknown functions,
 empty or inverted ranges, constraints that sampling cannot satisfy, answers that refer to
-results the network does not have, and tolerances that make no sense. Reading needs neither
-numpy nor sympy, so `gradeck validate` stays fast; the network is checked for its structure
-here, and solved only when an exercise is generated.
+results the network does not have, and tolerances that make no sense. A template without a
+network needs neither numpy nor sympy, so `gradeck validate` stays fast; a network is read by
+`gradeck solve`'s own spec reader (numpy), and solved as validation samples the template.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradeck.decks.loader import _Checker, _kind
+from gradeck.decks.network_spec import plain_number
 from gradeck.decks.source import LocDict, LocList, Pos
 from gradeck.exercises import template as tpl
-from gradeck.exercises.parse import walk
-from gradeck.problems import Problem
+from gradeck.exercises.parse import ParseError, Var, walk
+from gradeck.exercises.template_network import NetworkPlan
+from gradeck.problems import Problem, ProblemsError
+
+if TYPE_CHECKING:
+    from gradeck.engine.network import NetworkSpec
 
 TEMPLATE_KEYS = (
     "variables",
@@ -32,6 +38,7 @@ TEMPLATE_KEYS = (
     "solution",
 )
 VARIABLE_KEYS = ("min", "max", "step", "choices")
+DERIVED_KEYS = ("value", "step")
 PART_KEYS = ("label", "prompt", "answer", "tolerance", "abs_tolerance", "mistakes")
 MISTAKE_KEYS = ("name", "value", "feedback")
 
@@ -44,29 +51,41 @@ MAX_HINTS = 20
 MAX_CHOICES = 1000
 MAX_RANGE_VALUES = 1_000_000
 MAX_MAGNITUDE = 1e6
-# Expression nodes evaluated at every draw (derived values and constraints), so that sampling a
-# template stays well under a second even at the limit.
-MAX_DRAW_NODES = 1000
+# Expression nodes in one template (derived values, constraints, answers, mistakes and
+# placeholders), and those that sampling may evaluate for one deck file: validating a file,
+# however hostile, stays well under a second.
+MAX_TEMPLATE_NODES = 500
+FILE_SAMPLE_BUDGET = 150_000
+READ_COST = 300  # reading and compiling one template, in the same units (measured)
 MAX_TOLERANCE = 0.5
+# A template's network is solved at every review and stays paper-sized.
+MAX_NETWORK_PARAMS = 100
+MAX_NETWORK_SAMPLES = 8
+MAX_NETWORK_STEPS = 20
+MAX_NETWORK_VALUES = 300  # every number and name in it, checked before anything is read
+PROBES = 5  # draws tried when checking a network whose numbers come from variables
+WORD_SETTINGS = ("activation", "loss", "name", "optimizer")  # network keys holding a name
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
+_FLOAT_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d{1,4}")
 _COMPARISON = re.compile(r"<=|>=|!=|==|<|>|≤|≥|≠")
 
 
-def read_template(item: LocDict, path: str, problems: list[Problem]) -> tpl.Template | None:
-    """The template of an exercise item (its `template:` mapping), or None after adding to
-    `problems` everything that is wrong with it."""
-    reader = _TemplateReader(path, problems)
-    return reader.read(item)
+def read_template(item: LocDict, check: _Checker) -> tpl.Template | None:
+    """The template of an exercise item (its `template:` mapping), or None after adding to the
+    checker's problems everything that is wrong with it."""
+    return _TemplateReader(check).read(item)
 
 
 class _TemplateReader:
-    def __init__(self, path: str, problems: list[Problem]) -> None:
-        self.check = _Checker(path)
-        self.check.problems = problems
-        self.problems = problems
+    def __init__(self, check: _Checker) -> None:
+        self.check = check
+        self.problems: list[Problem] = check.problems
         self.text_names: dict[str, tuple[str, ...]] = {}  # variables whose choices are text
-        self.draw_nodes = 0
+        self.draw_nodes = 0  # evaluated at every draw: derived values and constraints
+        self.parts_nodes = 0  # evaluated for every variant: answers, mistakes, placeholders
+        self.has_network = False
+        self.plan: NetworkPlan | None = None  # None also when the network could not be read
 
     def error(self, pos: Pos, message: str) -> None:
         self.check.error(pos, message)
@@ -78,26 +97,49 @@ class _TemplateReader:
         if not isinstance(body, LocDict):
             self.error(item.at("template"), f"'template' must be a mapping, not {_kind(body)}")
             return None
+        if self.check.sample_work + READ_COST > FILE_SAMPLE_BUDGET:
+            self.over_budget(item.at("template"))
+            return None
+        self.check.sample_work += READ_COST
         before = len(self.problems)
         item_id = str(item.get("id", "template"))
         self.check.known_keys(body, TEMPLATE_KEYS, "the template")
         variables = self.variables(body)
-        names = frozenset(v.name for v in variables)
+        # Every well-formed declared name, read or not, so that a bad variable gives one error,
+        # not one at each use.
+        declared = body.get("variables")
+        names = (
+            frozenset(n for n in declared if tpl.NAME_PATTERN.fullmatch(str(n)))
+            if isinstance(declared, LocDict)
+            else frozenset()
+        )
         derived_names = self.derived_names(body, names)
         all_names = names | frozenset(derived_names)
         derived = self.derived(body, names, derived_names)
         constraints = self.constraints(body, all_names)
-        network = self.network(body, all_names)
+        self.has_network = "network" in body
+        if self.has_network and len(self.problems) == before:
+            probe = tpl.Template(
+                item_id, "", tuple(variables), tuple(derived), tuple(constraints), "", ()
+            )
+            self.plan = self.network(body, all_names, probe)
         prompt = self.check.text(body, "prompt", "the template", required=True)
-        self.placeholders(body, "prompt", prompt, all_names, network)
-        parts = self.parts(body, all_names, network)
+        self.placeholders(body, "prompt", prompt, all_names)
+        parts = self.parts(body, all_names)
         hints = self.check.text_list(body, "hints", "the template")
         if len(hints) > MAX_HINTS:
             self.error(body.at("hints"), f"more than {MAX_HINTS} hints")
         for index, hint in enumerate(hints):
-            self.placeholders(body["hints"], index, hint, all_names, network)
+            self.placeholders(body["hints"], index, hint, all_names)
         solution = self.check.text(body, "solution", "the template") if "solution" in body else ""
-        self.placeholders(body, "solution", solution, all_names, network)
+        self.placeholders(body, "solution", solution, all_names)
+        size = self.draw_nodes + self.parts_nodes
+        if size > MAX_TEMPLATE_NODES:
+            self.error(
+                item.at("template"),
+                f"the template's expressions are too large ({size:,} terms in all; "
+                f"at most {MAX_TEMPLATE_NODES:,})",
+            )
         if len(self.problems) > before:
             return None
         title = str(item.get("title") or item_id)
@@ -111,7 +153,9 @@ class _TemplateReader:
             parts=tuple(parts),
             hints=hints,
             solution=solution,
-            network=network.tree if network else None,
+            network=self.plan,
+            draw_cost=self.draw_nodes,
+            parts_cost=self.parts_nodes,
         )
         self.satisfiable(body, template)
         return None if len(self.problems) > before else template
@@ -122,7 +166,7 @@ class _TemplateReader:
         if not isinstance(name, str) or not tpl.NAME_PATTERN.fullmatch(name):
             self.error(
                 pos,
-                f"{what} name {name!r} must be a letter followed by letters, digits or '_' "
+                f"{what} name {_short(name)} must be a letter followed by letters, digits or '_' "
                 "(at most 32)",
             )
             return False
@@ -168,10 +212,20 @@ class _TemplateReader:
         return self.range(name, value)
 
     def number(self, value: Any, pos: Pos, what: str) -> float | None:
+        if isinstance(value, str) and _FLOAT_TEXT.fullmatch(value.strip()):
+            self.error(
+                pos,
+                f"{what} must be a number: YAML reads {_short(value.strip())} as text; write "
+                f"{_yaml_float(value)} (YAML needs a decimal point and a signed exponent)",
+            )
+            return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.error(pos, f"{what} must be a number, not {_kind(value)}")
             return None
-        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        if not math.isfinite(value):
+            self.error(pos, f"{what} must be a finite number, not {value}")
+            return None
+        if abs(value) > MAX_MAGNITUDE:
             self.error(pos, f"{what} is {_short(value)}; numbers are limited to ±{MAX_MAGNITUDE:g}")
             return None
         return float(value)
@@ -216,7 +270,7 @@ class _TemplateReader:
             if step_value is not None and step_value <= 0:
                 self.error(spec.at("step"), f"'step' of {where} must be above 0")
                 step_value = None
-        elif all(float(spec.get(k, 0.5)).is_integer() for k in ("min", "max")):
+        elif len(bounds) < 2 or all(bounds[k].is_integer() for k in ("min", "max")):
             step_value = 1.0
         else:
             self.error(spec.pos, f"{where} needs a 'step' (such as 0.1) for its fractional range")
@@ -261,13 +315,27 @@ class _TemplateReader:
         return names
 
     def expression(
-        self, text: Any, pos: Pos, names: frozenset[str], what: str, refs: bool = False
+        self,
+        text: Any,
+        pos: Pos,
+        names: frozenset[str],
+        what: str,
+        refs: bool = False,
+        per_draw: bool = False,
     ) -> tpl.Expr | None:
+        """The compiled expression, counted against the template's size; None after an error.
+
+        `per_draw`: evaluated at every draw (derived values, constraints), not per variant.
+        """
         try:
             expr = tpl.compile_expr(text, names, allow_refs=refs)
         except tpl.ExprError as exc:
             self.error(pos, f"{what}: {exc}")
             return None
+        if per_draw:
+            self.draw_nodes += _nodes(expr)
+        else:
+            self.parts_nodes += _nodes(expr)
         text_used = sorted(expr.names & frozenset(self.text_names))
         if text_used:
             used = text_used[0]
@@ -278,18 +346,29 @@ class _TemplateReader:
 
     def derived(
         self, body: LocDict, variables: frozenset[str], names: list[str]
-    ) -> list[tuple[str, tpl.Expr]]:
+    ) -> list[tpl.Derived]:
+        """Each derived value: an expression, or {value: expression, step: text}."""
         spec = body.get("derived")
         all_names = variables | frozenset(names)
-        exprs: dict[str, tpl.Expr] = {}
+        read: dict[str, tpl.Derived] = {}
         for name in names:
-            expr = self.expression(spec[name], spec.at(name), all_names, f"derived value {name!r}")
+            what = f"derived value {name!r}"
+            where, key, step = spec, name, ""
+            if isinstance(spec[name], LocDict):
+                where, key = spec[name], "value"
+                self.check.known_keys(where, DERIVED_KEYS, what)
+                if "value" not in where:
+                    self.error(where.pos, f"{what} is missing required field 'value'")
+                    continue
+                if "step" in where:
+                    step = self.check.text(where, "step", what)
+                    self.placeholders(where, "step", step, all_names)
+            expr = self.expression(where[key], where.at(key), all_names, what, per_draw=True)
             if expr is not None:
-                exprs[name] = expr
-                self.draw_nodes += _nodes(expr)
-        order, cycle = _evaluation_order(exprs, names)
+                read[name] = tpl.Derived(name, expr, step)
+        order, cycle = _evaluation_order({n: d.expr for n, d in read.items()}, names)
         if not cycle:
-            return [(n, exprs[n]) for n in order]
+            return [read[n] for n in order]
         self.error(
             spec.at(cycle[0]),
             "derived values depend on each other in a cycle: " + " → ".join([*cycle, cycle[0]]),
@@ -323,35 +402,108 @@ class _TemplateReader:
                 )
                 continue
             match = found[0]
-            op = tpl._UNICODE_COMPARISONS.get(match.group(0), match.group(0))
+            op = tpl.UNICODE_COMPARISONS.get(match.group(0), match.group(0))
             what = f"constraint {text!r}"
-            left = self.expression(text[: match.start()], pos, names, what)
-            right = self.expression(text[match.end() :], pos, names, what)
+            left = self.expression(text[: match.start()], pos, names, what, per_draw=True)
+            right = self.expression(text[match.end() :], pos, names, what, per_draw=True)
             if left and right:
                 out.append(tpl.Constraint(text, left, op, right))
-                self.draw_nodes += _nodes(left) + _nodes(right)
-        if self.draw_nodes > MAX_DRAW_NODES:
-            self.error(
-                body.pos,
-                f"the derived values and constraints are too large ({self.draw_nodes:,} "
-                f"terms; at most {MAX_DRAW_NODES:,})",
-            )
         return out
 
     # -- the network
 
-    def network(self, body: LocDict, names: frozenset[str]):
-        if "network" not in body:
-            return None
-        from gradeck.decks.template_network import read_network
+    def network(
+        self, body: LocDict, names: frozenset[str], probe: tpl.Template
+    ) -> NetworkPlan | None:
+        """The network read by `gradeck solve`'s own reader, its numbers taken from one draw.
 
-        return read_network(body, names, self)
+        Its shape is fixed by the file; the numbers vary per draw and are read again, through
+        the same reader, when an exercise is generated.
+        """
+        from gradeck.decks.network_spec import read_spec
+
+        tree = body["network"]
+        if not isinstance(tree, LocDict):
+            self.error(body.at("network"), f"'network' must be a mapping, not {_kind(tree)}")
+            return None
+        if _leaf_count(tree) > MAX_NETWORK_VALUES:
+            self.error(
+                body.at("network"),
+                f"a template's network holds more than {MAX_NETWORK_VALUES} values; "
+                f"at most {MAX_NETWORK_PARAMS} weights and biases, {MAX_NETWORK_SAMPLES} samples "
+                f"and {MAX_NETWORK_STEPS} steps",
+            )
+            return None
+        report = tpl.sample(probe, FILE_SAMPLE_BUDGET - self.check.sample_work, PROBES)
+        self.check.sample_work += report.work
+        if not report.usable:
+            self.sampling_problem(body, report)
+            return None
+        leaves: dict[str, tpl.Expr] = {}
+        failures: list[Problem] = []
+        for env in report.usable:  # a few draws: one whose numbers suit the network will do
+
+            def number(value: Any, env: dict[str, Any] = env) -> float:
+                if not isinstance(value, str):
+                    return plain_number(value)
+                text = _leaf_text(value)
+                if text not in leaves:
+                    leaves[text] = self.leaf(text, names)
+                return _leaf_value(leaves[text], env)
+
+            words = {n: env[n] for n in self.text_names}
+            try:
+                spec = read_spec(_with_words(tree, words), self.check.path, number)
+                break
+            except ProblemsError as exc:
+                failures = failures or exc.problems
+        else:
+            self.problems.extend(failures)
+            return None
+        if not self.small_enough(tree, spec):
+            return None
+        return NetworkPlan(
+            tuple(spec.input.shape),
+            tuple(layer.weights.shape for layer in spec.layers),
+            spec.steps,
+            _builder(tree, self.check.path, leaves, frozenset(self.text_names)),
+        )
+
+    def leaf(self, text: str, names: frozenset[str]) -> tpl.Expr:
+        """A number of the network written as a variable or an expression (ValueError if not)."""
+        try:
+            expr = tpl.compile_expr(text, names, allow_refs=False)
+        except tpl.ExprError as exc:
+            raise ValueError(
+                f"is neither a number nor an expression of the values: {exc}"
+            ) from None
+        words = sorted(expr.names & frozenset(self.text_names))
+        if words:
+            raise ValueError(f"uses {words[0]!r}, a word, where a number is needed")
+        self.parts_nodes += _nodes(expr)
+        return expr
+
+    def small_enough(self, tree: LocDict, spec: NetworkSpec) -> bool:
+        """A template's network is solved at every review: keep it to paper-sized work."""
+        weights = sum(layer.weights.size + layer.bias.size for layer in spec.layers)
+        samples = spec.input.shape[0] if spec.input.ndim == 2 else 1
+        for too_big, key, message in (
+            (weights > MAX_NETWORK_PARAMS, "layers", f"{weights} weights and biases"),
+            (samples > MAX_NETWORK_SAMPLES, "input", f"{samples} samples"),
+            (spec.steps > MAX_NETWORK_STEPS, "steps", f"{spec.steps} steps"),
+        ):
+            if too_big:
+                limits = (
+                    f"at most {MAX_NETWORK_PARAMS} weights and biases, {MAX_NETWORK_SAMPLES} "
+                    f"samples and {MAX_NETWORK_STEPS} steps"
+                )
+                self.error(tree.at(key), f"a template's network has {message}; {limits}")
+                return False
+        return True
 
     # -- texts with placeholders
 
-    def placeholders(
-        self, where: Any, key: Any, text: str, names: frozenset[str], network: Any
-    ) -> None:
+    def placeholders(self, where: Any, key: Any, text: str, names: frozenset[str]) -> None:
         """Check every `{expr}` / `{expr:spec}` of a text, and that braces are balanced."""
         if not text:
             return
@@ -361,12 +513,17 @@ class _TemplateReader:
             token = match.group(0)
             if token in ("{{", "}}"):
                 continue
-            if token in "{}":
+            if token in ("{", "}"):
                 self.error(
                     pos, f"{label} has an unmatched {token!r}; write {token * 2} for a brace"
                 )
                 return
             body, spec = tpl.split_placeholder(match.group(1))
+            if not body.strip():
+                self.error(
+                    pos, f"{label} has an empty placeholder {token}; write {{{{ and }}}} for braces"
+                )
+                continue
             if not tpl.FORMAT_SPEC.fullmatch(spec):
                 self.error(
                     pos,
@@ -376,15 +533,14 @@ class _TemplateReader:
                 continue
             if body.strip() in self.text_names:
                 continue  # a text choice, shown as it is
-            expr = self.expression(
-                body, pos, names, f"placeholder {token} in {label}", refs=network is not None
-            )
-            if expr is not None and network is not None:
-                self.refs(expr, pos, network, f"placeholder {token} in {label}")
+            what = f"placeholder {token} in {label}"
+            expr = self.expression(body, pos, names, what, refs=self.has_network)
+            if expr is not None:
+                self.refs(expr, pos, what)
 
     # -- parts
 
-    def parts(self, body: LocDict, names: frozenset[str], network: Any) -> list[tpl.PartSpec]:
+    def parts(self, body: LocDict, names: frozenset[str]) -> list[tpl.PartSpec]:
         if "parts" not in body:
             self.error(body.pos, "the template is missing required field 'parts'")
             return []
@@ -401,51 +557,48 @@ class _TemplateReader:
             if not isinstance(part, LocDict):
                 self.error(spec.at(index), "each part must be a mapping with 'prompt' and 'answer'")
                 continue
-            read = self.part(part, index, names, network)
+            read = self.part(part, index, names)
             if read is not None:
                 out.append(read)
         return out
 
-    def part(
-        self, part: LocDict, index: int, names: frozenset[str], network: Any
-    ) -> tpl.PartSpec | None:
+    def part(self, part: LocDict, index: int, names: frozenset[str]) -> tpl.PartSpec | None:
         where = f"part {index + 1}"
         self.check.known_keys(part, PART_KEYS, where)
         label = self.check.text(part, "label", where) if "label" in part else LETTERS[index]
         prompt = self.check.text(part, "prompt", where, required=True)
-        self.placeholders(part, "prompt", prompt, names, network)
+        self.placeholders(part, "prompt", prompt, names)
         if "answer" not in part:
             self.error(part.pos, f"{where} is missing required field 'answer'")
             return None
-        answer = self.answer(part, "answer", names, network, f"the answer of {where}")
+        answer = self.answer(part, "answer", names, f"the answer of {where}")
         rel_tol = self.tolerance(part, "tolerance", where, tpl.DEFAULT_TOLERANCE)
         abs_tol = self.tolerance(part, "abs_tolerance", where, 1e-9)
-        mistakes = self.mistakes(part, where, names, network)
+        mistakes = self.mistakes(part, where, names)
         if answer is None or rel_tol is None or abs_tol is None or mistakes is None:
             return None
         return tpl.PartSpec(label, prompt, answer, rel_tol, abs_tol, tuple(mistakes))
 
-    def answer(
-        self, where: LocDict, key: str, names: frozenset[str], network: Any, what: str
-    ) -> tpl.Expr | None:
+    def answer(self, where: LocDict, key: str, names: frozenset[str], what: str) -> tpl.Expr | None:
         pos = where.at(key)
         expr = self.expression(where[key], pos, names, what, refs=True)
-        if expr is None:
-            return None
-        if expr.refs and network is None:
-            self.error(
-                pos,
-                f"{what}: {expr.refs[0].text!r} is a network result, but the template has no "
-                "'network'",
-            )
-            return None
-        if network is not None and not self.refs(expr, pos, network, what):
-            return None
-        return expr
+        return expr if expr is not None and self.refs(expr, pos, what) else None
 
-    def refs(self, expr: tpl.Expr, pos: Pos, network: Any, what: str) -> bool:
+    def refs(self, expr: tpl.Expr, pos: Pos, what: str) -> bool:
+        """Whether every engine result `expr` uses exists in the network (checked when the
+        network could be read), else a problem."""
         for ref in expr.refs:
-            problem = network.check_ref(ref)
+            problem = ""
+            if not self.has_network:
+                problem = f"{ref.text!r} is a network result, but the template has no 'network'"
+            elif self.plan:
+                problem = self.plan.check_ref(ref)
+                alone = isinstance(expr.node, Var) and not problem
+                if not alone and not problem and self.plan.dims(ref):
+                    problem = (
+                        f"{ref.text!r} is a vector or matrix: name it alone as the whole answer, "
+                        "or index one number of it for arithmetic"
+                    )
             if problem:
                 self.error(pos, f"{what}: {problem}")
                 return False
@@ -475,7 +628,7 @@ class _TemplateReader:
         return number
 
     def mistakes(
-        self, part: LocDict, where: str, names: frozenset[str], network: Any
+        self, part: LocDict, where: str, names: frozenset[str]
     ) -> list[tpl.MistakeSpec] | None:
         spec = part.get("mistakes")
         if spec is None:
@@ -496,13 +649,13 @@ class _TemplateReader:
                 continue
             self.check.known_keys(mistake, MISTAKE_KEYS, what)
             feedback = self.check.text(mistake, "feedback", what, required=True)
-            self.placeholders(mistake, "feedback", feedback, names, network)
+            self.placeholders(mistake, "feedback", feedback, names)
             name = self.check.text(mistake, "name", what) if "name" in mistake else what
             if "value" not in mistake:
                 self.error(mistake.pos, f"{what} is missing required field 'value'")
                 ok = False
                 continue
-            value = self.answer(mistake, "value", names, network, f"the value of {what}")
+            value = self.answer(mistake, "value", names, f"the value of {what}")
             if value is None or not feedback:
                 ok = False
                 continue
@@ -512,30 +665,139 @@ class _TemplateReader:
     # -- sampling
 
     def satisfiable(self, body: LocDict, template: tpl.Template) -> None:
-        if not template.constraints and not template.derived:
-            return
-        accepted, reason = tpl.sample(template)
-        if accepted >= tpl.MIN_ACCEPTED:
-            return
-        key = "constraints" if template.constraints else "derived"
-        pos = body.key_pos.get(key, body.pos)
-        if accepted == 0:
+        """Draw as generation would, and report where and why too few draws are usable."""
+        report = tpl.sample(template, FILE_SAMPLE_BUDGET - self.check.sample_work)
+        self.check.sample_work += report.work
+        if report.accepted < tpl.MIN_ACCEPTED:
+            self.sampling_problem(body, report)
+
+    def over_budget(self, pos: Pos) -> None:
+        """Say, once per file, that its templates take more checking than a file may cost."""
+        if self.check.sample_work <= FILE_SAMPLE_BUDGET:
             self.error(
                 pos,
-                f"no usable values in {tpl.SAMPLE_DRAWS:,} draws: {reason}; "
-                "widen the ranges or loosen the constraints",
+                "this file's templates take too long to check; split the deck into smaller files",
             )
+        self.check.sample_work = FILE_SAMPLE_BUDGET + 1
+
+    def sampling_problem(self, body: LocDict, report: tpl.SampleReport) -> None:
+        if report.out_of_budget and (report.accepted or report.failure is None):
+            self.over_budget(body.pos)
+            return
+        failure = report.failure
+        if failure is None:
+            return
+        constraint = failure.where[0] == "constraints"
+        advice = (
+            "widen the ranges or loosen the constraints"
+            if constraint
+            else "add a constraint that keeps the draws away from it"
+        )
+        if report.accepted == 0 and constraint:
+            message = f"no usable values in {report.draws:,} draws: {failure.reason}; {advice}"
+        elif report.accepted == 0:
+            message = f"this cannot be computed in any of {report.draws:,} draws: {failure.reason}"
         else:
-            self.error(
-                pos,
-                f"only {accepted} of {tpl.SAMPLE_DRAWS:,} draws give usable values "
-                f"(first failure: {reason}); at least {tpl.MIN_ACCEPTED} are needed, "
-                "so widen the ranges or loosen the constraints",
+            message = (
+                f"only {report.accepted} of {report.draws:,} draws give usable values (first "
+                f"failure: {failure.reason}); at least {tpl.MIN_ACCEPTED} are needed, so {advice}"
             )
+        self.error(_locate(body, failure.where), message)
+
+
+def _leaf_count(node: Any) -> int:
+    """How many plain values a located tree holds, without recursion."""
+    count, stack = 0, [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, LocDict):
+            stack.extend(current.values())
+        elif isinstance(current, LocList):
+            stack.extend(current)
+        else:
+            count += 1
+    return count
+
+
+def _leaf_text(value: str) -> str:
+    """A network number written as `w1`, `2*w1` or `{w1}`: the expression's text."""
+    text = value.strip()
+    return text[1:-1] if text.startswith("{") and text.endswith("}") else text
+
+
+def _leaf_value(expr: tpl.Expr, env: dict[str, Any]) -> float:
+    try:
+        value = expr.value(env)
+    except ParseError as exc:
+        raise ValueError(f"({expr.text}) cannot be computed: {exc.message}") from None
+    if isinstance(value, tuple):
+        raise ValueError(f"({expr.text}) must be one number, not a list")
+    return value
+
+
+def _with_words(node: Any, words: dict[str, Any]) -> Any:
+    """A copy of the located tree where a setting that names a word variable (an activation, the
+    loss, the optimizer) holds its drawn word; the tree itself when there are no words."""
+    if not words:
+        return node
+    if isinstance(node, LocDict):
+        copy = LocDict()
+        copy.pos, copy.key_pos, copy.value_pos = node.pos, node.key_pos, node.value_pos
+        for key, value in node.items():
+            named = key in WORD_SETTINGS and isinstance(value, str)
+            copy[key] = words.get(value.strip(), value) if named else _with_words(value, words)
+        return copy
+    if isinstance(node, LocList):
+        items = LocList()
+        items.pos, items.item_pos = node.pos, node.item_pos
+        items.extend(_with_words(value, words) for value in node)
+        return items
+    return node
+
+
+def _builder(
+    tree: LocDict, path: str, leaves: dict[str, tpl.Expr], words: frozenset[str]
+) -> Callable[[Mapping[str, Any]], NetworkSpec]:
+    """The function that reads the network again with one draw's values."""
+    from gradeck.decks.network_spec import read_spec
+
+    def build(env: Mapping[str, Any]) -> NetworkSpec:
+        def number(value: Any) -> float:
+            if not isinstance(value, str):
+                return plain_number(value)
+            return _leaf_value(leaves[_leaf_text(value)], dict(env))
+
+        drawn = {name: env[name] for name in words}
+        try:
+            return read_spec(_with_words(tree, drawn), path, number)
+        except ProblemsError as exc:
+            raise ValueError("; ".join(p.message for p in exc.problems)) from None
+
+    return build
+
+
+def _locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
+    """The position of the value at `where`, a path of keys and indices under the template."""
+    node: Any = body
+    pos = body.pos
+    for step in where:
+        in_dict = isinstance(node, LocDict) and step in node
+        in_list = isinstance(node, LocList) and isinstance(step, int) and 0 <= step < len(node)
+        if not (in_dict or in_list):
+            break
+        pos, node = node.at(step), node[step]
+    return pos
 
 
 def _decimal(value: float) -> Decimal:
     return Decimal(repr(value)) if not float(value).is_integer() else Decimal(int(value))
+
+
+def _yaml_float(text: str) -> str:
+    """`text` (a float such as 1e-3) as YAML reads a float: 1.0e-3."""
+    mantissa, exponent = f"{float(text):e}".split("e")
+    mantissa = mantissa.rstrip("0")
+    return f"{mantissa}{'0' if mantissa.endswith('.') else ''}e{exponent[0]}{int(exponent[1:])}"
 
 
 def _short(value: Any) -> str:

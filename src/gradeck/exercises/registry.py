@@ -28,7 +28,67 @@ class FamilyInfo:
 FAMILIES: dict[str, FamilyInfo] = {
     info.name: info
     for info in (
-        # Filled in as families are written; see gradeck/exercises/families/.
+        # Network families (engine)
+        FamilyInfo(
+            "neuron-forward",
+            "Forward pass of one neuron: z = w·x + b, then sigmoid, tanh or ReLU",
+            "forward-pass",
+            (1, 2),
+            "neuron_forward",
+            ("activation",),
+        ),
+        FamilyInfo(
+            "neuron-backprop",
+            "∂L/∂w and ∂L/∂b of a sigmoid neuron under mse or bce, one sample or a batch",
+            "backprop",
+            (1, 2),
+            "neuron_backprop",
+            ("loss",),
+        ),
+        FamilyInfo(
+            "backprop-two-layer",
+            "An output weight's and a hidden weight's gradient in a 2-2-1 network",
+            "backprop",
+            (1, 2),
+            "backprop_two_layer",
+            ("hidden",),
+        ),
+        FamilyInfo(
+            "softmax-cross-entropy",
+            "Softmax probabilities, cross-entropy loss and its gradient p − y on the logits",
+            "backprop",
+            (1, 2),
+            "softmax_ce",
+        ),
+        FamilyInfo(
+            "sgd-momentum",
+            "Two steps of SGD with momentum in torch's form (v = μv + g), or Nesterov",
+            "optimizers",
+            (1, 2),
+            "momentum",
+            ("variant",),
+        ),
+        FamilyInfo(
+            "adam",
+            "Adam's first two steps with bias correction",
+            "optimizers",
+            (1, 2),
+            "adam",
+        ),
+        FamilyInfo(
+            "rmsprop",
+            "RMSprop's running average of squared gradients and its steps (torch's form)",
+            "optimizers",
+            (1, 2),
+            "rmsprop",
+        ),
+        FamilyInfo(
+            "weight-decay",
+            "L2 weight decay: SGD's gradient + λw, and AdamW's decoupled w(1 − ηλ)",
+            "regularisation",
+            (1, 2),
+            "weight_decay",
+        ),
         # Other families
         FamilyInfo(
             "update-rule",

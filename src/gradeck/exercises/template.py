@@ -14,39 +14,39 @@ validated objects and the generation, so it knows nothing of files.
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from gradeck.errors import GradeckError
+from gradeck.exercises.check import matches
+from gradeck.exercises.families._draw import SEPARATION, differs, finite
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
 from gradeck.exercises.parse import CONSTANTS, FUNCTIONS, Node, ParseError, Var, evaluate, parse
 from gradeck.exercises.parse import walk as walk_nodes
+from gradeck.exercises.render import format_value
 
-# Drawing budgets. Validation demands that at least MIN_ACCEPTED of SAMPLE_DRAWS draws meet the
-# constraints (1%), so that GENERATE_DRAWS draws fail to find a variant with odds below 1e-20.
-SAMPLE_DRAWS = 1000
-MIN_ACCEPTED = 10
+# Drawing budgets. Validation samples until MIN_ACCEPTED draws are usable, giving up after
+# SAMPLE_DRAWS (so at least about 1% of draws must be usable); generation then tries up to
+# GENERATE_DRAWS draws, which at 1% fails with odds below 1e-20.
+SAMPLE_DRAWS = 200
+MIN_ACCEPTED = 2
+DRAW_OVERHEAD = 20  # the fixed work of one draw, in expression nodes (measured)
 GENERATE_DRAWS = 5000
 # Engine runs per exercise: a variant whose answers are not finite numbers, or whose listed
 # mistakes coincide with the answer, is redrawn at most this many times.
 ENGINE_DRAWS = 25
 
 DEFAULT_TOLERANCE = 0.01
-# A listed mistake must lie at least this far (relative) from the right answer.
-SEPARATION = 0.03
 
 ENGINE_ROOTS = ("loss", "losses", "output", "grad", "updated")
-COMPARISONS = ("<=", ">=", "!=", "==", "<", ">")
-_UNICODE_COMPARISONS = {"≤": "<=", "≥": ">=", "≠": "!="}
+UNICODE_COMPARISONS = {"≤": "<=", "≥": ">=", "≠": "!="}
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 RESERVED = frozenset({*FUNCTIONS, *CONSTANTS, *ENGINE_ROOTS, "ln", "pi"})
 
-Number = float
 Scalar = float | str  # a drawn value: a number, or a text choice such as an activation name
 
 
@@ -66,7 +66,7 @@ class ExprError(ValueError):
 
 
 _REF = re.compile(
-    r"(?<![\w.])(loss|losses|output|grad|updated)"
+    r"(?<![\w.])(losses|loss|output|grad|updated)\b"
     r"((?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*\d{1,4}\s*\])*)"
 )
 _REF_STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
@@ -93,21 +93,22 @@ class Expr:
 
     def value(self, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> Value:
         """The value with these variables (and engine results); ParseError when undefined."""
-        scope = dict(env)
-        for i, ref in enumerate(self.refs):
-            scope[f"_r{i}"] = resolve(ref, results or {})
-        bad = [n for n in self.names if isinstance(scope.get(n), str)]
-        if bad:
-            raise ParseError(f"{bad[0]!r} is text, not a number", 0)
-        return evaluate(self.node, _numbers_only(scope), self.source)
-
-
-def _numbers_only(scope: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in scope.items() if not isinstance(v, str | tuple)}
+        text = next((n for n in self.names if isinstance(env.get(n), str)), None)
+        if text is not None:
+            raise ParseError(f"{text!r} is text, not a number", 0)
+        if not self.refs:
+            return evaluate(self.node, env, self.source)
+        scope = {n: env[n] for n in self.names if n in env}
+        scope.update({f"_r{i}": resolve(ref, results or {}) for i, ref in enumerate(self.refs)})
+        if isinstance(self.node, Var) and isinstance(scope[self.node.name], tuple):
+            return scope[self.node.name]  # a whole vector or matrix, named on its own
+        return evaluate(self.node, scope, self.source)
 
 
 def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> Expr:
     """Parse `text` with these names allowed; ExprError (with an offset) when it cannot be."""
+    if isinstance(text, list):
+        raise ExprError('write a vector as text in quotes, as in "[a, b]"')
     if isinstance(text, bool) or not isinstance(text, str | int | float):
         raise ExprError("expected an expression (text or a number)")
     text = str(text).strip()
@@ -118,10 +119,9 @@ def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> E
         if not allow_refs:
             raise ExprError(f"{match.group(0).strip()!r}: engine results cannot be used here")
         if match.group(1) in names:
-            continue  # cannot happen: names may not be engine roots; kept for safety
+            continue  # a variable named after an engine result: reported by the reader
         steps = tuple(
-            int(index) if index is not None else attr
-            for attr, index in _REF_STEP.findall(match.group(2))
+            int(index) if index else attr for attr, index in _REF_STEP.findall(match.group(2))
         )
         refs.append(Ref(match.group(1), steps, re.sub(r"\s+", "", match.group(0))))
         pieces += [text[last : match.start()], f"_r{len(refs) - 1}"]
@@ -131,17 +131,24 @@ def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> E
     try:
         node = parse(source, allowed)
     except ParseError as exc:
-        raise ExprError(_friendly(exc, source), exc.offset) from None
+        raise ExprError(_friendly(exc, source, names), exc.offset) from None
     used = frozenset(n.name for n in walk_nodes(node) if isinstance(n, Var)) & names
     return Expr(text, node, used, tuple(refs), source)
 
 
-def _friendly(exc: ParseError, source: str) -> str:
-    """The parser's message, with 'unknown name' said as 'unknown function' before a '('."""
+def _friendly(exc: ParseError, source: str, names: frozenset[str]) -> str:
+    """The parser's message, said for a template: an unknown name before a '(' is an unknown
+    function, else a name to declare; engine results are not called _r0, _r1, ..."""
     match = re.match(r"unknown name '([^']*)'", exc.message)
     if match and source[exc.offset + len(match.group(1)) :].lstrip().startswith("("):
         known = ", ".join(sorted(FUNCTIONS))
         return f"unknown function {match.group(1)!r} (functions: {known})"
+    if match:
+        known = ", ".join(sorted(names)) if names else "none yet"
+        return (
+            f"unknown name {match.group(1)!r}: declare it under 'variables' or 'derived' "
+            f"(declared: {known})"
+        )
     return re.sub(r"_r(\d+)", "an engine result", exc.message)
 
 
@@ -216,6 +223,15 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A value worked out from the variables; `step` says in words what the step does."""
+
+    name: str
+    expr: Expr
+    step: str = ""
+
+
+@dataclass(frozen=True)
 class MistakeSpec:
     name: str
     value: Expr
@@ -239,52 +255,92 @@ class Template:
     id: str
     title: str
     variables: tuple[Variable, ...]
-    derived: tuple[tuple[str, Expr], ...]  # in an order where each uses only earlier names
+    derived: tuple[Derived, ...]  # in an order where each uses only earlier names
     constraints: tuple[Constraint, ...]
     prompt: str
     parts: tuple[PartSpec, ...]
     hints: tuple[str, ...] = ()
     solution: str = ""
-    # The network in the `gradeck solve` format, with Expr where the author wrote a variable or
-    # an expression; None when the template has no network.
+    # The network (a `template_network.NetworkPlan`), None when the template has none.
     network: Any = field(default=None, compare=False, repr=False)
+    # Expression nodes evaluated for one draw (derived values and constraints), and for one
+    # variant's answers and mistakes: what sampling and generation spend.
+    draw_cost: int = 0
+    parts_cost: int = 0
 
 
 # ---------------------------------------------------------------- drawing
 
 
-def draw_values(template: Template, rng: random.Random) -> dict[str, Any] | None:
-    """One draw of the variables and derived values, or None when a constraint fails or a
-    derived value cannot be computed (say a log of a negative number) for this draw."""
+class Rejected(Exception):
+    """A draw that gives no exercise: where in the template it failed, and why."""
+
+    def __init__(self, where: tuple[str | int, ...], reason: str) -> None:
+        super().__init__(reason)
+        self.where = where  # a path in the template, e.g. ("parts", 0, "mistakes", 1, "value")
+        self.reason = reason
+
+
+def draw(template: Template, rng: random.Random) -> dict[str, Any]:
+    """The variables and derived values of one draw that meets every constraint, else Rejected."""
     env: dict[str, Any] = {v.name: v.draw(rng) for v in template.variables}
-    try:
-        for name, expr in template.derived:
-            env[name] = expr.value(env)
-        if all(c.holds(env) for c in template.constraints):
-            return env
-    except ParseError:
-        pass
-    return None
-
-
-def sample(template: Template, draws: int = SAMPLE_DRAWS) -> tuple[int, str]:
-    """How many of `draws` seeded draws are usable, and the first reason one was not."""
-    rng = random.Random(f"gradeck/template-check/{template.id}")
-    accepted, reason = 0, ""
-    for _ in range(draws):
-        env: dict[str, Any] = {v.name: v.draw(rng) for v in template.variables}
+    for derived in template.derived:
         try:
-            for name, expr in template.derived:
-                env[name] = expr.value(env)
-            failed = next((c for c in template.constraints if not c.holds(env)), None)
+            env[derived.name] = derived.expr.value(env)
         except ParseError as exc:
-            reason = reason or f"{exc.message} (with {_describe(env)})"
+            where = ("derived", derived.name, "value")
+            raise Rejected(where, f"{exc.message} (with {_describe(env)})") from None
+    for index, constraint in enumerate(template.constraints):
+        try:
+            holds = constraint.holds(env)
+        except ParseError as exc:
+            raise Rejected(
+                ("constraints", index), f"{exc.message} (with {_describe(env)})"
+            ) from None
+        if not holds:
+            raise Rejected(("constraints", index), f"constraint {constraint.text!r} fails")
+    return env
+
+
+@dataclass
+class SampleReport:
+    """What validation learnt by drawing: usable draws, work spent, the first failure."""
+
+    draws: int = 0
+    accepted: int = 0
+    work: int = 0
+    failure: Rejected | None = None
+    out_of_budget: bool = False
+    usable: list[dict[str, Any]] = field(default_factory=list)  # the values of usable draws
+
+
+def sample(template: Template, budget: int, wanted: int = MIN_ACCEPTED) -> SampleReport:
+    """Draw with a fixed seed until `wanted` draws give an exercise or SAMPLE_DRAWS are spent.
+
+    `budget` bounds the work (in expression nodes, a network run counting as its `cost`), so
+    that a file full of templates is checked in bounded time.
+    """
+    rng = random.Random(f"gradeck/template-check/{template.id}")
+    report = SampleReport()
+    variant_cost = template.parts_cost + (template.network.cost if template.network else 0)
+    while report.draws < SAMPLE_DRAWS and report.accepted < wanted:
+        draw_cost = template.draw_cost + DRAW_OVERHEAD
+        if report.work + draw_cost + variant_cost > budget:
+            report.out_of_budget = True
+            break
+        report.draws += 1
+        report.work += draw_cost
+        try:
+            env = draw(template, rng)
+            report.work += variant_cost
+            variant = _solve(template, env)
+            _exercise(template, 0, 1, variant, tuple(_parts(template, variant)))
+        except Rejected as exc:
+            report.failure = report.failure or exc
             continue
-        if failed is None:
-            accepted += 1
-        else:
-            reason = reason or f"constraint {failed.text!r} fails"
-    return accepted, reason
+        report.accepted += 1
+        report.usable.append(env)
+    return report
 
 
 def _describe(env: Mapping[str, Any]) -> str:
@@ -296,12 +352,6 @@ def _describe(env: Mapping[str, Any]) -> str:
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 FORMAT_SPEC = re.compile(r"\+?(?:\d{1,2})?(?:\.\d{1,2})?[fgeE%]?")
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    expr: Expr
-    spec: str
 
 
 def split_placeholder(inside: str) -> tuple[str, str]:
@@ -331,8 +381,6 @@ def fill(text: str, env: Mapping[str, Any], results: Mapping[str, Any] | None = 
 
 
 def _show(value: Any, spec: str = "") -> str:
-    from gradeck.exercises.render import format_value
-
     if isinstance(value, str):
         return value
     if isinstance(value, tuple):
@@ -355,75 +403,139 @@ class _Variant:
 
 
 def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
-    """The exercise of this template for `seed`: the same seed gives the same exercise."""
+    """The exercise of this template for `seed`: the same seed gives the same exercise.
+
+    Draws until the constraints hold, the network (if any) gives finite numbers and every
+    listed mistake lies apart from its answer; after ENGINE_DRAWS variants the mistakes that
+    still coincide with an answer are dropped rather than drawing on.
+    """
     rng = random.Random(f"gradeck/template/{template.id}/{seed}")
-    engine_runs = 0
+    variants = 0
+    failure = ""
     for _ in range(GENERATE_DRAWS):
-        env = draw_values(template, rng)
-        if env is None:
-            continue
-        engine_runs += 1
-        variant = _solve(template, env)
-        parts = _parts(template, variant) if variant else None
-        if parts is None or variant is None:
-            if engine_runs >= ENGINE_DRAWS:
+        try:
+            env = draw(template, rng)
+            variants += 1
+            variant = _solve(template, env)
+            parts = _parts(template, variant)
+            if any(_collides(part) for part in parts) and variants < ENGINE_DRAWS:
+                continue
+            kept = tuple(_without_collisions(part) for part in parts)
+            return _exercise(template, seed, difficulty, variant, kept)
+        except Rejected as exc:
+            failure = failure or exc.reason
+            if variants >= ENGINE_DRAWS:
                 break
-            continue
-        last_chance = engine_runs >= ENGINE_DRAWS
-        if any(_collides(part) for part in parts) and not last_chance:
-            continue
-        parts = [_without_collisions(part) for part in parts]
-        return _exercise(template, seed, difficulty, variant, tuple(parts))
     raise TemplateError(
-        f"template {template.id!r}: no usable variant for seed {seed}; "
+        f"template {template.id!r}: no usable variant for seed {seed} ({failure}); "
         "check it with `gradeck validate` and `gradeck preview`"
     )
 
 
-def _solve(template: Template, env: dict[str, Any]) -> _Variant | None:
-    """Run the network (if any) with these values; None when its numbers are not usable."""
+def _solve(template: Template, env: dict[str, Any]) -> _Variant:
+    """Run the network (if any) with these values; Rejected when its numbers are not usable."""
+    steps = _derived_steps(template, env)
     if template.network is None:
-        return _Variant(env, {}, _derived_steps(template, env))
+        return _Variant(env, {}, steps)
     from gradeck.exercises.template_network import solve_network
 
     solved = solve_network(template.network, env)
-    if solved is None:
-        return None
-    results, steps, widths, tables = solved
-    return _Variant(env, results, [*steps, *_derived_steps(template, env)], widths, tables)
+    return _Variant(env, solved.results, [*steps, *solved.steps], solved.widths, solved.tables)
 
 
-def _parts(template: Template, variant: _Variant) -> list[Part] | None:
+def _parts(template: Template, variant: _Variant) -> list[Part]:
+    """The answer parts of a variant; Rejected when a value cannot be computed or is not finite."""
     parts: list[Part] = []
-    for spec in template.parts:
-        try:
-            expected = spec.answer.value(variant.env, variant.results)
-            mistakes = tuple(
-                Mistake(
-                    m.name, m.value.value(variant.env, variant.results), _text(m.feedback, variant)
-                )
-                for m in spec.mistakes
+    for index, spec in enumerate(template.parts):
+        expected = _evaluate(spec.answer, variant, ("parts", index, "answer"))
+        mistakes = tuple(
+            Mistake(
+                m.name,
+                _evaluate(m.value, variant, ("parts", index, "mistakes", j, "value")),
+                _text(m.feedback, variant, ("parts", index, "mistakes", j, "feedback")),
             )
-        except (ParseError, KeyError, IndexError, TypeError):
-            return None
-        if not _finite(expected) or not all(_finite(m.value) for m in mistakes):
-            return None
+            for j, m in enumerate(spec.mistakes)
+        )
         parts.append(
             Part(
                 label=spec.label,
-                prompt=_text(spec.prompt, variant),
+                prompt=_text(spec.prompt, variant, ("parts", index, "prompt")),
                 expected=expected,
                 kind=_kind(expected),
                 rel_tol=spec.rel_tol,
                 abs_tol=spec.abs_tol,
                 mistakes=mistakes,
+                carry=_carry(template, index, variant),
             )
         )
     return parts
 
 
-def _text(text: str, variant: _Variant) -> str:
-    return fill(text, variant.env, variant.results)
+def _carry(
+    template: Template, index: int, variant: _Variant
+) -> Callable[[tuple[Value | None, ...]], Value] | None:
+    """Error carried forward: part `index` worked out again from the learner's own answers to
+    earlier parts that name a value it depends on (say part (a) asks for `z`, and this part's
+    answer is computed from z). None when no earlier answer feeds it, or the values come from a
+    network, which is not solved again from a learner's numbers."""
+    if variant.results:
+        return None
+    derived = {d.name: d for d in template.derived}
+    needed, stack = set(), list(template.parts[index].answer.names)
+    while stack:
+        name = stack.pop()
+        if name not in needed:
+            needed.add(name)
+            stack.extend(derived[name].expr.names if name in derived else ())
+    feeds = {
+        j: spec.answer.node.name
+        for j, spec in enumerate(template.parts[:index])
+        if isinstance(spec.answer.node, Var) and spec.answer.node.name in needed
+    }
+    if not feeds:
+        return None
+    answer = template.parts[index].answer
+
+    def carry(earlier: tuple[Value | None, ...]) -> Value:
+        env = dict(variant.env)
+        given = {
+            name: float(earlier[j])
+            for j, name in feeds.items()
+            if j < len(earlier) and isinstance(earlier[j], float | int)
+        }
+        env.update(given)
+        for d in template.derived:
+            if d.name not in given:
+                env[d.name] = d.expr.value(env)
+        return answer.value(env)
+
+    return carry
+
+
+def _evaluate(expr: Expr, variant: _Variant, where: tuple[str | int, ...]) -> Value:
+    try:
+        value = expr.value(variant.env, variant.results)
+    except (ParseError, KeyError, IndexError, TypeError) as exc:
+        message = exc.message if isinstance(exc, ParseError) else "no such engine result"
+        raise Rejected(where, f"{expr.text!r}: {message} (with {_describe(variant.env)})") from None
+    if not finite(value):
+        raise Rejected(where, f"{expr.text!r} is not a finite number")
+    return value
+
+
+def _text(text: str, variant: _Variant, where: tuple[str | int, ...]) -> str:
+    return _fill(text, variant.env, variant.results, where)
+
+
+def _fill(
+    text: str, env: dict[str, Any], results: Mapping[str, Any], where: tuple[str | int, ...]
+) -> str:
+    """`fill`, with a placeholder that cannot be computed for this draw said as Rejected."""
+    try:
+        return fill(text, env, results)
+    except (ParseError, KeyError, IndexError, TypeError) as exc:
+        message = exc.message if isinstance(exc, ParseError) else "no such engine result"
+        raise Rejected(where, f"a placeholder: {message} (with {_describe(env)})") from None
 
 
 def _kind(value: Value) -> str:
@@ -432,49 +544,36 @@ def _kind(value: Value) -> str:
     return "number"
 
 
-def _finite(value: Value) -> bool:
-    if isinstance(value, tuple):
-        return all(_finite(v) for v in value)
-    return isinstance(value, float | int) and math.isfinite(value)
-
-
 def _collides(part: Part) -> bool:
     return any(not _apart(part, m.value) for m in part.mistakes)
 
 
 def _apart(part: Part, value: Value) -> bool:
     """Whether a checker tells `value` from the right answer, with room for rounding."""
-    from gradeck.exercises.check import matches
-
     if matches(part, value, part.expected) or matches(part, part.expected, value):
         return False
-    return _differs(part.expected, value, max(SEPARATION, 3 * part.rel_tol))
-
-
-def _differs(a: Value, b: Value, rel: float) -> bool:
-    if isinstance(a, tuple) or isinstance(b, tuple):
-        if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
-            return True
-        return any(_differs(x, y, rel) for x, y in zip(a, b, strict=True))
-    return abs(a - b) > rel * max(abs(a), abs(b))
+    return differs(part.expected, value, max(SEPARATION, 3 * part.rel_tol))
 
 
 def _without_collisions(part: Part) -> Part:
     """A part keeps only the mistakes a checker can tell from its answer."""
-    from dataclasses import replace
-
     kept = tuple(m for m in part.mistakes if _apart(part, m.value))
     return part if kept == part.mistakes else replace(part, mistakes=kept)
 
 
-def _derived_steps(template: Template, env: Mapping[str, Any]) -> list[Step]:
-    return [
-        Step(f"Work out {name}.", f"{name} = {expr.text}", _working(expr, env, env[name]))
-        for name, expr in template.derived
-    ]
+def _derived_steps(template: Template, env: dict[str, Any]) -> list[Step]:
+    steps = []
+    for d in template.derived:
+        where = ("derived", d.name, "step")
+        text = _fill(d.step, env, {}, where) if d.step else f"Work out {d.name}."
+        formula = f"{d.name} = {d.expr.text}"
+        steps.append(Step(text, formula, _working(d.expr, env, env[d.name])))
+    return steps
 
 
-def _working(expr: Expr, env: Mapping[str, Any], value: Value, results=None) -> str:
+def _working(
+    expr: Expr, env: Mapping[str, Any], value: Value, results: Mapping[str, Any] | None = None
+) -> str:
     """The expression with its names replaced by their values, then the result."""
     scope = dict(env)
     for i, ref in enumerate(expr.refs):
@@ -498,23 +597,40 @@ def _exercise(
 ) -> Exercise:
     steps = list(variant.steps)
     for part, spec in zip(parts, template.parts, strict=True):
-        if spec.answer.names or spec.answer.refs:
-            working = _working(spec.answer, variant.env, part.expected, variant.results)
-            steps.append(Step(f"({part.label}) {part.prompt}", spec.answer.text, working))
-    if template.solution:
-        steps.append(Step(_text(template.solution, variant)))
+        steps.extend(_answer_steps(part, spec, variant))
+    solution = _text(template.solution, variant, ("solution",))
+    steps.extend(Step(paragraph) for paragraph in _paragraphs(solution))
     return Exercise(
         family="template",
         seed=seed,
         difficulty=difficulty,
         title=template.title,
-        prompt=_text(template.prompt, variant),
+        prompt=_text(template.prompt, variant, ("prompt",)),
         parts=parts,
         solution=tuple(steps),
-        hints=tuple(_text(h, variant) for h in template.hints),
+        hints=tuple(_text(h, variant, ("hints", i)) for i, h in enumerate(template.hints)),
         tables=variant.tables,
         network=variant.network,
     )
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, each on one line, so a front end can wrap it."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _answer_steps(part: Part, spec: PartSpec, variant: _Variant) -> list[Step]:
+    """How a part's answer follows: the expression with its numbers put in, unless it is a
+    bare number or names a value already worked out above."""
+    answer = spec.answer
+    heading = f"({part.label}) {part.prompt}"
+    if not answer.names and not answer.refs:
+        return []
+    if isinstance(answer.node, Var):
+        return [Step(heading, "", f"{answer.text} = {_show(part.expected)}")]
+    return [
+        Step(heading, answer.text, _working(answer, variant.env, part.expected, variant.results))
+    ]
 
 
 def make_exercise(

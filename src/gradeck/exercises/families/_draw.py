@@ -19,6 +19,7 @@ T = TypeVar("T")
 # Listed mistakes lie at least this far (relative) from the answer and from each other: three
 # times the default checking tolerance, so a rounded answer is never taken for a mistake.
 SEPARATION = 0.03
+FLOOR = 1e-6
 MAX_DRAWS = 2000
 LETTERS = "abcdefgh"
 
@@ -58,7 +59,9 @@ def redraw(draw: Callable[[], T], ok: Callable[[T], bool]) -> T:
 def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
     """Whether a checker could tell a from b: some element is more than `rel` apart.
 
-    With rel = 0 (counts, checked exactly) any difference is enough.
+    With rel = 0 (counts, checked exactly) any difference is enough. Two numbers both next to 0
+    (within FLOOR) cannot be told apart whatever their ratio: the checker's absolute tolerance
+    takes them for the same.
     """
     if isinstance(a, tuple) or isinstance(b, tuple):
         if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
@@ -66,7 +69,8 @@ def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
         return any(differs(x, y, rel) for x, y in zip(a, b, strict=True))
     if isinstance(a, str) or isinstance(b, str):
         return a != b
-    return abs(a - b) > rel * max(abs(a), abs(b))
+    gap = abs(a - b)
+    return gap > rel * max(abs(a), abs(b)) and (rel == 0 or gap > FLOOR)
 
 
 def spread(answer: Value, mistakes: Sequence[Value], rel: float = SEPARATION) -> bool:

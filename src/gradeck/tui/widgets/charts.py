@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual.widgets import Static
 
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
 _SHADES = ("grey23", "green4", "green3", "green1", "bright_green")
@@ -55,13 +54,3 @@ def heatmap(counts: Sequence[int], today: date) -> Text:
         text.append("■", style=shade)
     text.append(" more", style="dim")
     return text
-
-
-class BarChart(Static):
-    def show(self, values: Sequence[int]) -> None:
-        self.update(bar_chart(values))
-
-
-class Heatmap(Static):
-    def show(self, counts: Sequence[int], today: date) -> None:
-        self.update(heatmap(counts, today))

@@ -1,0 +1,201 @@
+"""`gradeck review`: the plain, line-based study session (scripts, tests, screen readers).
+
+One protocol for every item, so a script can drive it (docs/scheduling.md):
+- a flashcard: after its front, a line (empty is fine) shows the back, then `1`-`4` rates it;
+- a choice or typed card: the answer line, then `1`-`4`, or an empty line for the suggestion;
+- an exercise: one line per part (an empty line gives the exercise up and shows the solution;
+  `?` shows a hint), then `1`-`4`, or an empty line for the suggested rating.
+So an empty line and `3` answer any item. `u` (at an item's first line or at the rating) undoes
+the last answer, `q` quits, end of input quits. Each answer is saved as soon as it is rated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from gradeck.commands.exercises import HINT, QUIT, _ask, _say
+from gradeck.study import RATINGS, Profile, Session, Shown, card_rating, suggest_rating
+
+UNDO = "u"
+
+
+class _Quit(Exception):
+    """The learner quit (q or end of input); the current item is left unsaved."""
+
+
+class _Undo(Exception):
+    """The learner asked to take back the last answer."""
+
+
+def _line(prompt: str, *, undo: bool = True) -> str:
+    line = _ask(prompt)
+    if line is None or line.strip().lower() in QUIT:
+        raise _Quit
+    if undo and line.strip().lower() == UNDO:
+        raise _Undo
+    return line
+
+
+def _rate(shown: Shown, suggested: int | None) -> int:
+    """Ask for a rating until one is given; an empty line takes the suggestion."""
+    buttons = " · ".join(f"{r} {RATINGS[r]} {shown.intervals[r]}" for r in RATINGS)
+    hint = f" [Enter: {suggested} {RATINGS[suggested]}]" if suggested else ""
+    _say(f"Rate: {buttons}{hint}")
+    while True:
+        text = _line("rating> ").strip()
+        if not text and suggested:
+            return suggested
+        if text in ("1", "2", "3", "4"):
+            return int(text)
+        _say("Type 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy); u undoes, q quits.")
+
+
+def _flashcard(shown: Shown) -> tuple[int, dict]:
+    _say(shown.question)
+    _line("(Enter shows the answer) ")
+    _say(f"Answer: {shown.answer}")
+    if shown.note:
+        _say(f"Note: {shown.note}")
+    return _rate(shown, None), {}
+
+
+def _card_answer(shown: Shown) -> tuple[int, dict]:
+    _say(shown.question)
+    if shown.kind == "choice":
+        for n, (option, _ok) in enumerate(shown.options, 1):
+            _say(f"  {n}. {option}")
+        _say("(the numbers of every right option, e.g. 1 3)")
+    given = _line("> ")
+    right = bool(given.strip()) and shown.check(given)
+    _say("✓ right" if right else f"✗ the answer: {shown.answer}")
+    if shown.note:
+        _say(f"Note: {shown.note}")
+    rating = _rate(shown, card_rating(right))
+    return rating, {"answer": given, "parts_right": [right]}
+
+
+def _exercise(shown: Shown) -> tuple[int, dict]:
+    from gradeck.exercises.check import ExerciseResult, PartResult, check_next
+    from gradeck.exercises.render import (
+        part_heading,
+        render_answers,
+        render_feedback,
+        render_hint,
+        render_prompt,
+        render_solution,
+        wrap,
+    )
+
+    exercise = shown.exercise
+    assert exercise is not None
+    _say(render_prompt(exercise))
+    done: list[PartResult] = []
+    lines: list[str] = []
+    hints = 0
+    gave_up = False
+    for part in exercise.parts:
+        _say()
+        _say(wrap(part_heading(part, exercise)))
+        while not gave_up:
+            line = _line("> ", undo=not done)
+            if line.strip() == HINT:
+                if hints < len(exercise.hints):
+                    _say(render_hint(exercise, hints))
+                    hints += 1
+                else:
+                    _say("No more hints.")
+                continue
+            if not line.strip():
+                gave_up = True
+                break
+            result = check_next(exercise, done, line)
+            _say(render_feedback(part, result))
+            if result.verdict != "unreadable":
+                done.append(result)
+                lines.append(line)
+                break
+        if gave_up:
+            break
+    done += [PartResult("blank", "no answer")] * (len(exercise.parts) - len(done))
+    result = ExerciseResult(tuple(done))
+    if not result.all_right:
+        _say()
+        _say(render_answers(exercise))
+        if exercise.solution:
+            _say()
+            _say(render_solution(exercise))
+    _say()
+    rating = _rate(shown, suggest_rating(result, hinted=hints > 0, retried=False))
+    return rating, {"answer": " | ".join(lines), "result": result}
+
+
+def _present(shown: Shown) -> tuple[int, dict]:
+    if shown.kind == "exercise":
+        return _exercise(shown)
+    if shown.kind in ("choice", "typed"):
+        return _card_answer(shown)
+    return _flashcard(shown)
+
+
+def _heading(session: Session, shown: Shown) -> str:
+    item = shown.item
+    name = f"{item.item_id}/{item.sub}" if item.sub else item.item_id
+    state = "practice" if session.practice else shown.state
+    seed = f" · seed {shown.seed}" if shown.seed is not None else ""
+    return f"[{session.answered + 1}/{session.total}] {item.deck_id} · {name} · {state}{seed}"
+
+
+def _saved(session: Session, rating: int, interval: str) -> str:
+    if session.practice:
+        return f"Saved: {RATINGS[rating]} (practice, schedule unchanged)."
+    return f"Saved: {RATINGS[rating]}, back in {interval}."
+
+
+def _closing(session: Session, quit_early: bool) -> str:
+    done = f"{session.answered} answered"
+    if quit_early:
+        return f"Stopped: {done}; everything answered is saved."
+    if session.limit is not None and session.answered >= session.limit:
+        return f"Done: {done}, the limit asked for."
+    back = session.next_learning_due
+    if back is not None and not session.practice:
+        when = back.astimezone().strftime("%H:%M")
+        return f"Done for now: {done}. Items in learning come back from {when}."
+    return f"Done: {done}. Nothing more is due today."
+
+
+def run_review(args: argparse.Namespace) -> int:
+    with Profile.open(args.data_dir, args.deck_args) as profile:
+        for problem in profile.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
+        if session.next() is None:
+            _say("Nothing to review now.")
+            return 0
+        mode = "Practice (nothing is rescheduled)" if args.practice else "Review"
+        _say(
+            f"{mode}: {session.remaining} item(s). Enter shows an answer; rate 1 Again, 2 Hard, "
+            "3 Good, 4 Easy (Enter takes a suggestion); u undoes, q quits."
+        )
+        quit_early = False
+        while (shown := session.next()) is not None:
+            _say()
+            _say(_heading(session, shown))
+            started = time.monotonic()
+            try:
+                rating, extra = _present(shown)
+            except _Quit:
+                quit_early = True
+                break
+            except _Undo:
+                back = session.undo()
+                _say("Undone; showing that item again." if back else "Nothing to undo.")
+                continue
+            elapsed = int((time.monotonic() - started) * 1000)
+            saved = session.answer(shown, rating, duration_ms=elapsed, **extra)
+            _say(_saved(session, rating, saved.interval))
+        _say()
+        _say(_closing(session, quit_early))
+    return 0

@@ -1,0 +1,76 @@
+"""`gradeck stats [--deck ID] [--json]`: what has been studied and what is coming.
+
+The JSON keys are listed in docs/scheduling.md; the plain text is a short readable summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from gradeck.errors import GradeckError
+from gradeck.study import Profile
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.0%}"
+
+
+def _retention_line(label: str, cell: dict[str, Any]) -> str:
+    return f"{label} {_percent(cell['rate'])} ({cell['passed']}/{cell['passed'] + cell['failed']})"
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h {rest // 60:02d}m" if hours else f"{rest // 60}m {rest % 60:02d}s"
+
+
+def summary(stats: dict[str, Any]) -> str:
+    """The plain-text report."""
+    today, states = stats["today"], stats["states"]
+    days = "day" if stats["streak"] == 1 else "days"
+    month = stats["retention"]["month"]
+    lines = [
+        f"Today ({stats['date']}): {today['reviewed']} answered, {today['new']} new, "
+        f"{today['due']} due. Streak: {stats['streak']} {days}.",
+        f"All time: {stats['reviews_total']} answers ({stats['practice_total']} in practice), "
+        f"{_duration(stats['time_spent_s'])} spent.",
+        "Items: " + " · ".join(f"{n} {name}" for name, n in states.items()),
+        "Due in the next 7 days: " + " ".join(str(n) for n in stats["forecast"][:7]),
+        "True retention, last 30 days: "
+        + ", ".join(_retention_line(k, month[k]) for k in ("young", "mature", "total")),
+        f"Answers in the last 365 days: {sum(stats['daily'])}",
+    ]
+    if stats["decks"]:
+        lines.append("Decks:")
+        width = max(len(d) for d in stats["decks"])
+        for deck_id, d in stats["decks"].items():
+            lines.append(
+                f"  {deck_id:<{width}}  {d['total']} items: {d['new']} new, {d['learning']} "
+                f"learning, {d['review']} review; {d['due']} due; mean recall "
+                f"{_percent(d['mean_retrievability'])}"
+            )
+    families = stats["exercises"]["families"]
+    if families:
+        lines.append("Exercises (all parts right):")
+        for name, f in families.items():
+            lines.append(f"  {name}: {_percent(f['accuracy'])} of {f['answers']}")
+    mistakes = stats["exercises"]["mistakes"]
+    if mistakes:
+        lines.append("Most frequent mistakes:")
+        lines += [f"  {m['family']}: {m['mistake']} ({m['count']}×)" for m in mistakes]
+    return "\n".join(lines)
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    decks = list(args.deck_args)
+    if len(decks) > 1:
+        raise GradeckError("stats takes at most one --deck", 2)
+    with Profile.open(args.data_dir, decks) as profile:
+        stats = profile.stats(profile.library.selected[0] if decks else None)
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+    else:
+        print(summary(stats))
+    return 0

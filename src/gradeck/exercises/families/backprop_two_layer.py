@@ -1,0 +1,354 @@
+"""Backpropagation through a 2-2-1 network: an output and a hidden weight by the chain rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gradeck.exercises.families import _nets
+from gradeck.exercises.families._draw import (
+    carry,
+    check_difficulty,
+    choose_param,
+    clean,
+    decimal,
+    decimals,
+    matrix_rows,
+    num,
+    number_at,
+    redraw,
+    rng,
+    signed,
+    spread,
+    vec,
+)
+from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
+
+FAMILY = "backprop-two-layer"
+DIFFICULTIES = (1, 2)
+HIDDEN = ("sigmoid", "tanh")
+PLACES = {1: 1, 2: 2}
+TARGETS = (0.0, 0.1, 0.2, 0.8, 0.9, 1.0)  # away from the middle, where ŷ tends to start
+SUBSCRIPT = "₀₁₂₃"
+
+Vector = tuple[float, ...]
+Matrix = tuple[Vector, ...]
+
+
+@dataclass(frozen=True)
+class Values:
+    hidden: str
+    w1: Matrix  # (2, 2): row i holds the weights into hidden unit i
+    b1: Vector
+    w2: Matrix  # (1, 2)
+    b2: Vector
+    x: Vector
+    y: float
+    j: int  # the output weight asked: W₂[0, j]
+    i: int  # the hidden weight asked: W₁[i, k]
+    k: int
+
+
+@lru_cache(maxsize=16)  # the accepted draw's record is reused by generate()
+def forward_backward(v: Values) -> _nets.TwoLayer:
+    return _nets.two_layer(v.hidden, "mse", v.w1, v.b1, v.w2, v.b2, v.x, v.y)
+
+
+def _other(n: int) -> int:
+    return 1 - n
+
+
+def _output_weight_mistakes(v: Values, t: _nets.TwoLayer) -> list[Mistake]:
+    h = t.h[v.j]
+    return [
+        Mistake(
+            "output-derivative-forgotten",
+            clean(t.dl_dout * h),
+            "The output goes through a sigmoid: multiply ∂L/∂ŷ by σ'(z₂) = ŷ(1 − ŷ).",
+        ),
+        Mistake(
+            "sigma-for-derivative",
+            clean(t.dl_dout * t.out * h),
+            "That uses σ(z₂) = ŷ where the chain rule needs σ'(z₂) = ŷ(1 − ŷ).",
+        ),
+        Mistake(
+            "wrong-hidden-unit",
+            clean(t.delta_out * t.h[_other(v.j)]),
+            f"W₂[1,{v.j + 1}] multiplies h{SUBSCRIPT[v.j + 1]}, so its gradient carries "
+            f"h{SUBSCRIPT[v.j + 1]}, not the other hidden unit's activation.",
+        ),
+        Mistake(
+            "pre-activation-used",
+            clean(t.delta_out * t.h_pre[v.j]),
+            "The output layer's input is the hidden activation h = f(z₁), not z₁.",
+        ),
+        Mistake(
+            "factor-two-forgotten",
+            clean(t.delta_out * h / 2),
+            "The derivative of (ŷ − y)² is 2(ŷ − y): the 2 stays (this loss has no ½).",
+        ),
+    ]
+
+
+def _hidden_path(v: Values, t: _nets.TwoLayer, delta: float, weight: float, slope: float) -> float:
+    return clean(delta * weight * slope * v.x[v.k])
+
+
+def _hidden_weight_mistakes(v: Values, t: _nets.TwoLayer, bias: bool) -> list[Mistake]:
+    i, k = v.i, v.k
+    v_i, v_other = v.w2[0][i], v.w2[0][_other(i)]
+    slope = t.hidden_slope[i]
+    x_k = 1.0 if bias else v.x[k]
+
+    def path(delta: float, weight: float, f_slope: float, x: float = x_k) -> float:
+        return clean(delta * weight * f_slope * x)
+
+    found = [
+        Mistake(
+            "hidden-derivative-forgotten",
+            path(t.delta_out, v_i, 1.0),
+            f"The path passes through the hidden activation: multiply by f'(z₁) at unit {i + 1}.",
+        ),
+        Mistake(
+            "wrong-weight-on-path",
+            path(t.delta_out, v_other, slope),
+            f"The error reaches h{SUBSCRIPT[i + 1]} through the weight W₂[1,{i + 1}] that "
+            "leaves it, not through the other output weight.",
+        ),
+        Mistake(
+            "output-derivative-forgotten",
+            path(t.dl_dout, v_i, slope),
+            "The output's sigmoid is on the path too: δ₂ = ∂L/∂ŷ · ŷ(1 − ŷ).",
+        ),
+        Mistake(
+            "hidden-activation-used",
+            path(t.delta_out, v_i, t.h[i]),
+            "That uses the hidden activation f(z₁) where the chain rule needs its slope f'(z₁).",
+        ),
+    ]
+    if bias:
+        found.append(
+            Mistake(
+                "input-multiplied",
+                path(t.delta_out, v_i, slope, v.x[k]),
+                "A bias is added with slope 1: its gradient is δ₁ itself, with no input factor.",
+            )
+        )
+    else:
+        found.append(
+            Mistake(
+                "wrong-input",
+                path(t.delta_out, v_i, slope, v.x[_other(k)]),
+                f"W₁[{i + 1},{k + 1}] multiplies x{SUBSCRIPT[k + 1]}, so its gradient carries "
+                f"x{SUBSCRIPT[k + 1]}.",
+            )
+        )
+    return found
+
+
+def _answers(v: Values, t: _nets.TwoLayer) -> tuple[float, float, float]:
+    """(∂L/∂W₂[0,j], ∂L/∂W₁[i,k], ∂L/∂b₁[i]) as the engine computed them."""
+    return t.grad_w2[0][v.j], t.grad_w1[v.i][v.k], t.delta_hidden[v.i]
+
+
+def _ok(v: Values, difficulty: int) -> bool:
+    t = forward_backward(v)
+    if abs(t.out - v.y) < 0.15:
+        return False
+    d_out, d_hidden, d_bias = _answers(v, t)
+    if min(abs(d_out), abs(d_hidden), abs(d_bias)) < 0.002:
+        return False
+    ok = spread(t.out, [t.out_pre, 1 - t.out])
+    ok = ok and spread(d_out, [m.value for m in _output_weight_mistakes(v, t)])
+    ok = ok and spread(d_hidden, [m.value for m in _hidden_weight_mistakes(v, t, False)])
+    if difficulty > 1:
+        ok = ok and spread(d_bias, [m.value for m in _hidden_weight_mistakes(v, t, True)])
+    return ok
+
+
+def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
+    check_difficulty(FAMILY, difficulty, DIFFICULTIES)
+    r = rng(FAMILY, seed, difficulty)
+    if hidden is None and difficulty == 1:
+        hidden = "sigmoid"
+    hidden = choose_param("hidden", hidden, HIDDEN, r)
+    p = PLACES[difficulty]
+
+    def one() -> Values:
+        return Values(
+            hidden,
+            w1=(decimals(r, 2, -1, 1, p), decimals(r, 2, -1, 1, p)),
+            b1=decimals(r, 2, -0.5, 0.5, p),
+            w2=(decimals(r, 2, -1.5, 1.5, p),),
+            b2=(decimal(r, -0.5, 0.5, p),),
+            x=decimals(r, 2, -2, 2, 1),
+            y=r.choice(TARGETS),
+            j=r.randint(0, 1),
+            i=r.randint(0, 1),
+            k=r.randint(0, 1),
+        )
+
+    return redraw(one, lambda v: _ok(v, difficulty))
+
+
+def _tables(v: Values) -> tuple[Table, ...]:
+    hidden_units = ("h₁", "h₂")
+    return (
+        Table(
+            "W₁ (2×2): row i holds the weights into hᵢ",
+            matrix_rows(v.w1),
+            hidden_units,
+            ("x₁", "x₂"),
+        ),
+        Table("b₁", (tuple(num(b) for b in v.b1),), (), hidden_units),
+        Table("W₂ (1×2)", matrix_rows(v.w2), ("ŷ",), hidden_units),
+        Table("b₂", ((num(v.b2[0]),),), (), ("ŷ",)),
+    )
+
+
+ACTIVATION_TEXT = {
+    "sigmoid": ("σ", "σ'(z) = σ(z)(1 − σ(z))"),
+    "tanh": ("tanh", "tanh'(z) = 1 − tanh²(z)"),
+}
+
+
+def _steps(v: Values, t: _nets.TwoLayer, difficulty: int) -> tuple[Step, ...]:
+    f, slope_formula = ACTIVATION_TEXT[v.hidden]
+    i, j, k = v.i, v.j, v.k
+    hidden_lines = "\n".join(
+        f"z₁[{n + 1}] = {signed(v.w1[n][0])}×{signed(v.x[0])} + "
+        f"{signed(v.w1[n][1])}×{signed(v.x[1])} + {signed(v.b1[n])} = {num(t.h_pre[n])}, "
+        f"h{SUBSCRIPT[n + 1]} = {f}({num(t.h_pre[n])}) = {num(t.h[n])}"
+        for n in range(2)
+    )
+    d_out, d_hidden, d_bias = _answers(v, t)
+    steps = [
+        Step("Forward through the hidden layer.", f"z₁ = W₁x + b₁,  h = {f}(z₁)", hidden_lines),
+        Step(
+            "Forward through the output unit.",
+            "z₂ = W₂h + b₂,  ŷ = σ(z₂)",
+            f"z₂ = {signed(v.w2[0][0])}×{signed(t.h[0])} + {signed(v.w2[0][1])}×"
+            f"{signed(t.h[1])} + "
+            f"{signed(v.b2[0])} = {num(t.out_pre)}, ŷ = σ({num(t.out_pre)}) = {num(t.out)}",
+        ),
+        Step(
+            "The error signal at the output: the loss's slope times the sigmoid's.",
+            "δ₂ = ∂L/∂z₂ = 2(ŷ − y) · ŷ(1 − ŷ)",
+            f"2 × ({num(t.out)} − {num(v.y)}) × {num(t.out)} × (1 − {num(t.out)}) = "
+            f"{num(t.dl_dout)} × {num(t.out * (1 - t.out))} = {num(t.delta_out)}",
+        ),
+        Step(
+            f"An output weight's gradient is δ₂ times the activation it multiplies, "
+            f"h{SUBSCRIPT[j + 1]}.",
+            f"∂L/∂W₂[1,{j + 1}] = δ₂ · h{SUBSCRIPT[j + 1]}",
+            f"{num(t.delta_out)} × {num(t.h[j])} = {num(d_out)}",
+        ),
+        Step(
+            f"Back to hidden unit {i + 1}: through the weight that leaves it, then through its "
+            "activation.",
+            f"δ₁[{i + 1}] = δ₂ · W₂[1,{i + 1}] · {f}'(z₁[{i + 1}]), where {slope_formula}",
+            f"{num(t.delta_out)} × {signed(v.w2[0][i])} × {num(t.hidden_slope[i])} = {num(d_bias)}",
+        ),
+        Step(
+            f"A hidden weight's gradient is the δ of its unit times the input it multiplies, "
+            f"x{SUBSCRIPT[k + 1]}.",
+            f"∂L/∂W₁[{i + 1},{k + 1}] = δ₁[{i + 1}] · x{SUBSCRIPT[k + 1]}",
+            f"{num(d_bias)} × {signed(v.x[k])} = {num(d_hidden)}",
+        ),
+    ]
+    if difficulty > 1:
+        steps.append(
+            Step(
+                "A bias is added with slope 1, so its gradient is δ₁ itself.",
+                f"∂L/∂b₁[{i + 1}] = δ₁[{i + 1}]",
+                f"{num(d_bias)}",
+            )
+        )
+    return tuple(steps)
+
+
+def generate(seed: int, difficulty: int, hidden: str | None = None) -> Exercise:
+    v = draw(seed, difficulty, hidden)
+    t = forward_backward(v)
+    d_out, d_hidden, d_bias = _answers(v, t)
+    f = ACTIVATION_TEXT[v.hidden][0]
+    i, j, k = v.i, v.j, v.k
+
+    def from_output(answers: Sequence[Value | None]) -> float:
+        """δ₂ from the learner's ŷ."""
+        out = number_at(answers, 0, t.out)
+        return _nets.output_grads("mse", (out,), (v.y,))[0] * out * (1 - out)
+
+    def hidden_delta(answers: Sequence[Value | None]) -> float:
+        return from_output(answers) * v.w2[0][i] * t.hidden_slope[i]
+
+    parts = [
+        Part(
+            "a",
+            "the output ŷ",
+            clean(t.out),
+            mistakes=(
+                Mistake(
+                    "activation-forgotten", clean(t.out_pre), "That is z₂; the output is σ(z₂)."
+                ),
+                Mistake(
+                    "exponent-sign",
+                    1 - t.out,
+                    "That is 1/(1 + e^z): σ(z) = 1/(1 + e^(−z)) has a minus sign in the exponent.",
+                ),
+            ),
+        ),
+        Part(
+            "b",
+            f"∂L/∂W₂[1,{j + 1}]",
+            clean(d_out),
+            mistakes=tuple(_output_weight_mistakes(v, t)),
+            carry=carry(d_out, lambda ans: from_output(ans) * t.h[j]),
+        ),
+        Part(
+            "c",
+            f"∂L/∂W₁[{i + 1},{k + 1}]",
+            clean(d_hidden),
+            mistakes=tuple(_hidden_weight_mistakes(v, t, False)),
+            carry=carry(d_hidden, lambda ans: hidden_delta(ans) * v.x[k]),
+        ),
+    ]
+    if difficulty > 1:
+        parts.append(
+            Part(
+                "d",
+                f"∂L/∂b₁[{i + 1}]",
+                clean(d_bias),
+                mistakes=tuple(_hidden_weight_mistakes(v, t, True)),
+                carry=carry(d_bias, hidden_delta),
+            )
+        )
+    asked = f"(a) the output ŷ, (b) ∂L/∂W₂[1,{j + 1}] and (c) ∂L/∂W₁[{i + 1},{k + 1}]"
+    if difficulty > 1:
+        asked = asked.replace(" and (c)", ", (c)") + f" and (d) ∂L/∂b₁[{i + 1}]"
+    prompt = (
+        f"A 2-2-1 network computes h = {f}(W₁x + b₁) and ŷ = σ(W₂h + b₂), with σ the sigmoid "
+        f"1/(1 + e^(−z)). Weights are stored as in torch.nn.Linear, (out, in): W[r,c] (counted "
+        f"from 1) is the weight from input c into unit r. The weights and biases are in the "
+        f"tables; the input is x = {vec(v.x)} and the target y = {num(v.y)}. The loss is the "
+        f"squared error L = (ŷ − y)² (torch.nn.MSELoss on one output: no ½). Give {asked}."
+    )
+    return Exercise(
+        family=FAMILY,
+        seed=seed,
+        difficulty=difficulty,
+        title="Backpropagation through two layers",
+        prompt=prompt,
+        parts=tuple(parts),
+        solution=_steps(v, t, difficulty),
+        hints=(
+            "Do the whole forward pass first and keep z₁, h, z₂ and ŷ.",
+            "δ₂ = 2(ŷ − y)·ŷ(1 − ŷ); an output weight's gradient is δ₂ times its hidden "
+            "activation.",
+            "A hidden unit's δ is δ₂ times the weight leaving it times its activation's slope; "
+            "a hidden weight's gradient is that δ times its input.",
+        ),
+        tables=_tables(v),
+        network=(2, 2, 1),
+    )

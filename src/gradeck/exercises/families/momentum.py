@@ -1,0 +1,263 @@
+"""Two steps of SGD with momentum in torch's form (v = μv + g, w ← w − ηv), or Nesterov's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gradeck.exercises.families import _nets
+from gradeck.exercises.families._draw import (
+    carry,
+    check_difficulty,
+    choose_param,
+    clean,
+    decimal,
+    num,
+    number_at,
+    redraw,
+    rng,
+    signed,
+    spread,
+)
+from gradeck.exercises.model import Exercise, Mistake, Part, Step
+
+FAMILY = "sgd-momentum"
+DIFFICULTIES = (1, 2)
+VARIANTS = ("classical", "nesterov")
+RATES = {1: (0.1, 0.2, 0.5), 2: (0.05, 0.1, 0.2, 0.3)}
+MOMENTA = {1: (0.5, 0.8, 0.9), 2: (0.5, 0.7, 0.8, 0.9, 0.95)}
+# (η, μ) pairs; η = 1 − μ is left out, since there the buffer with η folded in equals the
+# averaging form μv + (1 − μ)g, and those two mistakes could not be told apart.
+SETTINGS = {
+    d: tuple((lr, mu) for lr in RATES[d] for mu in MOMENTA[d] if abs(lr - (1 - mu)) > 1e-9)
+    for d in RATES
+}
+PLACES = {1: 1, 2: 2}
+
+
+@dataclass(frozen=True)
+class Values:
+    variant: str
+    lr: float
+    mu: float
+    w0: float
+    g1: float  # gradient at w₀
+    g2: float  # gradient at w₁
+
+
+@lru_cache(maxsize=16)  # the accepted draw's record is reused by generate()
+def run(v: Values) -> tuple[_nets.OptimizerStep, ...]:
+    return _nets.optimizer_steps(
+        "sgd",
+        (v.w0,),
+        [(v.g1,), (v.g2,)],
+        lr=v.lr,
+        momentum=v.mu,
+        nesterov=v.variant == "nesterov",
+    )
+
+
+def answers(v: Values) -> tuple[float, float, float]:
+    """(w₁, v₂, w₂) as the engine's SGD computed them."""
+    first, second = run(v)
+    return clean(first.after[0]), clean(second.state["buf"][0]), clean(second.after[0])
+
+
+def _ema(v: Values) -> tuple[float, float]:
+    """(v₂, w₂) when the buffer is wrongly an average: v = μv + (1 − μ)g, starting from 0."""
+    v1 = (1 - v.mu) * v.g1
+    v2 = v.mu * v1 + (1 - v.mu) * v.g2
+    if v.variant == "nesterov":
+        w1 = v.w0 - v.lr * ((1 - v.mu) * v.g1 + v.mu * v1)
+        return clean(v2), clean(w1 - v.lr * ((1 - v.mu) * v.g2 + v.mu * v2))
+    return clean(v2), clean(v.w0 - v.lr * v1 - v.lr * v2)
+
+
+EMA_FEEDBACK = (
+    "That is the averaging form v = μv + (1 − μ)g. torch.optim.SGD (dampening 0) adds the "
+    "whole gradient: v = μv + g, starting from v₁ = g₁."
+)
+
+
+def _first_mistakes(v: Values, w1: float) -> list[Mistake]:
+    found = [
+        Mistake(
+            "sign-flipped",
+            clean(2 * v.w0 - w1),
+            "That moves uphill. The update subtracts: w ← w − η·(step).",
+        )
+    ]
+    if v.variant == "nesterov":
+        found.append(
+            Mistake(
+                "nesterov-ignored",
+                clean(v.w0 - v.lr * v.g1),
+                "Nesterov's step uses g + μv, not v: on the first step that is g₁ + μg₁.",
+            )
+        )
+    else:
+        found.append(
+            Mistake(
+                "buffer-damped",
+                clean(v.w0 - v.lr * (1 - v.mu) * v.g1),
+                "On the first step torch sets the buffer to the gradient itself, v₁ = g₁.",
+            )
+        )
+    return found
+
+
+def _buffer_mistakes(v: Values) -> list[Mistake]:
+    return [
+        Mistake("ema-form", _ema(v)[0], EMA_FEEDBACK),
+        Mistake(
+            "mu-on-gradient",
+            clean(v.g1 + v.mu * v.g2),
+            "μ multiplies the old buffer, not the new gradient: v₂ = μv₁ + g₂.",
+        ),
+        Mistake(
+            "lr-in-buffer",
+            clean(v.lr * (v.mu * v.g1 + v.g2)),
+            "In torch's form the buffer holds gradients; η multiplies only in the update "
+            "w ← w − ηv.",
+        ),
+    ]
+
+
+def _second_mistakes(v: Values, w1: float, v2: float) -> list[Mistake]:
+    found = [
+        Mistake(
+            "momentum-ignored",
+            clean(w1 - v.lr * v.g2),
+            "That is a plain SGD step with g₂ alone; with momentum the step uses the buffer v₂.",
+        ),
+        Mistake("ema-form", _ema(v)[1], EMA_FEEDBACK),
+    ]
+    if v.variant == "nesterov":
+        found.append(
+            Mistake(
+                "nesterov-ignored",
+                clean(w1 - v.lr * v2),
+                "That is classical momentum's step, ηv₂. Nesterov's is η(g₂ + μv₂).",
+            )
+        )
+    else:
+        found.append(
+            Mistake(
+                "sign-flipped",
+                clean(w1 + v.lr * v2),
+                "That moves uphill. The update subtracts: w ← w − ηv.",
+            )
+        )
+    return found
+
+
+def _ok(v: Values) -> bool:
+    w1, v2, w2 = answers(v)
+    # A weight near 0 would be a small difference of larger numbers: rounding would swamp it.
+    if abs(v2) < 0.05 or abs(w2 - w1) < 0.01 or min(abs(w1), abs(w2)) < 0.05:
+        return False
+    return (
+        spread(w1, [m.value for m in _first_mistakes(v, w1)])
+        and spread(v2, [m.value for m in _buffer_mistakes(v)])
+        and spread(w2, [m.value for m in _second_mistakes(v, w1, v2)])
+    )
+
+
+def draw(seed: int, difficulty: int, variant: str | None = None) -> Values:
+    check_difficulty(FAMILY, difficulty, DIFFICULTIES)
+    r = rng(FAMILY, seed, difficulty)
+    if variant is None and difficulty == 1:
+        variant = "classical"
+    variant = choose_param("variant", variant, VARIANTS, r)
+    p = PLACES[difficulty]
+
+    def one() -> Values:
+        lr, mu = r.choice(SETTINGS[difficulty])
+        return Values(
+            variant,
+            lr=lr,
+            mu=mu,
+            w0=decimal(r, -2, 2, 1),
+            g1=decimal(r, -2, 2, p),
+            g2=decimal(r, -2, 2, p),
+        )
+
+    return redraw(one, _ok)
+
+
+def generate(seed: int, difficulty: int, variant: str | None = None) -> Exercise:
+    v = draw(seed, difficulty, variant)
+    w1, v2, w2 = answers(v)
+    nesterov = v.variant == "nesterov"
+    eta, mu = num(v.lr), num(v.mu)
+    rule = (
+        "the update uses the look-ahead g + μv: w ← w − η(g + μv)"
+        if nesterov
+        else "the update is w ← w − ηv"
+    )
+    prompt = (
+        f"A weight w₀ = {num(v.w0)} is trained with torch.optim.SGD, learning rate η = {eta}, "
+        f"momentum μ = {mu}, dampening 0"
+        + (", nesterov=True" if nesterov else "")
+        + ". The momentum buffer starts as the first gradient, v₁ = g₁, then v = μv + g; "
+        + rule
+        + f". The gradient is g₁ = {num(v.g1)} at w₀ and g₂ = {num(v.g2)} at w₁. Give (a) w₁, "
+        "(b) the buffer v₂ after the second step and (c) w₂."
+    )
+
+    def step_of(g: float, buf: float) -> float:
+        return g + v.mu * buf if nesterov else buf
+
+    step1, step2 = step_of(v.g1, v.g1), step_of(v.g2, v2)
+    if nesterov:
+        working1 = (
+            f"v₁ = g₁ = {num(v.g1)}; w₁ = {num(v.w0)} − {eta} × ({num(v.g1)} + {mu} × "
+            f"{signed(v.g1)}) = {num(v.w0)} − {eta} × {signed(clean(step1))} = {num(w1)}"
+        )
+        working2 = (
+            f"w₂ = {num(w1)} − {eta} × ({num(v.g2)} + {mu} × {signed(v2)}) = {num(w1)} − "
+            f"{eta} × {signed(clean(step2))} = {num(w2)}"
+        )
+    else:
+        working1 = f"v₁ = g₁ = {num(v.g1)}; w₁ = {num(v.w0)} − {eta} × {signed(v.g1)} = {num(w1)}"
+        working2 = f"w₂ = {num(w1)} − {eta} × {signed(v2)} = {num(w2)}"
+    formula = "w ← w − η(g + μv)" if nesterov else "w ← w − ηv"
+    return Exercise(
+        family=FAMILY,
+        seed=seed,
+        difficulty=difficulty,
+        title="SGD with Nesterov momentum" if nesterov else "SGD with momentum",
+        prompt=prompt,
+        parts=(
+            Part("a", "w₁", w1, mistakes=tuple(_first_mistakes(v, w1))),
+            Part("b", "the buffer v₂", v2, mistakes=tuple(_buffer_mistakes(v))),
+            Part(
+                "c",
+                "w₂",
+                w2,
+                mistakes=tuple(_second_mistakes(v, w1, v2)),
+                carry=carry(
+                    w2,
+                    lambda ans: number_at(ans, 0, w1) - v.lr * step_of(v.g2, number_at(ans, 1, v2)),
+                ),
+            ),
+        ),
+        solution=(
+            Step(
+                "First step: the buffer is the first gradient itself.",
+                f"v₁ = g₁,  {formula}",
+                working1,
+            ),
+            Step(
+                "Second step: the buffer keeps μ of its old value and adds the new gradient.",
+                "v₂ = μv₁ + g₂",
+                f"{mu} × {signed(v.g1)} + {signed(v.g2)} = {num(v2)}",
+            ),
+            Step("Then the update.", formula, working2),
+        ),
+        hints=(
+            "In torch's form the buffer sums gradients, v = μv + g, and η scales only the update.",
+            "On the first step the buffer is just g₁."
+            + (" Nesterov then steps along g + μv." if nesterov else ""),
+        ),
+    )

@@ -1,0 +1,151 @@
+"""A single neuron's forward pass: the weighted sum z = w·x + b, then the activation a = f(z)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gradeck.exercises.families import _nets
+from gradeck.exercises.families._draw import (
+    carry,
+    check_difficulty,
+    choose_param,
+    clean,
+    decimal,
+    decimals,
+    num,
+    number_at,
+    redraw,
+    rng,
+    signed,
+    spread,
+    vec,
+)
+from gradeck.exercises.model import Exercise, Mistake, Part, Step
+
+FAMILY = "neuron-forward"
+DIFFICULTIES = (1, 2)
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+INPUTS = {1: 2, 2: 3}
+BIAS_PLACES = {1: 1, 2: 2}
+
+
+@dataclass(frozen=True)
+class Values:
+    activation: str
+    w: tuple[float, ...]
+    x: tuple[float, ...]
+    b: float
+
+
+def _z_mistakes(v: Values) -> list[Mistake]:
+    dot = clean(sum(a * b for a, b in zip(v.w, v.x, strict=True)))
+    return [
+        Mistake("bias-forgotten", dot, "Add the bias b to the weighted sum."),
+        Mistake(
+            "bias-per-input",
+            clean(dot + len(v.x) * v.b),
+            "The bias is added once to the whole sum, not once per input.",
+        ),
+    ]
+
+
+def _a_mistakes(v: Values, z: float) -> list[Mistake]:
+    found = []
+    if not (v.activation == "relu" and z > 0):
+        found.append(Mistake("activation-forgotten", z, "That is z; the neuron's output is f(z)."))
+    if v.activation == "sigmoid":
+        found.append(
+            Mistake(
+                "exponent-sign",
+                _nets.activate("sigmoid", -z),
+                "That is 1/(1 + e^z): σ(z) = 1/(1 + e^(−z)) has a minus sign in the exponent.",
+            )
+        )
+    if v.activation == "tanh":
+        found.append(
+            Mistake("sigmoid-for-tanh", _nets.activate("sigmoid", z), "That is σ(z), not tanh(z).")
+        )
+    return found
+
+
+def _ok(v: Values, negative: bool) -> bool:
+    z, a = _nets.neuron_forward(v.activation, v.w, v.x, v.b)
+    if not 0.2 <= abs(z) <= 3 or (z < 0) != negative:
+        return False
+    return spread(z, [m.value for m in _z_mistakes(v)]) and spread(
+        a, [m.value for m in _a_mistakes(v, z)]
+    )
+
+
+def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:
+    check_difficulty(FAMILY, difficulty, DIFFICULTIES)
+    r = rng(FAMILY, seed, difficulty)
+    activation = choose_param("activation", activation, ACTIVATIONS, r)
+    n = INPUTS[difficulty]
+    negative = r.random() < 0.5  # for ReLU, both sides of 0 are worth practising
+
+    def one() -> Values:
+        return Values(
+            activation,
+            w=decimals(r, n, -1, 1),
+            x=decimals(r, n, -2, 2),
+            b=decimal(r, -1, 1, BIAS_PLACES[difficulty]),
+        )
+
+    return redraw(one, lambda v: _ok(v, negative))
+
+
+FORMULAS = {
+    "sigmoid": ("σ(z) = 1/(1 + e^(−z))", "σ"),
+    "tanh": ("tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))", "tanh"),
+    "relu": ("relu(z) = max(0, z)", "relu"),
+}
+
+
+def generate(seed: int, difficulty: int, activation: str | None = None) -> Exercise:
+    v = draw(seed, difficulty, activation)
+    z, a = _nets.neuron_forward(v.activation, v.w, v.x, v.b)
+    z = clean(z)
+    formula, f = FORMULAS[v.activation]
+    products = " + ".join(f"{signed(w)}×{signed(x)}" for w, x in zip(v.w, v.x, strict=True))
+    prompt = (
+        f"A neuron has weights w = {vec(v.w)} and bias b = {num(v.b)}, and uses the activation "
+        f"{formula}. It receives the input x = {vec(v.x)}. Give (a) its weighted input "
+        f"z = w·x + b and (b) its output a = {f}(z)."
+    )
+    if v.activation == "sigmoid":
+        working = f"1/(1 + e^({num(-z)})) = {num(a)}"
+    elif v.activation == "relu":
+        working = f"max(0, {num(z)}) = {num(a)}"
+    else:
+        working = f"tanh({num(z)}) = {num(a)}"
+    return Exercise(
+        family=FAMILY,
+        seed=seed,
+        difficulty=difficulty,
+        title="Forward pass of a neuron",
+        prompt=prompt,
+        parts=(
+            Part("a", "weighted input z", z, mistakes=tuple(_z_mistakes(v))),
+            Part(
+                "b",
+                f"output a = {f}(z)",
+                a,
+                mistakes=tuple(_a_mistakes(v, z)),
+                carry=carry(a, lambda ans: _nets.activate(v.activation, number_at(ans, 0, z))),
+            ),
+        ),
+        solution=(
+            Step(
+                "Multiply each input by its weight, add the products, then add the bias once.",
+                "z = w·x + b = Σᵢ wᵢxᵢ + b",
+                f"{products} + {signed(v.b)} = {num(z)}",
+            ),
+            Step("Apply the activation to z.", f"a = {formula}", working),
+        ),
+        hints=(
+            "First the weighted sum: one product per input, then the bias.",
+            f"Then the activation: {formula}.",
+        ),
+        network=(len(v.w), 1),
+    )

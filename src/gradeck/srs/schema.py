@@ -1,0 +1,138 @@
+"""The progress database's schema and its forward migrations.
+
+`PRAGMA user_version` holds the schema version. A new database is built by running version 1 and
+then every migration in turn, so the migrations run on every fresh profile, not only on old ones.
+Never edit a released step: add a new one. tests/srs/fixtures/v1.sql keeps a version-1 database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Times are integers, ms since the epoch (UTC). Items are never deleted: an item that leaves its
+# deck is archived and keeps its reviews. Each review keeps the item's state before it (prev_*),
+# so that an answer can be undone exactly.
+V1 = """
+CREATE TABLE items (
+    id          INTEGER PRIMARY KEY,
+    deck_id     TEXT    NOT NULL,
+    item_id     TEXT    NOT NULL,
+    sub         TEXT    NOT NULL DEFAULT '',
+    state       INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),
+    step        INTEGER,
+    stability   REAL,
+    difficulty  REAL,
+    due         INTEGER,
+    last_review INTEGER,
+    suspended   INTEGER NOT NULL DEFAULT 0,
+    archived    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (deck_id, item_id, sub)
+);
+CREATE TABLE reviews (
+    id               INTEGER PRIMARY KEY,
+    item             INTEGER NOT NULL REFERENCES items (id),
+    time             INTEGER NOT NULL,
+    rating           INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    duration_ms      INTEGER NOT NULL DEFAULT 0,
+    mode             TEXT    NOT NULL DEFAULT 'scheduled' CHECK (mode IN ('scheduled', 'practice')),
+    seed             INTEGER,
+    answer           TEXT,
+    parts_right      TEXT,
+    mistake          TEXT,
+    prev_state       INTEGER NOT NULL,
+    prev_step        INTEGER,
+    prev_stability   REAL,
+    prev_difficulty  REAL,
+    prev_due         INTEGER,
+    prev_last_review INTEGER
+);
+CREATE INDEX reviews_item ON reviews (item, time);
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# Version 2: the statistics, and a quick open. Exercise families on items, so accuracy per family
+# needs no decks; a `meta` table remembering which decks the items were last matched with;
+# indexes for the per-day queries; and answers counted per hour and deck by triggers, so that
+# `gradeck stats` reads a few thousand rows instead of the whole log (a year of heavy use is a
+# million answers). Young/mature as Anki: the interval before the answer under or over 21 days.
+_REVIEW = "{r}.mode = 'scheduled' AND {r}.prev_state = 2"
+_YOUNG = "{r}.prev_due - {r}.prev_last_review < 1814400000"
+_FLAGS = {
+    "young_passed": f"{_REVIEW} AND {_YOUNG} AND {{r}}.rating > 1",
+    "young_failed": f"{_REVIEW} AND {_YOUNG} AND {{r}}.rating = 1",
+    "mature_passed": f"{_REVIEW} AND NOT {_YOUNG} AND {{r}}.rating > 1",
+    "mature_failed": f"{_REVIEW} AND NOT {_YOUNG} AND {{r}}.rating = 1",
+}
+
+
+def _flags(r: str) -> str:
+    return ", ".join(f"coalesce({expr.format(r=r)}, 0)" for expr in _FLAGS.values())
+
+
+def _sums(r: str) -> str:
+    return ", ".join(f"sum(coalesce({expr.format(r=r)}, 0))" for expr in _FLAGS.values())
+
+
+_COUNTS = ", ".join(_FLAGS)
+_SUMS = _sums("r")
+_NEW = _flags("NEW")
+_ADD = ", ".join(f"{c} = {c} + excluded.{c}" for c in _FLAGS)
+_TAKE = ", ".join(f"{c} = {c} - coalesce({e.format(r='OLD')}, 0)" for c, e in _FLAGS.items())
+V2 = f"""
+ALTER TABLE items ADD COLUMN family TEXT NOT NULL DEFAULT '';
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE INDEX reviews_time ON reviews (time);
+CREATE INDEX items_due ON items (state, due);
+CREATE TABLE review_hours (
+    hour          INTEGER NOT NULL,
+    deck_id       TEXT    NOT NULL,
+    mode          TEXT    NOT NULL,
+    answers       INTEGER NOT NULL,
+    duration_ms   INTEGER NOT NULL,
+    young_passed  INTEGER NOT NULL,
+    young_failed  INTEGER NOT NULL,
+    mature_passed INTEGER NOT NULL,
+    mature_failed INTEGER NOT NULL,
+    PRIMARY KEY (hour, deck_id, mode)
+) WITHOUT ROWID;
+INSERT INTO review_hours
+    SELECT r.time / 3600000, i.deck_id, r.mode, count(*), sum(r.duration_ms), {_SUMS}
+    FROM reviews r JOIN items i ON i.id = r.item GROUP BY 1, 2, 3;
+CREATE TRIGGER reviews_counted AFTER INSERT ON reviews BEGIN
+    INSERT INTO review_hours (hour, deck_id, mode, answers, duration_ms, {_COUNTS})
+    VALUES (NEW.time / 3600000, (SELECT deck_id FROM items WHERE id = NEW.item), NEW.mode, 1,
+            NEW.duration_ms, {_NEW})
+    ON CONFLICT (hour, deck_id, mode) DO UPDATE SET
+        answers = answers + 1,
+        duration_ms = duration_ms + excluded.duration_ms,
+        {_ADD};
+END;
+CREATE TRIGGER reviews_uncounted AFTER DELETE ON reviews BEGIN
+    UPDATE review_hours SET
+        answers = answers - 1,
+        duration_ms = duration_ms - OLD.duration_ms,
+        {_TAKE}
+    WHERE hour = OLD.time / 3600000 AND mode = OLD.mode
+      AND deck_id = (SELECT deck_id FROM items WHERE id = OLD.item);
+END;
+"""
+
+STEPS: tuple[str, ...] = (V1, V2)
+VERSION = len(STEPS)
+
+
+def statements(script: str) -> list[str]:
+    """A script cut into whole statements (a trigger's body holds semicolons of its own)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    return [s for s in out if s]

@@ -1,0 +1,204 @@
+"""Statistics over the progress store: the data behind `gradeck stats` and the stats screen.
+
+History figures (reviews, daily, retention, streak, time) come from `review_hours`, which
+triggers keep up to date as answers are logged or undone, so they cost the same after a million
+answers as after ten. Days are study days counted back from the start of today in steps of 24
+hours; where the day does not start on a whole UTC hour (time zones at :30 or :45) or across a
+daylight-saving change, older days are placed to the hour. Today's own counts are exact.
+Archived items keep counting in the history figures but not in the item counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from gradeck.srs.days import DAY_MS
+from gradeck.srs.scheduler import Scheduler
+from gradeck.srs.store import Store
+
+FORECAST_DAYS = 30
+HISTORY_DAYS = 365
+MATURE_DAYS = 21  # as Anki: a review item whose interval is 21 days or more is mature
+PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365}
+STATES = ("new", "learning", "review", "relearning")  # by state number
+HOUR_MS = 3_600_000
+TOP_MISTAKES = 10
+
+
+def _rate(passed: int, failed: int) -> dict[str, Any]:
+    total = passed + failed
+    return {"passed": passed, "failed": failed, "rate": round(passed / total, 4) if total else None}
+
+
+def collect(
+    store: Store,
+    *,
+    now_ms: int,
+    day_start_ms: int,
+    today: date,
+    scheduler: Scheduler,
+    decks: dict[str, str],
+    only: str | None = None,
+) -> dict[str, Any]:
+    """Every figure of `gradeck stats --json`; `only` keeps to one deck."""
+    deck = "deck_id = :deck" if only else "1"
+    decay = -scheduler.parameters[20]
+    args = {
+        "deck": only,
+        "start": day_start_ms,
+        "end": day_start_ms + DAY_MS,
+        "day": DAY_MS,
+        "now": now_ms,
+        "decay": decay,
+        "factor": 0.9 ** (1 / decay) - 1,
+    }
+    with store.reading() as db:
+        hours = db.execute(
+            "SELECT hour, mode, answers, duration_ms, young_passed, young_failed, "
+            f"mature_passed, mature_failed FROM review_hours WHERE answers > 0 AND {deck}",
+            args,
+        ).fetchall()
+        reviewed, new = db.execute(
+            "SELECT count(*), coalesce(sum(prev_state = 0), 0) FROM reviews r "
+            "WHERE time >= :start AND mode = 'scheduled' AND "
+            + ("item IN (SELECT id FROM items WHERE deck_id = :deck)" if only else "1"),
+            args,
+        ).fetchone()
+        per_deck = _decks(db, deck, args, decks)
+        forecast = [0] * FORECAST_DAYS
+        for offset, n in db.execute(
+            "SELECT (due - :start) / :day AS d, count(*) FROM items WHERE state > 0 "
+            f"AND due < :start + {FORECAST_DAYS} * :day AND suspended = 0 AND archived = 0 "
+            f"AND {deck} GROUP BY d",
+            args,
+        ):
+            forecast[max(0, offset)] += n
+        exercises = _exercises(db, deck, args)
+    days = [((hour * HOUR_MS - day_start_ms) // DAY_MS, row) for hour, *row in hours]
+    daily = [0] * HISTORY_DAYS
+    for offset, (_mode, answers, *_rest) in days:
+        if -HISTORY_DAYS < offset <= 0:
+            daily[HISTORY_DAYS - 1 + offset] += answers
+    states = {name: 0 for name in (*STATES, "suspended")}
+    for counts in per_deck.values():
+        for name in states:
+            states[name] += counts[name]
+    return {
+        "date": today.isoformat(),
+        "reviews_total": sum(row[1] for _, row in days),
+        "practice_total": sum(row[1] for _, row in days if row[0] == "practice"),
+        "today": {
+            "reviewed": reviewed,
+            "new": new,
+            "due": sum(c["due"] for c in per_deck.values()),
+        },
+        "forecast": forecast,
+        "daily": daily,
+        "retention": _retention(days),
+        "states": states,
+        "streak": _streak({offset for offset, _row in days}),
+        "time_spent_s": round(sum(row[2] for _, row in days) / 1000),
+        "decks": {d: c for d, c in per_deck.items() if d in decks},
+        "exercises": exercises,
+    }
+
+
+def _decks(db, deck: str, args: dict, titles: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per deck: items by state, due today, and mean retrievability (FSRS's forgetting curve,
+    whole elapsed days, as `fsrs` computes it) of the items studied."""
+    out: dict[str, dict[str, Any]] = {}
+    studied = "suspended = 0 AND state > 0"
+    for deck_id, total, suspended, due, recall, *by_state in db.execute(
+        "SELECT deck_id, count(*), sum(suspended), "
+        f"sum({studied} AND due < :end), "
+        f"avg(CASE WHEN {studied} THEN pow(1 + :factor * max(0, (:now - last_review) / :day) "
+        "/ stability, :decay) END), "
+        + ", ".join(f"sum(suspended = 0 AND state = {n})" for n in range(len(STATES)))
+        + f" FROM items WHERE archived = 0 AND {deck} GROUP BY deck_id",
+        args,
+    ):
+        out[deck_id] = {
+            "title": titles.get(deck_id, deck_id),
+            "total": total,
+            **dict(zip(STATES, by_state, strict=True)),
+            "suspended": suspended,
+            "due": due,
+            "mean_retrievability": None if recall is None else round(recall, 4),
+        }
+    for deck_id, title in titles.items():
+        out.setdefault(
+            deck_id,
+            {
+                "title": title,
+                "total": 0,
+                **dict.fromkeys(STATES, 0),
+                "suspended": 0,
+                "due": 0,
+                "mean_retrievability": None,
+            },
+        )
+    return out
+
+
+def _retention(days: list[tuple[int, tuple]]) -> dict[str, Any]:
+    """True retention as Anki's table: pass rate of scheduled answers to review-state items,
+    young and mature, over the last day, week, month, year and all time."""
+    out: dict[str, Any] = {}
+    for period, length in (*PERIODS.items(), ("all", None)):
+        yp = yf = mp = mf = 0
+        for offset, (_mode, _n, _ms, a, b, c, d) in days:
+            if length is None or -length < offset <= 0:
+                yp, yf, mp, mf = yp + a, yf + b, mp + c, mf + d
+        out[period] = {
+            "young": _rate(yp, yf),
+            "mature": _rate(mp, mf),
+            "total": _rate(yp + mp, yf + mf),
+        }
+    return out
+
+
+def _streak(active: set[int]) -> int:
+    """Study days in a row with at least one answer, ending today (or yesterday, when today
+    has none yet). `active` holds day offsets from today (0 today, -1 yesterday...)."""
+    day = 0 if 0 in active else -1
+    run = 0
+    while day in active:
+        run += 1
+        day -= 1
+    return run
+
+
+def streak(store: Store, day_start_ms: int) -> int:
+    """The current streak alone, for screens that show it without the other figures."""
+    with store.reading() as db:
+        hours = db.execute("SELECT DISTINCT hour FROM review_hours WHERE answers > 0")
+        return _streak({(h * HOUR_MS - day_start_ms) // DAY_MS for (h,) in hours})
+
+
+def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:
+    """Accuracy per exercise family (all parts right) and the most frequent named mistakes."""
+    exercise_items = f"SELECT id FROM items i WHERE family != '' AND {where_item}"
+    families = {}
+    for family, answers, right in db.execute(
+        "SELECT i.family, count(*), coalesce(sum(r.parts_right NOT LIKE '%0%'), 0) "
+        f"FROM reviews r JOIN items i ON i.id = r.item WHERE r.item IN ({exercise_items}) "
+        "GROUP BY i.family ORDER BY i.family",
+        args,
+    ):
+        families[family] = {
+            "answers": answers,
+            "all_right": right,
+            "accuracy": round(right / answers, 4),
+        }
+    mistakes = [
+        {"family": family, "mistake": mistake, "count": count}
+        for family, mistake, count in db.execute(
+            "SELECT i.family, r.mistake, count(*) AS n FROM reviews r JOIN items i "
+            f"ON i.id = r.item WHERE r.item IN ({exercise_items}) AND r.mistake IS NOT NULL "
+            "GROUP BY i.family, r.mistake ORDER BY n DESC, i.family, r.mistake "
+            f"LIMIT {TOP_MISTAKES}",
+            args,
+        )
+    ]
+    return {"families": families, "mistakes": mistakes}

@@ -1,0 +1,507 @@
+"""The progress store: one SQLite database per profile, `<data dir>/gradeck.db`.
+
+Why it is built this way:
+- WAL mode, so a reader (the stats screen, a second gradeck) never blocks the one answering.
+- Every answer is one `BEGIN IMMEDIATE` transaction, committed (synchronous=FULL, so it survives
+  a power cut too) before the next item is shown; a busy timeout and a few retries let two
+  gradeck processes share a profile and lose nothing.
+- The schema is versioned (`PRAGMA user_version`) and migrated forward; a database written by a
+  newer gradeck is refused rather than damaged.
+- A database that is not readable as SQLite is moved aside under a dated name, which the error
+  names, and a fresh one is started; nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import sqlite3
+import time
+from array import array
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gradeck.errors import GradeckError
+from gradeck.srs import schema
+from gradeck.srs.scheduler import Sched
+
+BUSY_TIMEOUT_S = 5.0
+RETRIES = 3
+
+Key = tuple[str, str, str]  # (deck id, item id, sub)
+
+ITEM_COLUMNS = (
+    "id, deck_id, item_id, sub, family, state, step, stability, difficulty, due, last_review, "
+    "suspended, archived"
+)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    deck_id: str
+    item_id: str
+    sub: str
+    family: str
+    sched: Sched
+    suspended: bool
+    archived: bool
+
+    @property
+    def key(self) -> Key:
+        return (self.deck_id, self.item_id, self.sub)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """What an answer adds to the review log, besides the item and its state before."""
+
+    time: int
+    rating: int
+    duration_ms: int = 0
+    mode: str = "scheduled"  # or "practice"
+    seed: int | None = None
+    answer: str | None = None
+    parts_right: str | None = None  # one 1/0 per part, e.g. "110"
+    mistake: str | None = None
+
+
+def _item(row: tuple) -> ItemRow:
+    return ItemRow(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        Sched(*row[5:11]),
+        bool(row[11]),
+        bool(row[12]),
+    )
+
+
+@dataclass(frozen=True)
+class TodayCounts:
+    """Scheduled answers since the study day began: in all, of new items, of review items."""
+
+    answered: int
+    new: int
+    reviews: int
+    groups: frozenset[tuple[str, str]]  # (deck id, item id) answered: their siblings wait
+
+
+class StoreError(GradeckError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # -- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating or migrating) the database at `path`.
+
+        Raises StoreError for a newer, locked, read-only or damaged database; a damaged one is
+        first moved aside and replaced by a fresh one, and the message names the copy.
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the profile folder {path.parent}: {exc.strerror}"
+            ) from None
+        if path.exists() and not os.access(path, os.W_OK):
+            raise _read_only(path)
+        try:
+            store = cls._connect(path)
+        except sqlite3.OperationalError as exc:
+            raise translate(exc, path) from None
+        except sqlite3.DatabaseError as exc:
+            kept = _set_aside(path)
+            cls._connect(path).close()
+            raise StoreError(
+                f"the progress database {path} is damaged ({exc}); it was kept as {kept} and "
+                "a fresh one was started. Run the command again to use the fresh one, or "
+                "restore a backup over it (see `gradeck backup`)."
+            ) from None
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path) -> Store:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > schema.VERSION:
+                raise StoreError(
+                    f"the progress database {path} was written by a newer gradeck (schema "
+                    f"version {version}; this gradeck knows up to {schema.VERSION}). Upgrade "
+                    "gradeck to use it; the file was not changed."
+                )
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            _ensure_pow(conn)
+            store = cls(conn, path)
+            store._migrate(version)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _migrate(self, version: int) -> None:
+        for number in range(version + 1, schema.VERSION + 1):
+            script = schema.STEPS[number - 1]
+
+            def step(script: str = script, number: int = number) -> None:
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    return  # another process migrated while we waited
+                for statement in schema.statements(script):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+            self.write(step)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @property
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- transactions -------------------------------------------------------------------------
+
+    def write(self, work: Callable[[], object]):
+        """Run `work` in one immediate transaction, retrying while another process writes."""
+        for attempt in range(RETRIES):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _busy(exc) and attempt + 1 < RETRIES:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise translate(exc, self.path) from None
+            try:
+                result = work()
+                self.conn.execute("COMMIT")
+                return result
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise translate(exc, self.path) from None
+                raise
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several queries, with sqlite errors made readable."""
+        try:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        with self.reading() as db:
+            return dict(db.execute("SELECT key, value FROM settings"))
+
+    def set_settings(self, values: dict[str, str]) -> None:
+        self.write(
+            lambda: self.conn.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                values.items(),
+            )
+        )
+
+    # -- items --------------------------------------------------------------------------------
+
+    def items(self) -> list[ItemRow]:
+        with self.reading() as db:
+            return [_item(r) for r in db.execute(f"SELECT {ITEM_COLUMNS} FROM items")]
+
+    def item(self, pk: int) -> ItemRow:
+        with self.reading() as db:
+            return _item(
+                db.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (pk,)).fetchone()
+            )
+
+    def sync(self, present: list[tuple[str, str, str, str]], loaded_decks: list[str]) -> list[int]:
+        """Make the items table match the decks: add new items (with their exercise family),
+        archive items that left a loaded deck, bring back returning ones. Decks that are not
+        loaded this time are left alone. `present` holds (deck id, item id, sub, family);
+        returns each one's row id, in the same order.
+
+        The row ids and a digest of what they were matched with are kept, so that opening an
+        unchanged library costs one comparison instead of a pass over every item."""
+        digest = hashlib.blake2b(
+            "\n".join(["\t".join(loaded_decks), *("\t".join(p) for p in present)]).encode()
+        ).hexdigest()
+        with self.reading() as db:
+            kept = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'library%'"))
+            if kept.get("library") == digest:
+                return array("q", kept["library_ids"]).tolist()
+            rows = db.execute("SELECT id, deck_id, item_id, sub, family, archived FROM items")
+            known = {(d, i, s): (pk, fam, arch) for pk, d, i, s, fam, arch in rows}
+        families = {(d, i, s): fam for d, i, s, fam in present}
+        loaded = set(loaded_decks)
+        missing = [(*k, fam) for k, fam in families.items() if k not in known]
+        refamily = [
+            (fam, known[k][0]) for k, fam in families.items() if k in known and known[k][1] != fam
+        ]
+        flags = [
+            (int(key not in families), pk)
+            for key, (pk, _fam, archived) in known.items()
+            if key[0] in loaded and bool(archived) != (key not in families)
+        ]
+
+        def work() -> list[int]:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO items (deck_id, item_id, sub, family) VALUES (?, ?, ?, ?)",
+                missing,
+            )
+            self.conn.executemany("UPDATE items SET family = ? WHERE id = ?", refamily)
+            self.conn.executemany("UPDATE items SET archived = ? WHERE id = ?", flags)
+            ids = {k: v[0] for k, v in known.items()}
+            if missing:
+                ids = {
+                    (d, i, s): pk
+                    for pk, d, i, s in self.conn.execute(
+                        "SELECT id, deck_id, item_id, sub FROM items"
+                    )
+                }
+            aligned = [ids[(d, i, s)] for d, i, s, _fam in present]
+            self.conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [("library", digest), ("library_ids", array("q", aligned).tobytes())],
+            )
+            return aligned
+
+        return self.write(work)
+
+    def forget_sync(self) -> None:
+        """Make the next sync look at every item (after items arrived from elsewhere)."""
+        self.write(lambda: self.conn.execute("DELETE FROM meta WHERE key LIKE 'library%'"))
+
+    def pk(self, key: Key) -> int | None:
+        with self.reading() as db:
+            row = db.execute(
+                "SELECT id FROM items WHERE deck_id = ? AND item_id = ? AND sub = ?", key
+            ).fetchone()
+            return None if row is None else row[0]
+
+    def queueable(self, end: int, practice: bool) -> dict[int, tuple[int, int | None]]:
+        """(state, due) by row id of every item a session may show: not suspended or archived,
+        and, unless practising, new or due before `end`."""
+        when = "" if practice else "AND (state = 0 OR due < ?)"
+        with self.reading() as db:
+            rows = db.execute(
+                f"SELECT id, state, due FROM items WHERE suspended = 0 AND archived = 0 {when}",
+                () if practice else (end,),
+            )
+            return {pk: (state, due) for pk, state, due in rows}
+
+    def deck_counts(self, end: int) -> dict[str, tuple[int, int, int, int]]:
+        """Per deck id: new, learning due before `end`, reviews due before `end` (suspended
+        items left out) and all items, archived ones left out."""
+        with self.reading() as db:
+            rows = db.execute(
+                "SELECT deck_id, coalesce(sum(state = 0 AND NOT suspended), 0), "
+                "coalesce(sum(state IN (1, 3) AND due < :end AND NOT suspended), 0), "
+                "coalesce(sum(state = 2 AND due < :end AND NOT suspended), 0), count(*) "
+                "FROM items WHERE archived = 0 GROUP BY deck_id",
+                {"end": end},
+            )
+            return {deck: counts for deck, *counts in rows}
+
+    def today_counts(self, start: int) -> TodayCounts:
+        with self.reading() as db:
+            answered, new, reviews = db.execute(
+                "SELECT count(*), coalesce(sum(prev_state = 0), 0), "
+                "coalesce(sum(prev_state = 2), 0) FROM reviews "
+                "WHERE time >= ? AND mode = 'scheduled'",
+                (start,),
+            ).fetchone()
+            groups = db.execute(
+                "SELECT DISTINCT i.deck_id, i.item_id FROM reviews r JOIN items i ON i.id = r.item "
+                "WHERE r.time >= ? AND r.mode = 'scheduled'",
+                (start,),
+            )
+            return TodayCounts(answered, new, reviews, frozenset(groups))
+
+    def set_suspended(self, pk: int, on: bool) -> None:
+        self.write(
+            lambda: self.conn.execute("UPDATE items SET suspended = ? WHERE id = ?", (int(on), pk))
+        )
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def record(
+        self, pk: int, entry: LogEntry, schedule: Callable[[Sched], Sched] | None
+    ) -> tuple[int, Sched]:
+        """Log one answer and store the item's new state, in one transaction.
+
+        `schedule` gets the item's state as stored now (another process may have moved it) and
+        returns the new one; None (practice) leaves the item as it is. Returns the review's id
+        and the item's state afterwards.
+        """
+
+        def work() -> tuple[int, Sched]:
+            row = self.conn.execute(
+                "SELECT state, step, stability, difficulty, due, last_review FROM items "
+                "WHERE id = ?",
+                (pk,),
+            ).fetchone()
+            before = Sched(*row)
+            after = before if schedule is None else schedule(before)
+            cursor = self.conn.execute(
+                "INSERT INTO reviews (item, time, rating, duration_ms, mode, seed, answer, "
+                "parts_right, mistake, prev_state, prev_step, prev_stability, prev_difficulty, "
+                "prev_due, prev_last_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pk,
+                    entry.time,
+                    entry.rating,
+                    entry.duration_ms,
+                    entry.mode,
+                    entry.seed,
+                    entry.answer,
+                    entry.parts_right,
+                    entry.mistake,
+                    *_sched_values(before),
+                ),
+            )
+            self._set_sched(pk, after)
+            return int(cursor.lastrowid or 0), after
+
+        return self.write(work)
+
+    def undo(self, review_id: int) -> bool:
+        """Remove one logged answer and put its item back as it was; False if already gone."""
+
+        def work() -> bool:
+            row = self.conn.execute(
+                "SELECT item, prev_state, prev_step, prev_stability, prev_difficulty, prev_due, "
+                "prev_last_review FROM reviews WHERE id = ?",
+                (review_id,),
+            ).fetchone()
+            if row is None:
+                return False
+            self._set_sched(row[0], Sched(*row[1:]))
+            self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            return True
+
+        return self.write(work)
+
+    def _set_sched(self, pk: int, sched: Sched) -> None:
+        self.conn.execute(
+            "UPDATE items SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
+            "last_review = ? WHERE id = ?",
+            (*_sched_values(sched), pk),
+        )
+
+    def history(self, pk: int) -> list[dict]:
+        """Every logged answer of an item, oldest first."""
+        with self.reading() as db:
+            cursor = db.execute(
+                "SELECT id, time, rating, duration_ms, mode, seed, answer, parts_right, mistake, "
+                "prev_state FROM reviews WHERE item = ? ORDER BY time, id",
+                (pk,),
+            )
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, r, strict=True)) for r in cursor]
+
+    # -- copies -------------------------------------------------------------------------------
+
+    def backup(self, dest: Path) -> None:
+        """A consistent copy through SQLite's online backup, safe while others write."""
+        try:
+            target = sqlite3.connect(dest)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the backup {dest}: {exc}") from None
+        try:
+            self.conn.backup(target)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the backup {dest}: {exc}") from None
+        finally:
+            target.close()
+
+
+def _ensure_pow(conn: sqlite3.Connection) -> None:
+    """Statistics use pow(); SQLite builds without its math functions get Python's."""
+    try:
+        conn.execute("SELECT pow(2, 0.5)")
+    except sqlite3.OperationalError:
+        conn.create_function("pow", 2, math.pow, deterministic=True)
+
+
+def _sched_values(sched: Sched) -> tuple:
+    return (
+        sched.state,
+        sched.step,
+        sched.stability,
+        sched.difficulty,
+        sched.due,
+        sched.last_review,
+    )
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _read_only(path: Path) -> StoreError:
+    return StoreError(
+        f"cannot write to the progress database {path}: it or its folder is read-only. "
+        "Check the permissions, or point --data-dir at a writable folder."
+    )
+
+
+def translate(exc: sqlite3.Error, path: Path) -> StoreError:
+    """A readable StoreError for an sqlite error met while using the database at `path`."""
+    text = str(exc).lower()
+    if _busy(exc):
+        return StoreError(
+            f"the progress database {path} is busy: another gradeck has held it for more than "
+            f"{BUSY_TIMEOUT_S:g} s. Close it or try again; everything answered so far is saved."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return _read_only(path)
+    if isinstance(exc, sqlite3.OperationalError) and "disk" in text and "full" in text:
+        return StoreError(f"the disk holding {path} is full; the last answer was not saved")
+    return StoreError(
+        f"the progress database {path} cannot be used ({exc}). Restore a backup, or move the "
+        "file away to start afresh."
+    )
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged database (and its WAL files) to a dated name next to it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    path.rename(kept)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.rename(kept.with_name(kept.name + suffix))
+    return kept

@@ -1,0 +1,232 @@
+"""The Textual study app: owns the profile and moves between screens.
+
+Screens hold the interaction and widgets the drawing; everything about decks, scheduling and
+progress goes through `gradeck.study`, which this app opens once and closes on exit.
+
+Every call into the profile runs on one worker thread (`App.call`): reading decks, building a
+queue or drawing a symbolic exercise (which imports sympy) never freezes the screen, and the
+profile's SQLite connection is only ever used from the thread that opened it. The home screen
+is drawn before the profile is read, so the app is usable at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from gradeck import study
+from gradeck.exercises import registry
+from gradeck.exercises.model import Exercise
+from gradeck.tui.commands import GradeckCommands
+from gradeck.tui.screens.help import HelpScreen
+from gradeck.tui.screens.home import HomeScreen
+
+T = TypeVar("T")
+THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class GradeckApp(App[None]):
+    """gradeck's study app. `study_deck` opens straight into a review ("" = everything due)."""
+
+    CSS_PATH = Path(__file__).with_name("gradeck.tcss")
+    TITLE = "gradeck"
+    COMMANDS = App.COMMANDS | {GradeckCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Keys"),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False),
+    ]
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        deck_args: Sequence[str] = (),
+        study_deck: str | None = None,
+        seed: int | None = None,
+        now: Callable[[], Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.deck_args = tuple(deck_args)
+        self.study_deck = study_deck
+        # Tests and screenshots fix the seed so that every variant drawn is the same each run.
+        self.seed = seed
+        self.rng = random.Random(seed) if seed is not None else random.SystemRandom()
+        self.now = now
+        self.profile: study.Profile | None = None
+        self.deck_titles: dict[str, str] = {}
+        self._saved_theme = ""
+        self.error: Exception | None = None  # why the app gave up, for the command to print
+        self._study_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="study")
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+
+    async def call(
+        self,
+        func: Callable[..., T],
+        *args: Any,
+        expected: tuple[type[Exception], ...] = (),
+        **kwargs: Any,
+    ) -> T:
+        """Run `func` on the study thread and wait for it without blocking the screen.
+
+        `expected` exceptions reach the caller. Any other failure (a broken store, a deck gone
+        missing, a bug) ends the app with a message printed by the command, never a
+        traceback; answers already given are saved.
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._study_thread, partial(func, *args, **kwargs))
+        except expected:
+            raise
+        except Exception as exc:
+            if os.environ.get("GRADECK_DEBUG"):
+                raise
+            self.error = exc
+            self.exit(return_code=getattr(exc, "code", 1))
+            raise asyncio.CancelledError from exc  # the worker stops quietly
+
+    async def load_profile(self) -> study.Profile:
+        """Read the decks and open the progress store, once; later calls return it."""
+        if self.profile is None:
+            rng = random.Random(self.seed) if self.seed is not None else None
+            self.profile = await self.call(
+                study.Profile.open, self.data_dir, self.deck_args, now=self.now, rng=rng
+            )
+            if self.study_deck:
+                await self.call(self.profile.library.deck, self.study_deck)
+            self.deck_titles = {d.id: d.title for d in self.profile.library.decks}
+            theme = (await self.call(self.profile.settings)).theme
+            self._saved_theme = THEME_ALIASES.get(theme, theme)
+            if self._saved_theme in self.available_themes:
+                self.theme = self._saved_theme
+            if self.study_deck is not None:
+                deck, self.study_deck = self.study_deck, None
+                self.call_later(self.open_study, (deck,) if deck else ())
+        return self.profile
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen anywhere (Settings, the command palette) is kept in the profile."""
+        if self.profile is not None and theme != self._saved_theme:
+            self._saved_theme = theme
+            self.run_worker(self._save_theme(self.profile, theme), group="save")
+
+    async def _save_theme(self, profile: study.Profile, theme: str) -> None:
+        try:
+            await self.call(profile.set_setting, "theme", theme, expected=(ValueError,))
+        except ValueError as exc:
+            self.notify(f"Theme not saved: {exc}", severity="warning")
+
+    def on_unmount(self) -> None:
+        if self.profile is not None:
+            self._study_thread.submit(self.profile.close).result()
+        self._study_thread.shutdown(wait=True)
+
+    # ------------------------------------------------------------------ navigation
+
+    def open_study(self, deck_ids: Sequence[str] = (), practice: bool = False) -> None:
+        """Review the decks named (all when none): the session is built on the study thread."""
+        from gradeck.tui.screens.review import ReviewScreen
+
+        if self.profile is None:
+            return
+        names = [self.deck_titles.get(d, d) for d in deck_ids]
+        title = ", ".join(names) if names else "Everything due"
+        if practice:
+            title = f"Practice · {title}"
+        self.push_screen(ReviewScreen(tuple(deck_ids), title, practice=practice))
+
+    def action_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_study_all(self) -> None:
+        self.open_study(())
+
+    def practise_family(self, family: str) -> None:
+        from gradeck.tui.screens.exercise import ExerciseScreen
+
+        self.push_screen(ExerciseScreen(family))
+
+    def action_practice(self) -> None:
+        from gradeck.tui.screens.practice import PracticeScreen
+
+        self.push_screen(PracticeScreen())
+
+    def action_stats(self) -> None:
+        from gradeck.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def action_browse(self) -> None:
+        from gradeck.tui.screens.browse import BrowseScreen
+
+        self.push_screen(BrowseScreen())
+
+    def action_settings(self) -> None:
+        from gradeck.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.key_sections()))
+
+    def action_screenshot(self) -> None:  # type: ignore[override]
+        """Save the screen as SVG in the current folder (Textual's default is Downloads)."""
+        path = self.save_screenshot()
+        self.notify(f"Screenshot saved: {path}", timeout=4)
+
+    def key_sections(self) -> list[tuple[str, Any]]:
+        from gradeck.tui.screens.browse import BrowseScreen
+        from gradeck.tui.screens.exercise import ExerciseScreen
+        from gradeck.tui.screens.practice import PracticeScreen
+        from gradeck.tui.screens.review import ReviewScreen
+        from gradeck.tui.screens.settings import SettingsScreen
+        from gradeck.tui.screens.stats import StatsScreen
+        from gradeck.tui.widgets.exercise_panel import ExercisePanel
+
+        return [
+            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
+            ("Home", HomeScreen.BINDINGS),
+            ("Review", ReviewScreen.BINDINGS),
+            ("Exercise", ExercisePanel.BINDINGS),
+            ("Practice", [*PracticeScreen.BINDINGS, *ExerciseScreen.BINDINGS]),
+            ("Statistics", StatsScreen.BINDINGS),
+            ("Browse", BrowseScreen.BINDINGS),
+            ("Settings", SettingsScreen.BINDINGS),
+        ]
+
+    # ------------------------------------------------------------------ exercises
+
+    def new_seed(self) -> int:
+        return self.rng.randrange(1_000_000)
+
+    def preview_exercise(self, key: tuple[str, str, str]) -> Exercise | None:
+        """A fresh variant of exercise item `key`; None for a card (run on the study thread)."""
+        from gradeck.exercises.template import make_exercise
+
+        assert self.profile is not None
+        item = next((i for i in self.profile.library.items([key[0]]) if i.key == key), None)
+        if item is None or item.exercise is None:
+            return None
+        ex = item.exercise
+        return make_exercise(ex.family, self.new_seed(), ex.difficulty, ex.params, ex.template)
+
+    def new_exercise(self, family: str) -> Exercise:
+        """A fresh variant of a family, at any of its levels, for practice (may import sympy:
+        run it on the study thread)."""
+        level = self.rng.choice(registry.family(family).difficulties)
+        return registry.generate(family, self.new_seed(), level)

@@ -1,0 +1,1 @@
+"""The study app's screens: each holds one kind of interaction and composes widgets."""

@@ -1,0 +1,193 @@
+"""Browse: find cards and exercise templates by text and tag; see state, due date, stability and
+history; suspend or unsuspend; preview a fresh variant of an exercise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from gradeck.exercises.model import Exercise
+from gradeck.exercises.render import render_answers, render_parts, render_solution
+from gradeck.study import RATINGS, ItemInfo
+from gradeck.tui.widgets.exercise_view import exercise_body
+
+MAX_ROWS = 500
+
+
+def _when(moment: datetime | None) -> str:
+    return "–" if moment is None else f"{moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+def detail_text(info: ItemInfo, history: list[dict]) -> Text:
+    """An item's scheduling state and its log, newest answer first."""
+    text = Text()
+    text.append(info.title + "\n\n", style="bold")
+    text.append(f"{info.deck_id} / {info.item_id}{' / ' + info.sub if info.sub else ''}\n")
+    text.append(f"state {info.state}{'  (suspended)' if info.suspended else ''}\n")
+    text.append(f"due {_when(info.due)}\n")
+    stability = "–" if info.stability is None else f"{info.stability:.1f} days"
+    text.append(f"stability {stability}\n")
+    if info.tags:
+        text.append("tags " + " ".join(f"#{t}" for t in info.tags) + "\n", style="dim")
+    answers = "1 answer" if len(history) == 1 else f"{len(history)} answers"
+    text.append(f"\nHistory ({answers})\n", style="bold")
+    for row in reversed(history[-12:]):
+        moment = datetime.fromtimestamp(row["time"] / 1000, tz=UTC)
+        text.append(f"{_when(moment)}  {RATINGS.get(row['rating'], '?'):<5}")
+        if row["mode"] == "practice":
+            text.append(" practice", style="dim")
+        if row.get("mistake"):
+            text.append(f" {row['mistake']}", style="yellow")
+        text.append("\n")
+    return text
+
+
+class PreviewScreen(ModalScreen[None]):
+    """A variant of an exercise with its answers and worked solution."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
+
+    def __init__(self, exercise: Exercise) -> None:
+        super().__init__()
+        self.exercise = exercise
+
+    def compose(self) -> ComposeResult:
+        ex = self.exercise
+        with VerticalScroll(id="help-box"):
+            yield Static(Text(f"{ex.title}  ·  seed {ex.seed}", style="bold"))
+            yield Static(
+                Group(
+                    exercise_body(ex),
+                    Text("\n" + render_parts(ex)),
+                    Text("\n" + render_answers(ex)),
+                    Text("\n" + render_solution(ex)),
+                )
+            )
+
+
+class BrowseScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("exclamation_mark", "suspend", "Suspend/unsuspend"),
+        Binding("v", "preview", "Preview variant"),
+        Binding("slash", "search_box", "Search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, ItemInfo] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browse-search"):
+            yield Input(placeholder="/ search text", id="browse-text", compact=True)
+            yield Input(placeholder="tag", id="browse-tag", compact=True)
+        with Horizontal(id="browse-body"):
+            table: DataTable[str | Text] = DataTable(id="browse-table", cursor_type="row")
+            table.add_column("Item", width=26)
+            table.add_column("State", width=10)
+            table.add_column("Due", width=5)
+            yield table
+            yield VerticalScroll(Static("", id="browse-info"), id="browse-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Browse"
+        self.search()
+        self.query_one("#browse-table", DataTable).focus()
+
+    def action_search_box(self) -> None:
+        self.query_one("#browse-text", Input).focus()
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.search()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.query_one("#browse-table", DataTable).focus()
+
+    @work(exclusive=True, group="browse")
+    async def search(self) -> None:
+        app = self.app
+        text = self.query_one("#browse-text", Input).value.strip()
+        tag = self.query_one("#browse-tag", Input).value.strip().lstrip("#") or None
+        profile = await app.load_profile()  # type: ignore[attr-defined]
+        found = await app.call(profile.browse, text, tag)  # type: ignore[attr-defined]
+        table = self.query_one("#browse-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.items = {}
+        for info in found[:MAX_ROWS]:
+            key = "/".join(info.key)
+            self.items[key] = info
+            state = Text(info.state + (" ⏸" if info.suspended else ""))
+            if info.suspended:
+                state.stylize("dim")
+            due = "–" if info.due is None else f"{info.due.astimezone():%m-%d}"
+            table.add_row(_short(info.title, 26), state, due, key=key)
+        if found:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+        self.sub_title = f"Browse · {len(found)} items"
+        await self._show_detail()
+
+    def _current(self) -> ItemInfo | None:
+        table = self.query_one("#browse-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.items.get(key or "")
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.run_worker(self._show_detail(), exclusive=True, group="detail")
+
+    async def _show_detail(self) -> None:
+        info = self._current()
+        detail = self.query_one("#browse-info", Static)
+        if info is None:
+            detail.update(Text("Nothing matches.", style="dim"))
+            return
+        profile = self.app.profile  # type: ignore[attr-defined]
+        history = await self.app.call(profile.history, info.key)  # type: ignore[attr-defined]
+        detail.update(detail_text(info, history))
+
+    def action_suspend(self) -> None:
+        info = self._current()
+        if info is not None:
+            self._toggle(info)
+
+    @work(group="browse-write")
+    async def _toggle(self, info: ItemInfo) -> None:
+        profile = self.app.profile  # type: ignore[attr-defined]
+        await self.app.call(profile.suspend, info.key, not info.suspended)  # type: ignore[attr-defined]
+        self.notify("Unsuspended." if info.suspended else "Suspended.", timeout=2)
+        self.search()
+
+    def action_preview(self) -> None:
+        info = self._current()
+        if info is not None:
+            self._preview(info)
+
+    @work(exclusive=True, group="preview")
+    async def _preview(self, info: ItemInfo) -> None:
+        app = self.app
+        exercise = await app.call(app.preview_exercise, info.key)  # type: ignore[attr-defined]
+        if exercise is None:
+            self.notify("Only exercises have variants to preview.", timeout=3)
+            return
+        app.push_screen(PreviewScreen(exercise))
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,113 @@
+"""Home: the decks with their new, learning and due counts, today's totals and the streak.
+
+The screen draws at once and fills in when the profile has been read in a worker thread, so
+the app is usable before every deck is loaded.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from gradeck.study import Today
+
+COLUMNS = ("Deck", "New", "Learn", "Due", "Total")
+MAX_TITLE = 44  # with the four counts, the table fits 80 columns
+
+
+class HomeScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "study_deck", "Study deck", priority=True),
+        Binding("a", "app.study_all", "All due"),
+        Binding("p", "app.practice", "Practice"),
+        Binding("s", "app.stats", "Stats"),
+        Binding("b", "app.browse", "Browse"),
+        Binding("comma", "app.settings", "Settings"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading decks…", style="dim"), id="today")
+        yield Static("", id="home-hint")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Home"
+
+    def on_screen_resume(self) -> None:
+        self.refresh_counts()
+
+    @work(exclusive=True, group="home")
+    async def refresh_counts(self) -> None:
+        """Read the profile (the first time) and the counts, which change after every session."""
+        app = self.app
+        profile = await app.load_profile()  # type: ignore[attr-defined]
+        decks = await app.call(profile.deck_overview)  # type: ignore[attr-defined]
+        today = await app.call(profile.today)  # type: ignore[attr-defined]
+        app.deck_titles = {d.deck_id: d.title for d in decks}  # type: ignore[attr-defined]
+        table: DataTable[str | Text] = self.query_one("#decks", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        widest = max((len(d.title) for d in decks), default=0)
+        table.add_column(COLUMNS[0], key="deck", width=min(MAX_TITLE, max(widest, 20)))
+        for name in COLUMNS[1:]:
+            table.add_column(f"{name:>5}", key=name.lower(), width=6)
+        for d in decks:
+            table.add_row(
+                d.title,
+                _count(d.new, "cyan"),
+                _count(d.learning, "red"),
+                _count(d.due, "green"),
+                f"{d.total:>5}",
+                key=d.deck_id,
+            )
+        if decks:
+            table.move_cursor(row=min(row, len(decks) - 1))
+        table.focus()
+        self.query_one("#today", Static).update(_today_line(today))
+        waiting = sum(d.new + d.learning + d.due for d in decks)
+        self.query_one("#home-hint", Static).update(_hint(waiting, len(profile.problems)))
+
+    def action_study_deck(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.open_study((key,))  # type: ignore[attr-defined]
+
+
+def _count(n: int, style: str) -> Text:
+    return Text(f"{n:>5}", style=style if n else "dim")
+
+
+def _hint(waiting: int, broken: int) -> Text:
+    """What to do next, in a sentence; and whether any deck failed to load."""
+    if waiting:
+        text = Text(f"{waiting} items for today: a studies them all, Enter the highlighted deck.")
+    else:
+        text = Text("All done for today. p practises any time without touching the schedule.")
+    if broken:
+        text.append(f"\n{broken} deck(s) could not be loaded: run `gradeck validate`.", "yellow")
+    return text
+
+
+def _today_line(today: Today) -> Text:
+    text = Text()
+    text.append("Today  ", style="bold")
+    text.append(f"{today.reviewed} reviewed", style="")
+    text.append("  ·  ")
+    text.append(f"{today.new} new", style="")
+    text.append("  ·  ")
+    text.append(f"{today.due} due", style="bold green" if today.due else "dim")
+    text.append("  ·  ")
+    streak = today.streak
+    text.append(f"streak {streak} day{'s' if streak != 1 else ''}", style="bold yellow")
+    return text

@@ -1,0 +1,236 @@
+"""Review: one item after another from a study session, flashcards and exercises alike.
+
+Each answer is saved (by `gradeck.study`, in its own transaction) before the next item is
+shown, so leaving with Esc, or the terminal closing, loses nothing that was answered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
+
+from gradeck.study import RATINGS, Session, Shown, card_rating
+from gradeck.tui.widgets.card_panel import CardPanel
+from gradeck.tui.widgets.exercise_panel import ExercisePanel, Outcome
+from gradeck.tui.widgets.rating_bar import RatingBar
+
+GOOD = 3
+LOADING_AFTER_S = 0.15
+STATE_STYLE = {"new": "cyan", "learning": "red", "relearning": "red", "review": "green"}
+
+
+class ReviewScreen(Screen):
+    """A session's items; the learner reveals, answers and rates, and the next one comes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "advance", "Show / accept", show=False),
+        Binding("enter", "advance", "Show / accept"),
+        *(Binding(str(n), f"number({n})", RATINGS[n], show=False) for n in range(1, 5)),
+        *(Binding(str(n), f"number({n})", show=False) for n in range(5, 10)),
+        Binding("u", "undo", "Undo"),
+        Binding("exclamation_mark", "suspend", "Suspend"),
+        Binding("escape", "leave", "Home"),
+    ]
+
+    def __init__(self, deck_ids: Sequence[str], title: str, practice: bool = False) -> None:
+        super().__init__()
+        self.deck_ids = tuple(deck_ids)
+        self.title_text = title
+        self.practice = practice
+        self.session: Session | None = None
+        self.shown: Shown | None = None
+        self.suggested: int | None = None
+        self.answer_text = ""
+        self.outcome: Outcome | None = None
+        self.started = 0.0
+        self.busy = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="review-top"):
+            yield ProgressBar(show_eta=False, id="progress")
+            yield Static("", id="left")
+        yield VerticalScroll(LoadingIndicator(), id="item-area")
+        yield RatingBar(id="rating")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.title_text
+        self._start()
+
+    @work(exclusive=True, group="review")
+    async def _start(self) -> None:
+        app = self.app
+        profile = await app.load_profile()  # type: ignore[attr-defined]
+        self.session = await app.call(  # type: ignore[attr-defined]
+            profile.session, deck_ids=self.deck_ids, practice=self.practice
+        )
+        await self._next()
+
+    async def _next(self, shown: Shown | None = None) -> None:
+        """Show `shown`, or ask the session for the next item (drawing an exercise takes time)."""
+        assert self.session is not None
+        self.busy = True
+        if shown is None:
+            # Only a slow draw (an exercise's first import) shows that it is working.
+            waiting = self.set_timer(LOADING_AFTER_S, lambda: self._clear(LoadingIndicator()))
+            shown = await self.app.call(self.session.next)  # type: ignore[attr-defined]
+            waiting.stop()
+        self.shown = shown
+        self.suggested = None
+        self.outcome = None
+        self.answer_text = ""
+        self._progress()
+        self.refresh_bindings()
+        if shown is None:
+            self._finished()
+        elif shown.exercise is not None:
+            self._clear(ExercisePanel(shown.exercise))
+        else:
+            self._clear(CardPanel(shown))
+        self.started = time.monotonic()
+        self.busy = False
+
+    def _clear(self, *widgets) -> None:
+        area = self.query_one("#item-area", VerticalScroll)
+        area.remove_children()
+        area.mount(*widgets)
+        area.scroll_home(animate=False)
+        self.query_one("#rating", RatingBar).hide()
+
+    def _progress(self) -> None:
+        session = self.session
+        assert session is not None
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(session.total, 1), progress=session.answered)
+        left = Text.assemble((f"{session.remaining} left", "bold"))
+        if self.shown is not None:
+            state = self.shown.state
+            left.append(" · ").append(state, style=STATE_STYLE.get(state, ""))
+        if self.practice:
+            left.append(" · ").append("practice", style="italic")
+        self.query_one("#left", Static).update(left)
+
+    def _finished(self) -> None:
+        session = self.session
+        assert session is not None
+        text = Text.assemble(("Done for now!", "bold"), "\n\n")
+        text.append(f"{session.answered} answered in this session; every answer is saved.\n")
+        later = None if self.practice else session.next_learning_due
+        if later is not None:
+            text.append(f"Learning steps come back at {later.astimezone():%H:%M}.\n", style="dim")
+        text.append("\nPress Esc or Enter to go home.", style="dim")
+        self._clear(Static(text, id="done"))
+
+    # ------------------------------------------------------------------ answers
+
+    def on_card_panel_revealed(self, event: CardPanel.Revealed) -> None:
+        event.stop()
+        self.answer_text = event.answer
+        self._offer_rating(GOOD if event.right is None else card_rating(event.right))
+
+    def on_exercise_panel_done(self, event: ExercisePanel.Done) -> None:
+        event.stop()
+        self.outcome = event.outcome
+        self.answer_text = " | ".join(event.outcome.answers)
+        self._offer_rating(event.outcome.suggested)
+        event.panel.focus()
+
+    def _offer_rating(self, suggested: int) -> None:
+        assert self.shown is not None
+        self.suggested = suggested
+        self.query_one("#rating", RatingBar).show(self.shown.intervals, suggested)
+
+    def action_advance(self) -> None:
+        """Space or Enter: show the back of a card, or accept the suggested rating."""
+        if self.busy or self.shown is None:
+            if self.shown is None and not self.busy:
+                self.action_leave()
+            return
+        if self.suggested is not None:
+            self._rate(self.suggested)
+            return
+        panel = self.query("CardPanel")
+        if panel:
+            card = panel.first(CardPanel)
+            if card.waits_for_choice:
+                card.submit_choice()
+            else:
+                card.reveal()
+
+    def action_number(self, n: int) -> None:
+        """Pick a choice card's option, or rate once the answer is shown."""
+        if self.busy or self.shown is None:
+            return
+        panel = self.query("CardPanel")
+        if panel and panel.first(CardPanel).waits_for_choice:
+            panel.first(CardPanel).pick(n)
+        elif self.suggested is not None and n in RATINGS:
+            self._rate(n)
+
+    def _rate(self, rating: int) -> None:
+        self.busy = True
+        self._save(rating)
+
+    @work(exclusive=True, group="review")
+    async def _save(self, rating: int) -> None:
+        assert self.session is not None and self.shown is not None
+        result = self.outcome.result if self.outcome is not None else None
+        await self.app.call(  # type: ignore[attr-defined]
+            self.session.answer,
+            self.shown,
+            rating,
+            duration_ms=int((time.monotonic() - self.started) * 1000),
+            answer=self.answer_text or None,
+            result=result,
+        )
+        await self._next()
+
+    def action_undo(self) -> None:
+        if self.busy or self.session is None:
+            return
+        self.busy = True
+        self._undo()
+
+    @work(exclusive=True, group="review")
+    async def _undo(self) -> None:
+        assert self.session is not None
+        shown = await self.app.call(self.session.undo)  # type: ignore[attr-defined]
+        if shown is None:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            self.busy = False
+            return
+        self.notify("Last answer taken back.", timeout=2)
+        await self._next(shown)
+
+    def action_suspend(self) -> None:
+        if self.busy or self.shown is None:
+            return
+        self.busy = True
+        self._suspend()
+
+    @work(exclusive=True, group="review")
+    async def _suspend(self) -> None:
+        assert self.session is not None and self.shown is not None
+        await self.app.call(self.session.suspend, self.shown)  # type: ignore[attr-defined]
+        self.notify("Suspended: it will not come back until unsuspended in Browse.", timeout=3)
+        await self._next()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Nothing to suspend or reveal once the session is over."""
+        if action in ("suspend", "advance", "number") and self.shown is None and not self.busy:
+            return action == "advance"  # Enter still goes home
+        return True
+
+    def action_leave(self) -> None:
+        """Back home; everything answered is already saved."""
+        self.app.pop_screen()

@@ -1,0 +1,156 @@
+"""Statistics: due forecast, a year of reviews, true retention, states, mastery, weak spots.
+
+The figures are `gradeck stats --json`'s (from `gradeck.study`), read in a worker; this module
+only lays them out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, Static
+
+from gradeck.study import ItemInfo
+from gradeck.tui.widgets.charts import bar_chart, heatmap
+
+WEAKEST = 5
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.0%}"
+
+
+def retention_table(retention: dict[str, Any]) -> Table:
+    """Pass rate on review-state items, young and mature, as Anki's true-retention table."""
+    table = Table(box=None, padding=(0, 1), title="True retention", title_justify="left")
+    table.add_column("")
+    for kind in ("young", "mature", "total"):
+        table.add_column(kind.capitalize(), justify="right")
+    for period in ("today", "week", "month", "year"):
+        row = retention[period]
+        cells = [
+            f"{_percent(row[k]['rate'])} ({row[k]['passed']}/{row[k]['passed'] + row[k]['failed']})"
+            for k in ("young", "mature", "total")
+        ]
+        table.add_row(period.capitalize(), *cells)
+    return table
+
+
+def states_table(states: dict[str, int]) -> Table:
+    table = Table(box=None, padding=(0, 1), title="Items by state", title_justify="left")
+    table.add_column("")
+    table.add_column("", justify="right")
+    for name, count in states.items():
+        table.add_row(name.capitalize(), str(count))
+    return table
+
+
+def mastery_table(decks: dict[str, Any], items: Sequence[ItemInfo]) -> Table:
+    """Per deck, then per tag: how many items are learnt (in review) and recall odds now."""
+    table = Table(box=None, padding=(0, 1), title="Mastery", title_justify="left")
+    table.add_column("Deck / tag")
+    table.add_column("Learnt", justify="right")
+    table.add_column("Recall now", justify="right")
+    for deck in decks.values():
+        learnt = f"{deck['review']}/{deck['total']}"
+        table.add_row(deck["title"], learnt, _percent(deck["mean_retrievability"]))
+    by_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in items:
+        for tag in item.tags:
+            by_tag[tag][0] += item.state == "review"
+            by_tag[tag][1] += 1
+    for tag, (learnt, total) in sorted(by_tag.items(), key=lambda kv: -kv[1][1])[:8]:
+        table.add_row(Text(f"#{tag}", style="dim"), f"{learnt}/{total}", "")
+    return table
+
+
+def weakest_text(exercises: dict[str, Any]) -> Text:
+    """The exercise families answered worst, and the mistakes made most often."""
+    families = sorted(exercises["families"].items(), key=lambda kv: kv[1]["accuracy"])
+    text = Text()
+    if not families:
+        return text.append("No exercises answered yet.", style="dim")
+    for name, row in families[:WEAKEST]:
+        text.append(f"{name:<28}", style="bold")
+        text.append(f"{row['accuracy']:>5.0%} all right  ({row['answers']} answers)\n")
+    if exercises["mistakes"]:
+        text.append("\nMost frequent mistakes\n", style="bold")
+    for row in exercises["mistakes"]:
+        text.append(f"{row['count']:>4}× ", style="yellow")
+        text.append(f"{row['mistake']}", style="bold")
+        text.append(f"  in {row['family']}\n", style="dim")
+    return text
+
+
+def summary_text(stats: dict[str, Any]) -> Text:
+    today = stats["today"]
+    minutes = stats["time_spent_s"] // 60
+    streak = stats["streak"]
+    return Text.assemble(
+        ("Today ", "bold"),
+        f"{today['reviewed']} reviewed, {today['new']} new, {today['due']} due · ",
+        ("streak ", "bold"),
+        f"{streak} day{'' if streak == 1 else 's'} · ",
+        f"{stats['reviews_total']} reviews, {minutes} min in all",
+    )
+
+
+def side_by_side(*renderables: Any) -> Table:
+    grid = Table.grid(padding=(0, 4))
+    for _ in renderables:
+        grid.add_column()
+    grid.add_row(*renderables)
+    return grid
+
+
+class StatsScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(LoadingIndicator(), id="stats-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Statistics"
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="stats")
+    async def _load(self) -> None:
+        app = self.app
+        profile = await app.load_profile()  # type: ignore[attr-defined]
+        stats = await app.call(profile.stats)  # type: ignore[attr-defined]
+        items = await app.call(profile.browse)  # type: ignore[attr-defined]
+        body = self.query_one("#stats-body", VerticalScroll)
+        await body.remove_children()
+        today = date.fromisoformat(stats["date"])
+        blocks: list[tuple[str, Any]] = [
+            ("", summary_text(stats)),
+            ("Due in the next 30 days", bar_chart(stats["forecast"], height=4)),
+            ("Reviews in the last year", heatmap(stats["daily"], today)),
+            ("", side_by_side(retention_table(stats["retention"]), states_table(stats["states"]))),
+            ("", mastery_table(stats["decks"], items)),
+            ("Weakest exercise families", weakest_text(stats["exercises"])),
+        ]
+        widgets = []
+        for title, renderable in blocks:
+            if title:
+                widgets.append(Static(title, classes="section-title"))
+            widgets.append(Static(renderable, classes="stats-block"))
+        await body.mount(*widgets)

@@ -1,0 +1,208 @@
+"""A flashcard being reviewed: its front, then its back; choice and typed cards take an answer.
+
+Flashcards (basic, reversible, cloze) are revealed and rated by the learner. A choice card
+numbers its options and a typed card takes a line; both are checked by the session's `Shown`
+and marked right or wrong. The panel says when the back is shown; keys and rating are the
+screen's job.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from gradeck.decks.cards import normalise, parse_holes
+from gradeck.study import Shown
+
+HOLE_STYLE = "bold reverse"
+
+
+def cloze_text(text: str, hole: str, reveal: bool) -> Text:
+    """The cloze with this hole blanked (its hint, or …) or filled in, marked either way."""
+    number = int(hole[1:])
+    out = Text()
+    pos = 0
+    for h in parse_holes(text):
+        out.append(text[pos : h.start])
+        if h.number != number:
+            out.append(h.answer)
+        else:
+            out.append(f" {h.answer if reveal else h.hint or '…'} ", style=HOLE_STYLE)
+        pos = h.end
+    out.append(text[pos:])
+    return out
+
+
+def typed_diff(given: str, accepted: Sequence[str]) -> Text:
+    """The typed answer above the nearest accepted one, each marking what the other lacks.
+
+    Both are compared as checking compares them (case and spacing ignored). In the first line
+    the characters that should not be there are underlined in red; in the second, the ones that
+    are missing are underlined in green.
+    """
+    mine = normalise(given)
+    target = max(accepted, key=lambda a: difflib.SequenceMatcher(None, mine, normalise(a)).ratio())
+    theirs = normalise(target)
+    yours, wanted = Text("yours   "), Text("answer  ")
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, mine, theirs).get_opcodes():
+        if op == "equal":
+            yours.append(mine[a0:a1])
+            wanted.append(theirs[b0:b1])
+            continue
+        # A space that differs is drawn as ␣, or it could not be seen.
+        yours.append(mine[a0:a1].replace(" ", "␣"), style="bold red underline")
+        wanted.append(theirs[b0:b1].replace(" ", "␣"), style="bold green underline")
+    return Text("\n").join([yours, wanted])
+
+
+def typed_verdict(given: str, answer: str, right: bool, accepted: Sequence[str]) -> Text:
+    """Right, with the answer; or wrong, with what differs from the nearest accepted answer."""
+    if right:
+        return Text.assemble(("✓ right", "bold green"), "  ", (answer, "bold"))
+    verdict = Text.assemble(("✗ wrong", "bold red"), "\n")
+    if given.strip() and accepted:
+        return verdict.append_text(typed_diff(given, accepted))
+    return verdict.append_text(Text.assemble("no answer; it is ", (answer, "bold")))
+
+
+class CardPanel(Vertical):
+    """One side of a card, then the other; `revealed` tells whether the back is shown."""
+
+    can_focus = True
+
+    class Revealed(Message):
+        """The back is shown; `right` says how a choice or typed answer fared (else None)."""
+
+        def __init__(self, panel: CardPanel, right: bool | None, answer: str) -> None:
+            super().__init__()
+            self.panel = panel
+            self.right = right
+            self.answer = answer
+
+    def __init__(self, shown: Shown, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shown = shown
+        self.revealed = False
+        self.picked: set[int] = set()  # a choice card's options chosen so far (from 1)
+        self.wanted = sum(ok for _, ok in shown.options)  # how many options are right
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._front(), id="front", classes="card-front")
+        if self.shown.kind == "choice":
+            yield Static(self._options(), id="options", classes="options")
+        if self.shown.kind == "typed":
+            yield Input(placeholder="type your answer, then Enter", id="typed", compact=True)
+        yield Static("", id="back", classes="card-back")
+
+    def on_mount(self) -> None:
+        if self.shown.kind == "typed":
+            self.query_one("#typed", Input).focus()
+        else:
+            self.focus()
+
+    @property
+    def waits_for_choice(self) -> bool:
+        return self.shown.kind == "choice" and not self.revealed
+
+    def _cloze(self, reveal: bool) -> Text | None:
+        card = self.shown.item.card
+        if card is None or card.type != "cloze":
+            return None
+        return cloze_text(card.text, self.shown.item.sub, reveal)
+
+    def _front(self) -> Text:
+        front = self._cloze(reveal=False) or Text(self.shown.question)
+        if self.shown.kind == "choice" and self.wanted > 1:
+            front.append(f"  (choose {self.wanted}, then Enter)", style="not bold dim")
+        return front
+
+    def _back(self, verdict: Text | None = None) -> Text:
+        shown = self.shown
+        back = self._cloze(reveal=True)
+        if verdict is not None:
+            back = verdict
+        elif back is None:
+            back = Text()
+            if shown.kind != "flashcard":
+                back.append("Answer: ", style="dim")
+            back.append(shown.answer, style="bold" if shown.kind != "flashcard" else "")
+        if shown.note:
+            back.append(f"\n\n{shown.note}", style="italic dim")
+        return back
+
+    def _options(self) -> Text:
+        """Numbered options; chosen ones highlighted; once answered, right ✓ and wrong ✗."""
+        text = Text()
+        for i, (option, correct) in enumerate(self.shown.options, 1):
+            mark, style = f"{i}.", ""
+            if self.revealed:
+                if correct:
+                    mark, style = "✓", "bold green"
+                elif i in self.picked:
+                    mark, style = "✗", "bold red"
+                else:
+                    style = "dim"
+            elif i in self.picked:
+                style = "reverse"
+            text.append(f" {mark:<3}", style=style or "bold")
+            text.append(f"{option}\n", style=style)
+        return text
+
+    def on_click(self) -> None:
+        """A click on a flashcard turns it over, as Space does."""
+        self.reveal()
+
+    def reveal(self) -> None:
+        """Flashcards: show the back (choice and typed cards are answered instead)."""
+        if not self.revealed and self.shown.kind == "flashcard":
+            self._show_back(None, "")
+
+    def pick(self, number: int) -> None:
+        """Choose option `number` (from 1): with one right option this answers the card; with
+        several it toggles the option, and Enter answers."""
+        if not self.waits_for_choice or not 1 <= number <= len(self.shown.options):
+            return
+        self.picked ^= {number}
+        if self.wanted == 1:
+            self.submit_choice()
+        else:
+            self.query_one("#options", Static).update(self._options())
+
+    def submit_choice(self) -> None:
+        """Answer a choice card with the options chosen (nothing happens before a choice)."""
+        if not self.waits_for_choice or not self.picked:
+            return
+        answer = " ".join(str(i) for i in sorted(self.picked))
+        right = self.shown.check(answer)
+        self.revealed = True
+        self.query_one("#options", Static).update(self._options())
+        self._show_back(right, answer)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.revealed:
+            return
+        given = event.value
+        right = self.shown.check(given)
+        event.input.disabled = True
+        self._show_back(
+            right, given, typed_verdict(given, self.shown.answer, right, self._accepted)
+        )
+
+    @property
+    def _accepted(self) -> tuple[str, ...]:
+        card = self.shown.item.card
+        return card.answers if card is not None else ()
+
+    def _show_back(self, right: bool | None, answer: str, verdict: Text | None = None) -> None:
+        self.revealed = True
+        self.query_one("#back", Static).update(self._back(verdict))
+        self.add_class("revealed")
+        self.focus()
+        self.post_message(self.Revealed(self, right, answer))

@@ -1,0 +1,44 @@
+"""The four ratings with the interval each would give, as Anki's answer buttons show them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
+
+
+def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> Text:
+    """`1 Again 10m   2 Hard 1d ...`; the suggested rating is boxed and Enter accepts it.
+
+    A click on a rating rates too (the screen's `number` action)."""
+    text = Text()
+    for rating, name in RATING_NAMES.items():
+        click = Style.from_meta({"@click": f"screen.number({rating})"})
+        label = f" {rating} {name} "
+        interval = intervals.get(rating, "")
+        style = Style.parse(f"bold {RATING_STYLES[rating]}") + click
+        if rating == suggested:
+            text.append(f"▶{label}", style=style + Style(reverse=True))
+        else:
+            text.append(f" {label}", style=style)
+        text.append(f"  {interval:<4}", style=Style(dim=True) + click)
+    if suggested is not None:
+        text.append(f"  Enter = {RATING_NAMES[suggested]}", style="dim")
+    return text
+
+
+class RatingBar(Static):
+    """Shown once an item's answer is revealed; hidden until then."""
+
+    def show(self, intervals: Mapping[int, str], suggested: int | None = None) -> None:
+        self.update(rating_line(intervals, suggested))
+        self.display = True
+
+    def hide(self) -> None:
+        self.update("")
+        self.display = False

@@ -1,0 +1,172 @@
+"""Pictures of every screen at 80x24, compared with the accepted ones in __snapshots__/.
+
+Deterministic by construction: a fixed seed (so the same variants and option orders), a fixed
+clock (so the same dates and heatmap), fuzz off (so the same intervals) and a fresh profile.
+After a deliberate change of look, run `pytest tests/tui --snapshot-update` and look at the
+new pictures before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from gradeck import study
+from gradeck.tui.app import GradeckApp
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def snap_app(home, make_app, monkeypatch) -> Callable[..., GradeckApp]:
+    """Only the test decks and three families, so that pictures do not change when the
+    built-in decks or the family catalogue grow."""
+    from gradeck.decks import library
+    from gradeck.exercises.registry import FAMILIES
+    from gradeck.tui import commands
+    from gradeck.tui.screens import practice
+
+    monkeypatch.setattr(library, "builtin_files", lambda: [])
+    few = {name: FAMILIES[name] for name in ("update-rule", "activation-derivative", "adam")}
+    monkeypatch.setattr(practice, "FAMILIES", few)
+    monkeypatch.setattr(commands, "FAMILIES", few)
+    with study.Profile.open(home) as profile:
+        profile.set_setting("fuzz", "off")
+    return make_app
+
+
+def _steady(run: Callable[[Pilot], Awaitable[None]]) -> Callable[[Pilot], Awaitable[None]]:
+    """After `run`, stop text cursors blinking, so the picture does not depend on timing."""
+
+    async def steady(pilot: Pilot) -> None:
+        await run(pilot)
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
+
+    return steady
+
+
+def _steps(keys, steps: Sequence[str]) -> Callable[[Pilot], Awaitable[None]]:
+    """Key presses, each waited for; "=text" types text and presses Enter."""
+
+    @_steady
+    async def run(pilot: Pilot) -> None:
+        await keys.settle(pilot)
+        for step in steps:
+            if step.startswith("="):
+                await keys.answer(pilot, step[1:])
+            else:
+                await keys.press(pilot, step)
+
+    return run
+
+
+def _expected(app: GradeckApp) -> str:
+    from gradeck.exercises.render import format_value
+
+    return format_value(app.screen.query_one("ExercisePanel").exercise.parts[0].expected)
+
+
+def test_home(snap_compare, snap_app, keys) -> None:
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, []))
+
+
+def test_review_front(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="two")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, []))
+
+
+def test_review_revealed(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="two")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, ["space"]))
+
+
+def test_review_cloze_choice_typed(snap_compare, snap_app, keys) -> None:
+    """The mixed deck, answered until its typed card shows what differs."""
+    app = snap_app(study_deck="mixed")
+
+    @_steady
+    async def run(pilot: Pilot) -> None:
+        await keys.settle(pilot)
+        while app.screen.shown is not None and app.screen.shown.kind != "typed":
+            await keys.press(pilot, "w" if app.screen.shown.kind == "exercise" else "space")
+            await keys.press(pilot, "3" if app.screen.shown.kind == "choice" else "enter")
+        await keys.answer(pilot, "cross entropy")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_exercise(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="drill")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, []))
+
+
+def test_exercise_wrong_and_hint(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="drill")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, ["=12345", "h"]))
+
+
+def test_exercise_right_with_rating(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="drill")
+
+    @_steady
+    async def run(pilot: Pilot) -> None:
+        await keys.settle(pilot)
+        await keys.answer(pilot, _expected(app))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_exercise_solution(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="drill")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, ["w"]))
+
+
+def test_session_done(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="two")
+    steps = ["space", "4", "space", "4"]
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, steps))
+
+
+def test_practice(snap_compare, snap_app, keys) -> None:
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, ["p"]))
+
+
+def test_practice_family(snap_compare, snap_app, keys) -> None:
+    app = snap_app()
+
+    @_steady
+    async def run(pilot: Pilot) -> None:
+        await keys.settle(pilot)
+        app.practise_family("activation-derivative")
+        await keys.settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_stats(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="two")
+    steps = ["space", "3", "space", "1", "escape", "s"]
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, steps))
+
+
+def test_browse(snap_compare, snap_app, keys) -> None:
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, ["b"]))
+
+
+def test_settings(snap_compare, snap_app, keys) -> None:
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, ["comma"]))
+
+
+def test_help(snap_compare, snap_app, keys) -> None:
+    steps = ["question_mark"]
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, steps))
+
+
+def test_command_palette(snap_compare, snap_app, keys) -> None:
+    steps = ["ctrl+p", "s", "t", "a"]
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, steps))

@@ -1,0 +1,97 @@
+"""The drawing helpers behind the screens, checked against hand-worked expectations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gradeck.exercises.check import PartResult
+from gradeck.exercises.model import Mistake, Part
+from gradeck.tui.widgets.card_panel import cloze_text, typed_diff, typed_verdict
+from gradeck.tui.widgets.charts import bar_chart, heatmap
+from gradeck.tui.widgets.exercise_panel import feedback_text
+from gradeck.tui.widgets.exercise_view import network_drawing
+from gradeck.tui.widgets.rating_bar import rating_line
+
+
+def _styled(text, style: str) -> list[str]:
+    """The pieces of `text` that carry `style`."""
+    return [text.plain[s.start : s.end] for s in text.spans if str(s.style) == style]
+
+
+def test_typed_diff_marks_what_each_side_lacks() -> None:
+    diff = typed_diff("Cross  entropy", ["cross-entropy", "log loss"])
+    # Case and runs of spaces do not count; the space and the hyphen are what differ.
+    assert diff.plain == "yours   cross␣entropy\nanswer  cross-entropy"
+    assert _styled(diff, "bold red underline") == ["␣"]
+    assert _styled(diff, "bold green underline") == ["-"]
+
+
+def test_typed_diff_picks_the_nearest_accepted_answer() -> None:
+    diff = typed_diff("log los", ["cross-entropy", "log loss"])
+    assert diff.plain.endswith("answer  log loss")
+    assert _styled(diff, "bold green underline") == ["s"]
+
+
+def test_typed_verdict() -> None:
+    assert typed_verdict("Adam", "Adam", True, ["Adam"]).plain == "✓ right  Adam"
+    assert typed_verdict("", "Adam", False, ["Adam"]).plain == "✗ wrong\nno answer; it is Adam"
+
+
+def test_cloze_marks_only_its_hole() -> None:
+    text = "{{c1::η}} scales {{c2::∂L/∂w::which derivative?}}"
+    hidden = cloze_text(text, "c2", reveal=False)
+    assert hidden.plain == "η scales  which derivative? "
+    assert _styled(hidden, "bold reverse") == [" which derivative? "]
+    shown = cloze_text(text, "c1", reveal=True)
+    assert shown.plain == " η  scales ∂L/∂w"
+    assert _styled(shown, "bold reverse") == [" η "]
+
+
+def test_network_drawing_joins_every_layer_to_the_next() -> None:
+    lines = network_drawing((2, 2, 1)).plain.splitlines()
+    assert lines == [
+        "input       hidden      output",
+        "x₁ ─┐     ┌─h₁ ─┐",
+        "    ├─────┤     ├───────ŷ",
+        "x₂ ─┘     └─h₂ ─┘",
+    ]
+
+
+def test_network_drawing_numbers_several_outputs() -> None:
+    plain = network_drawing((1, 3)).plain
+    assert [label in plain for label in ("x₁", "ŷ₁", "ŷ₂", "ŷ₃")] == [True] * 4
+
+
+def test_bar_chart_scales_to_the_tallest_bar() -> None:
+    rows = bar_chart([4, 2, 0], height=2, label_every=7).plain.splitlines()
+    # 4 fills both rows; 2 fills the lower row only; 0 nothing. Each bar is two columns wide.
+    assert rows[0] == "██     4"
+    assert rows[1] == "████  "
+    assert rows[2] == "0"
+
+
+def test_heatmap_puts_days_under_their_weekday() -> None:
+    # 2026-03-02 is a Monday: with 8 days ending then, the first column starts on Monday 23 Feb.
+    counts = [0, 1, 0, 0, 0, 0, 0, 4]
+    rows = heatmap(counts, date(2026, 3, 2)).plain.splitlines()
+    assert rows[0] == "Mon ■■"  # both Mondays have a count (0 and 4)
+    assert rows[1] == "    ■ "  # Tuesday 24 Feb, and no Tuesday yet in the second week
+    shades = [s.style for s in heatmap(counts, date(2026, 3, 2)).spans if s.end - s.start == 1]
+    assert shades[:2] == ["grey23", "bright_green"]  # Monday: nothing, then the peak
+
+
+def test_rating_line_boxes_the_suggestion() -> None:
+    line = rating_line({1: "1m", 2: "6m", 3: "10m", 4: "8d"}, suggested=2)
+    assert "▶ 2 Hard " in line.plain and "Enter = Hard" in line.plain
+    assert line.plain.index("1m") < line.plain.index("6m") < line.plain.index("8d")
+
+
+def test_feedback_names_the_mistake_and_the_answer_when_closed() -> None:
+    part = Part("a", "w after the update", -0.945)
+    mistake = Mistake("sign", 0.945, "the step went with the gradient, not against it")
+    result = PartResult("wrong", mistake.feedback, mistake, 0.945)
+    open_text = feedback_text(part, result, final=False, given="0.945").plain
+    assert open_text.startswith("✗ wrong (0.945): the step went with the gradient")
+    assert "try again" in open_text
+    closed = feedback_text(part, result, final=True, given="0.945").plain
+    assert closed.endswith("expected -0.945")
