@@ -181,12 +181,14 @@ def test_quiz_scores_mistakes_and_carried_errors(monkeypatch, capsys) -> None:
     assert out.rstrip().endswith("Score: 1/2 exercises, 3/4 parts")
 
 
-def test_quiz_blank_means_i_dont_know(monkeypatch, capsys) -> None:
+def test_quiz_blank_gives_the_exercise_up(monkeypatch, capsys) -> None:
+    """As in `gradeck review`: an empty line means "I don't know" and shows the solution."""
     out = quiz(monkeypatch, capsys, Learner("", right_b), "--count", "1", "--seed", "1")
     w, g, lr = fake_values(GENERATED[0].seed, GENERATED[0].difficulty)
-    assert f"– no answer; the answer is {w - lr * g:g}" in out
+    assert f"(a) {w - lr * g:g}" in out
     assert "Worked solution" in out
-    assert out.rstrip().endswith("Score: 0/1 exercises, 1/2 parts")
+    assert "twice the new w" not in out  # part b is not asked once the exercise is given up
+    assert out.rstrip().endswith("Score: 0/1 exercises, 0/2 parts")
 
 
 def test_quiz_asks_again_after_an_unreadable_answer_and_gives_hints(monkeypatch, capsys) -> None:

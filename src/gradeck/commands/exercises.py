@@ -10,16 +10,13 @@ import argparse
 import difflib
 import json
 import random
-import sys
 from typing import Any
 
+from gradeck.commands.lines import HINT, Quit, ask_exercise, say, show_solution
 from gradeck.errors import GradeckError
 from gradeck.exercises import registry
 from gradeck.exercises.model import Exercise
 from gradeck.exercises.registry import FamilyInfo
-
-QUIT = ("q", "quit")
-HINT = "?"
 
 
 def _all_families() -> list[FamilyInfo]:
@@ -41,7 +38,7 @@ def _check_difficulty(info: FamilyInfo, difficulty: int) -> int:
     return difficulty
 
 
-def _fresh_seed() -> int:
+def fresh_seed() -> int:
     """A short seed, so that a person can type it back to see the same exercise again."""
     return random.SystemRandom().randrange(1_000_000)
 
@@ -128,7 +125,7 @@ def run_generate(args: argparse.Namespace) -> int:
 
     info = _family(args.family)
     difficulty = _check_difficulty(info, args.difficulty)
-    seed = _fresh_seed() if args.seed is None else args.seed
+    seed = fresh_seed() if args.seed is None else args.seed
     exercise = registry.generate(info.name, seed, difficulty)
     if args.json:
         print(json.dumps(exercise_json(exercise), indent=2, ensure_ascii=False))
@@ -143,54 +140,6 @@ def run_generate(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # Quiz
-
-
-def _say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def _ask(prompt: str) -> str | None:
-    """One line from stdin, or None at end of input; echoed when stdin is not a terminal."""
-    sys.stdout.write(prompt)
-    sys.stdout.flush()
-    line = sys.stdin.readline()
-    if not line:
-        _say()
-        return None
-    line = line.rstrip("\r\n")
-    if not sys.stdin.isatty():
-        _say(line)  # so that a transcript shows what was answered
-    return line
-
-
-def _quiz_exercise(exercise: Exercise):
-    """Ask every part of one exercise; None when the learner quits."""
-    from gradeck.exercises.check import ExerciseResult, PartResult, check_next
-    from gradeck.exercises.render import part_heading, render_feedback, render_hint, wrap
-
-    done: list[PartResult] = []
-    hints_shown = 0
-    for part in exercise.parts:
-        _say()
-        _say(wrap(part_heading(part, exercise)))
-        while True:
-            line = _ask("> ")
-            if line is None or line.strip().lower() in QUIT:
-                return None
-            if line.strip() == HINT:
-                if hints_shown < len(exercise.hints):
-                    _say(render_hint(exercise, hints_shown))
-                    hints_shown += 1
-                else:
-                    _say("No more hints.")
-                continue
-            result = check_next(exercise, done, line)
-            _say(render_feedback(part, result))
-            if result.verdict != "unreadable":
-                done.append(result)
-                break
-    return ExerciseResult(tuple(done))
 
 
 def _quiz_families(args: argparse.Namespace) -> list[FamilyInfo]:
@@ -209,40 +158,36 @@ def _quiz_families(args: argparse.Namespace) -> list[FamilyInfo]:
 
 
 def run_quiz(args: argparse.Namespace) -> int:
-    from gradeck.exercises.render import render_answers, render_prompt, render_solution
+    from gradeck.exercises.render import render_prompt
 
     if args.count < 1:
         raise GradeckError("--count must be at least 1", 2)
     infos = _quiz_families(args)
-    seed = _fresh_seed() if args.seed is None else args.seed
+    seed = fresh_seed() if args.seed is None else args.seed
     rng = random.Random(seed)
     order = list(infos)
     rng.shuffle(order)
-    _say(
+    say(
         f"Quiz of {args.count} exercise(s), seed {seed}. One answer per line: "
-        f"empty = I don't know, {HINT} = a hint, q = quit."
+        f"empty = I don't know (shows the solution), {HINT} = a hint, q = quit."
     )
     finished = right = parts = parts_right = 0
     for n in range(args.count):
         info = order[n % len(order)]
         difficulty = rng.choice(info.difficulties) if args.difficulty is None else args.difficulty
         exercise = registry.generate(info.name, rng.randrange(2**31), difficulty)
-        _say()
-        _say(f"Exercise {n + 1} of {args.count} · {info.name} · difficulty {difficulty}")
-        _say(render_prompt(exercise))
-        result = _quiz_exercise(exercise)
-        if result is None:
+        say()
+        say(f"Exercise {n + 1} of {args.count} · {info.name} · difficulty {difficulty}")
+        say(render_prompt(exercise))
+        try:
+            result = ask_exercise(exercise).result
+        except Quit:
             break
         finished += 1
         right += result.all_right
         parts += len(result.parts)
         parts_right += sum(p.credited for p in result.parts)
-        if not result.all_right:
-            _say()
-            _say(render_answers(exercise))
-            if exercise.solution:
-                _say()
-                _say(render_solution(exercise))
-    _say()
-    _say(f"Score: {right}/{finished} exercises, {parts_right}/{parts} parts")
+        show_solution(exercise, result)
+    say()
+    say(f"Score: {right}/{finished} exercises, {parts_right}/{parts} parts")
     return 0

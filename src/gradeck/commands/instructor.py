@@ -127,9 +127,9 @@ def resolve(args: argparse.Namespace, name: str) -> list[ExerciseSource]:
 
 
 def _seed(seed: int | None) -> int:
-    from gradeck.commands.exercises import _fresh_seed
+    from gradeck.commands.exercises import fresh_seed
 
-    return _fresh_seed() if seed is None else seed
+    return fresh_seed() if seed is None else seed
 
 
 def run_preview(args: argparse.Namespace) -> int:

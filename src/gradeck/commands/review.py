@@ -15,14 +15,10 @@ import argparse
 import sys
 import time
 
-from gradeck.commands.exercises import HINT, QUIT, _ask, _say
+from gradeck.commands.lines import QUIT, Quit, ask, ask_exercise, say, show_solution
 from gradeck.study import RATINGS, Profile, Session, Shown, card_rating, suggest_rating
 
 UNDO = "u"
-
-
-class _Quit(Exception):
-    """The learner quit (q or end of input); the current item is left unsaved."""
 
 
 class _Undo(Exception):
@@ -30,9 +26,9 @@ class _Undo(Exception):
 
 
 def _line(prompt: str, *, undo: bool = True) -> str:
-    line = _ask(prompt)
+    line = ask(prompt)
     if line is None or line.strip().lower() in QUIT:
-        raise _Quit
+        raise Quit
     if undo and line.strip().lower() == UNDO:
         raise _Undo
     return line
@@ -42,93 +38,51 @@ def _rate(shown: Shown, suggested: int | None) -> int:
     """Ask for a rating until one is given; an empty line takes the suggestion."""
     buttons = " · ".join(f"{r} {RATINGS[r]} {shown.intervals[r]}" for r in RATINGS)
     hint = f" [Enter: {suggested} {RATINGS[suggested]}]" if suggested else ""
-    _say(f"Rate: {buttons}{hint}")
+    say(f"Rate: {buttons}{hint}")
     while True:
         text = _line("rating> ").strip()
         if not text and suggested:
             return suggested
         if text in ("1", "2", "3", "4"):
             return int(text)
-        _say("Type 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy); u undoes, q quits.")
+        say("Type 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy); u undoes, q quits.")
 
 
 def _flashcard(shown: Shown) -> tuple[int, dict]:
-    _say(shown.question)
+    say(shown.question)
     _line("(Enter shows the answer) ")
-    _say(f"Answer: {shown.answer}")
+    say(f"Answer: {shown.answer}")
     if shown.note:
-        _say(f"Note: {shown.note}")
+        say(f"Note: {shown.note}")
     return _rate(shown, None), {}
 
 
 def _card_answer(shown: Shown) -> tuple[int, dict]:
-    _say(shown.question)
+    say(shown.question)
     if shown.kind == "choice":
         for n, (option, _ok) in enumerate(shown.options, 1):
-            _say(f"  {n}. {option}")
-        _say("(the numbers of every right option, e.g. 1 3)")
+            say(f"  {n}. {option}")
+        say("(the numbers of every right option, e.g. 1 3)")
     given = _line("> ")
     right = bool(given.strip()) and shown.check(given)
-    _say("✓ right" if right else f"✗ the answer: {shown.answer}")
+    say("✓ right" if right else f"✗ the answer: {shown.answer}")
     if shown.note:
-        _say(f"Note: {shown.note}")
+        say(f"Note: {shown.note}")
     rating = _rate(shown, card_rating(right))
     return rating, {"answer": given, "parts_right": [right]}
 
 
 def _exercise(shown: Shown) -> tuple[int, dict]:
-    from gradeck.exercises.check import ExerciseResult, PartResult, check_next
-    from gradeck.exercises.render import (
-        part_heading,
-        render_answers,
-        render_feedback,
-        render_hint,
-        render_prompt,
-        render_solution,
-        wrap,
-    )
+    from gradeck.exercises.render import render_prompt
 
     exercise = shown.exercise
     assert exercise is not None
-    _say(render_prompt(exercise))
-    done: list[PartResult] = []
-    lines: list[str] = []
-    hints = 0
-    gave_up = False
-    for part in exercise.parts:
-        _say()
-        _say(wrap(part_heading(part, exercise)))
-        while not gave_up:
-            line = _line("> ", undo=not done)
-            if line.strip() == HINT:
-                if hints < len(exercise.hints):
-                    _say(render_hint(exercise, hints))
-                    hints += 1
-                else:
-                    _say("No more hints.")
-                continue
-            if not line.strip():
-                gave_up = True
-                break
-            result = check_next(exercise, done, line)
-            _say(render_feedback(part, result))
-            if result.verdict != "unreadable":
-                done.append(result)
-                lines.append(line)
-                break
-        if gave_up:
-            break
-    done += [PartResult("blank", "no answer")] * (len(exercise.parts) - len(done))
-    result = ExerciseResult(tuple(done))
-    if not result.all_right:
-        _say()
-        _say(render_answers(exercise))
-        if exercise.solution:
-            _say()
-            _say(render_solution(exercise))
-    _say()
-    rating = _rate(shown, suggest_rating(result, hinted=hints > 0, retried=False))
-    return rating, {"answer": " | ".join(lines), "result": result}
+    say(render_prompt(exercise))
+    attempt = ask_exercise(exercise, lambda prompt, first: _line(prompt, undo=first))
+    show_solution(exercise, attempt.result)
+    say()
+    rating = _rate(shown, suggest_rating(attempt.result, hinted=attempt.hints > 0, retried=False))
+    return rating, {"answer": " | ".join(attempt.answers), "result": attempt.result}
 
 
 def _present(shown: Shown) -> tuple[int, dict]:
@@ -172,30 +126,30 @@ def run_review(args: argparse.Namespace) -> int:
             print(f"warning: {problem}", file=sys.stderr)
         session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
         if session.next() is None:
-            _say("Nothing to review now.")
+            say("Nothing to review now.")
             return 0
         mode = "Practice (nothing is rescheduled)" if args.practice else "Review"
-        _say(
+        say(
             f"{mode}: {session.remaining} item(s). Enter shows an answer; rate 1 Again, 2 Hard, "
             "3 Good, 4 Easy (Enter takes a suggestion); u undoes, q quits."
         )
         quit_early = False
         while (shown := session.next()) is not None:
-            _say()
-            _say(_heading(session, shown))
+            say()
+            say(_heading(session, shown))
             started = time.monotonic()
             try:
                 rating, extra = _present(shown)
-            except _Quit:
+            except Quit:
                 quit_early = True
                 break
             except _Undo:
                 back = session.undo()
-                _say("Undone; showing that item again." if back else "Nothing to undo.")
+                say("Undone; showing that item again." if back else "Nothing to undo.")
                 continue
             elapsed = int((time.monotonic() - started) * 1000)
             saved = session.answer(shown, rating, duration_ms=elapsed, **extra)
-            _say(_saved(session, rating, saved.interval))
-        _say()
-        _say(_closing(session, quit_early))
+            say(_saved(session, rating, saved.interval))
+        say()
+        say(_closing(session, quit_early))
     return 0
