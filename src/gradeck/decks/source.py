@@ -17,7 +17,7 @@ import yaml
 from gradeck.problems import Problem, ProblemsError
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 100_000  # a 2 MB deck of ordinary cards has about 90 000; aliases expand past it
 MAX_DEPTH = 64
 
 Pos = tuple[int, int]
