@@ -140,6 +140,8 @@ def test_a_parameter_without_gradient_is_left_alone() -> None:
         (SGD, {"lr": 0.1, "momentum": -0.5}),
         (Adam, {"betas": (1.0, 0.999)}),
         (RMSprop, {"alpha": 1.5}),
+        (RMSprop, {"eps": -1e-8}),
+        (AdamW, {"weight_decay": -0.01}),
     ],
 )
 def test_invalid_settings_are_refused(make: type[Optimizer], kwargs: dict) -> None:

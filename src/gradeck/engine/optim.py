@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -71,15 +72,16 @@ def setting_problems(
     return problems
 
 
-def _refuse(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        raise ValueError("; ".join(message for _, message in problems))
-
-
 class Optimizer:
     """Holds the parameters, per-parameter state, and the history of steps."""
 
-    def __init__(self, params: Iterable[Tensor], lr: float, weight_decay: float) -> None:
+    def __init__(
+        self, params: Iterable[Tensor], lr: float, weight_decay: float, **settings: Any
+    ) -> None:
+        # Refused as torch.optim refuses them; `settings` are the subclass's own (setting_problems).
+        problems = setting_problems(lr, weight_decay, **settings)
+        if problems:
+            raise ValueError("; ".join(message for _, message in problems))
         self.params = list(params)
         self.lr = lr
         self.weight_decay = weight_decay
@@ -121,8 +123,9 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
         nesterov: bool = False,
     ) -> None:
-        _refuse(setting_problems(lr, weight_decay, momentum, dampening, nesterov))
-        super().__init__(params, lr, weight_decay)
+        super().__init__(
+            params, lr, weight_decay, momentum=momentum, dampening=dampening, nesterov=nesterov
+        )
         self.momentum, self.dampening, self.nesterov = momentum, dampening, nesterov
 
     def _update(self, w: np.ndarray, grad: np.ndarray, state: dict, seen: dict) -> np.ndarray:
@@ -146,8 +149,7 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         centered: bool = False,
     ) -> None:
-        _refuse(setting_problems(lr, weight_decay, momentum, alpha=alpha, eps=eps))
-        super().__init__(params, lr, weight_decay)
+        super().__init__(params, lr, weight_decay, momentum=momentum, alpha=alpha, eps=eps)
         self.alpha, self.eps, self.momentum, self.centered = alpha, eps, momentum, centered
 
     def _update(self, w: np.ndarray, grad: np.ndarray, state: dict, seen: dict) -> np.ndarray:
@@ -180,8 +182,7 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
     ) -> None:
-        _refuse(setting_problems(lr, weight_decay, betas=betas, eps=eps))
-        super().__init__(params, lr, weight_decay)
+        super().__init__(params, lr, weight_decay, betas=betas, eps=eps)
         self.betas, self.eps = betas, eps
 
     def _update(self, w: np.ndarray, grad: np.ndarray, state: dict, seen: dict) -> np.ndarray:

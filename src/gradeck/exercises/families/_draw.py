@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from gradeck.exercises.model import Value
+from gradeck.exercises.model import Mistake, Part, Value
 
 T = TypeVar("T")
 
@@ -79,6 +79,11 @@ def spread(answer: Value, mistakes: Sequence[Value], rel: float = SEPARATION) ->
     return all(differs(values[i], values[j], rel) for i in range(len(values)) for j in range(i))
 
 
+def apart(answer: Value, mistakes: Sequence[Mistake], rel: float = SEPARATION) -> bool:
+    """`spread` over the values of a part's listed mistakes."""
+    return spread(answer, [m.value for m in mistakes], rel)
+
+
 def finite(value: Value) -> bool:
     if isinstance(value, tuple):
         return all(finite(v) for v in value)
@@ -126,6 +131,28 @@ def carry(
     return carried
 
 
+def counts_and_total(
+    asked: tuple[str, str, str],
+    first: int,
+    second: int,
+    mistakes: tuple[Sequence[Mistake], Sequence[Mistake], Sequence[Mistake]],
+) -> tuple[Part, Part, Part]:
+    """Parts (a) and (b), two counts, and (c) their total, carried from the learner's own two."""
+    total = first + second
+    return (
+        Part("a", asked[0], first, kind="count", mistakes=tuple(mistakes[0])),
+        Part("b", asked[1], second, kind="count", mistakes=tuple(mistakes[1])),
+        Part(
+            "c",
+            asked[2],
+            total,
+            kind="count",
+            mistakes=tuple(mistakes[2]),
+            carry=carry(total, lambda ans: number_at(ans, 0, first) + number_at(ans, 1, second)),
+        ),
+    )
+
+
 def num(x: float, sig: int = 6) -> str:
     """A number as a person would write it: short, no float noise, no '-0'."""
     if isinstance(x, int) and not isinstance(x, bool):
@@ -151,8 +178,13 @@ def matrix_rows(m: Sequence[Sequence[float]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(num(v) for v in row) for row in m)
 
 
-def choose_param(name: str, value: object, allowed: Sequence[str], r: random.Random) -> str:
-    """A family parameter from a deck, checked, or a seeded choice when it is not set."""
+def choose_param(
+    name: str, value: object, allowed: Sequence[str], r: random.Random, default: str | None = None
+) -> str:
+    """A family parameter from a deck, checked; when it is not set, `default` (a family's easiest
+    level fixes the simplest choice) or else a seeded choice."""
+    if value is None:
+        value = default
     if value is None:
         return r.choice(list(allowed))
     if not isinstance(value, str) or value not in allowed:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     choose_param,
@@ -17,7 +18,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -158,9 +158,9 @@ def _derivative_mistakes(v: Values) -> list[Mistake]:
 
 
 def _apart(v: Values, both: bool) -> bool:
-    ok = spread(derivative(v), [m.value for m in _derivative_mistakes(v)])
+    ok = apart(derivative(v), _derivative_mistakes(v))
     if both:
-        ok = ok and spread(value(v), [m.value for m in _value_mistakes(v)])
+        ok = ok and apart(value(v), _value_mistakes(v))
     return ok
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    LETTERS,
+    apart,
     carry,
     check_difficulty,
     clean,
@@ -17,9 +20,8 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
 )
-from gradeck.exercises.model import Exercise, Mistake, Part, Step
+from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
 FAMILY = "adam"
 DIFFICULTIES = (1, 2)
@@ -90,16 +92,28 @@ NO_CORRECTION = (
 )
 
 
-def _w1_mistakes(v: Values, a: Answers) -> list[Mistake]:
-    step = v.w0 - a.w1
+def _step_mistakes(
+    v: Values, t: int, before: float, after: float, m_hat: float, v_hat: float
+) -> list[Mistake]:
+    """The slips of step t, from w = `before` to `after` with the bias-corrected moments."""
     return [
-        Mistake("no-bias-correction", _uncorrected(v)[0], NO_CORRECTION),
-        Mistake("sign-flipped", clean(v.w0 + step), "That moves uphill: Adam subtracts its step."),
+        Mistake("no-bias-correction", _uncorrected(v)[t - 1], NO_CORRECTION),
+        Mistake(
+            "sign-flipped",
+            clean(before + (before - after)),
+            "That moves uphill: Adam subtracts its step.",
+        ),
         Mistake(
             "sqrt-forgotten",
-            clean(v.w0 - v.lr * v.g1 / v.g1**2),
+            clean(before - v.lr * m_hat / v_hat),
             "The step divides by √v̂, the root of the second moment, not by v̂ itself.",
         ),
+    ]
+
+
+def _w1_mistakes(v: Values, a: Answers) -> list[Mistake]:
+    return [
+        *_step_mistakes(v, 1, v.w0, a.w1, v.g1, v.g1**2),
         Mistake(
             "plain-sgd",
             clean(v.w0 - v.lr * v.g1),
@@ -144,16 +158,7 @@ def _hat_mistakes(raw: float, beta: float, name: str) -> list[Mistake]:
 
 
 def _w2_mistakes(v: Values, a: Answers) -> list[Mistake]:
-    step = a.w1 - a.w2
-    return [
-        Mistake("no-bias-correction", _uncorrected(v)[1], NO_CORRECTION),
-        Mistake("sign-flipped", clean(a.w1 + step), "That moves uphill: Adam subtracts its step."),
-        Mistake(
-            "sqrt-forgotten",
-            clean(a.w1 - v.lr * a.m_hat2 / a.v_hat2),
-            "The step divides by √v̂, the root of the second moment, not by v̂ itself.",
-        ),
-    ]
+    return _step_mistakes(v, 2, a.w1, a.w2, a.m_hat2, a.v_hat2)
 
 
 def _ok(v: Values, difficulty: int) -> bool:
@@ -161,16 +166,14 @@ def _ok(v: Values, difficulty: int) -> bool:
     # A weight near 0 would be a small difference of larger numbers: rounding would swamp it.
     if abs(a.m2) < 0.01 or abs(a.w2 - a.w1) < 0.2 * v.lr or min(abs(a.w1), abs(a.w2)) < 0.05:
         return False
-    ok = spread(a.w1, [m.value for m in _w1_mistakes(v, a)]) and spread(
-        a.w2, [m.value for m in _w2_mistakes(v, a)]
-    )
+    ok = apart(a.w1, _w1_mistakes(v, a)) and apart(a.w2, _w2_mistakes(v, a))
     if difficulty == 1:
-        return ok and spread(a.m2, [m.value for m in _m2_mistakes(v, a)])
+        return ok and apart(a.m2, _m2_mistakes(v, a))
     v2 = run(v)[1].state["v"][0]
     return (
         ok
-        and spread(a.m_hat2, [m.value for m in _hat_mistakes(a.m2, v.beta1, "m")])
-        and spread(a.v_hat2, [m.value for m in _hat_mistakes(v2, v.beta2, "v")])
+        and apart(a.m_hat2, _hat_mistakes(a.m2, v.beta1, "m"))
+        and apart(a.v_hat2, _hat_mistakes(v2, v.beta2, "v"))
     )
 
 
@@ -244,47 +247,39 @@ def generate(seed: int, difficulty: int) -> Exercise:
             else "(a) w₁, (b) m̂₂, (c) v̂₂ and (d) w₂."
         )
     )
-    w1_part = Part("a", "w₁", a.w1, mistakes=tuple(_w1_mistakes(v, a)))
-    w2_mistakes = tuple(_w2_mistakes(v, a))
     if difficulty == 1:
-        parts = (
-            w1_part,
+        asked = (
             Part("b", "m₂ (before bias correction)", a.m2, mistakes=tuple(_m2_mistakes(v, a))),
-            Part(
-                "c",
-                "w₂",
-                a.w2,
-                mistakes=w2_mistakes,
-                carry=carry(
-                    a.w2,
-                    lambda ans: (
-                        number_at(ans, 0, a.w1)
-                        - v.lr * (number_at(ans, 1, a.m2) / c1) / (math.sqrt(a.v_hat2) + EPS)
-                    ),
-                ),
-            ),
         )
+
+        def moments(ans: Sequence[Value | None]) -> tuple[float, float]:
+            return number_at(ans, 1, a.m2) / c1, a.v_hat2
+
     else:
-        parts = (
-            w1_part,
+        asked = (
             Part("b", "m̂₂", a.m_hat2, mistakes=tuple(_hat_mistakes(a.m2, v.beta1, "m"))),
             Part("c", "v̂₂", a.v_hat2, mistakes=tuple(_hat_mistakes(v2, v.beta2, "v"))),
-            Part(
-                "d",
-                "w₂",
-                a.w2,
-                mistakes=w2_mistakes,
-                carry=carry(
-                    a.w2,
-                    lambda ans: (
-                        number_at(ans, 0, a.w1)
-                        - v.lr
-                        * number_at(ans, 1, a.m_hat2)
-                        / (math.sqrt(number_at(ans, 2, a.v_hat2)) + EPS)
-                    ),
-                ),
-            ),
         )
+
+        def moments(ans: Sequence[Value | None]) -> tuple[float, float]:
+            return number_at(ans, 1, a.m_hat2), number_at(ans, 2, a.v_hat2)
+
+    def w2_rule(ans: Sequence[Value | None]) -> float:
+        """w₂ from the learner's own w₁ and moments."""
+        m_hat, v_hat = moments(ans)
+        return number_at(ans, 0, a.w1) - v.lr * m_hat / (math.sqrt(v_hat) + EPS)
+
+    parts = (
+        Part("a", "w₁", a.w1, mistakes=tuple(_w1_mistakes(v, a))),
+        *asked,
+        Part(
+            LETTERS[len(asked) + 1],
+            "w₂",
+            a.w2,
+            mistakes=tuple(_w2_mistakes(v, a)),
+            carry=carry(a.w2, w2_rule),
+        ),
+    )
     return Exercise(
         family=FAMILY,
         seed=seed,

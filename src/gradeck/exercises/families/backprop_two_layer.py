@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     choose_param,
@@ -160,19 +161,17 @@ def _ok(v: Values, difficulty: int) -> bool:
     if min(abs(d_out), abs(d_hidden), abs(d_bias)) < 0.002:
         return False
     ok = spread(t.out, [t.out_pre, 1 - t.out])
-    ok = ok and spread(d_out, [m.value for m in _output_weight_mistakes(v, t)])
-    ok = ok and spread(d_hidden, [m.value for m in _hidden_weight_mistakes(v, t, False)])
+    ok = ok and apart(d_out, _output_weight_mistakes(v, t))
+    ok = ok and apart(d_hidden, _hidden_weight_mistakes(v, t, False))
     if difficulty > 1:
-        ok = ok and spread(d_bias, [m.value for m in _hidden_weight_mistakes(v, t, True)])
+        ok = ok and apart(d_bias, _hidden_weight_mistakes(v, t, True))
     return ok
 
 
 def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
-    if hidden is None and difficulty == 1:
-        hidden = "sigmoid"
-    hidden = choose_param("hidden", hidden, HIDDEN, r)
+    hidden = choose_param("hidden", hidden, HIDDEN, r, "sigmoid" if difficulty == 1 else None)
     p = PLACES[difficulty]
 
     def one() -> Values:

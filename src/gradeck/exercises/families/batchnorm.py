@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     clean,
@@ -135,9 +136,7 @@ def _ok(v: Values, difficulty: int) -> bool:
     var = v.variance()
     if not 0.2 <= var <= 20:
         return False
-    ok = spread(v.mean, [clean(sum(v.xs))]) and spread(
-        var, [m.value for m in _variance_mistakes(v)]
-    )
+    ok = spread(v.mean, [clean(sum(v.xs))]) and apart(var, _variance_mistakes(v))
     if difficulty == 1:
         x = v.xs[v.index]
         xhat = normalised(x, v.mean, var)
@@ -146,14 +145,12 @@ def _ok(v: Values, difficulty: int) -> bool:
             ok
             and abs(xhat) >= 0.3
             and abs(y) >= 0.2
-            and spread(xhat, [m.value for m in _normalised_mistakes(v, x)])
-            and spread(y, [m.value for m in _output_mistakes(v, x)])
+            and apart(xhat, _normalised_mistakes(v, x))
+            and apart(y, _output_mistakes(v, x))
         )
     ys = outputs(v)
     # Outputs near 0 are small differences that any rounding swamps.
-    return (
-        ok and min(abs(y) for y in ys) >= 0.1 and spread(ys, [m.value for m in _vector_mistakes(v)])
-    )
+    return ok and min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
 
 
 def draw(seed: int, difficulty: int) -> Values:

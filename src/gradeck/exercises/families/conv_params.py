@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from gradeck.exercises.families._draw import (
-    carry,
+    apart,
     check_difficulty,
-    number_at,
+    counts_and_total,
     redraw,
     rng,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -84,13 +83,13 @@ def _total_mistakes(v: Values) -> list[Mistake]:
 
 def _ok(v: Values) -> bool:
     first = v.layers[0]
-    ok = spread(first.count, [m.value for m in _layer_mistakes(first)], rel=0)
+    ok = apart(first.count, _layer_mistakes(first), rel=0)
     if len(v.layers) > 1:
         second = v.layers[1]
         mistakes = _layer_mistakes(second, first.c_in)
         total = sum(layer.count for layer in v.layers)
-        ok = ok and spread(second.count, [m.value for m in mistakes], rel=0)
-        ok = ok and spread(total, [m.value for m in _total_mistakes(v)], rel=0)
+        ok = ok and apart(second.count, mistakes, rel=0)
+        ok = ok and apart(total, _total_mistakes(v), rel=0)
     return ok
 
 
@@ -147,32 +146,15 @@ def generate(seed: int, difficulty: int) -> Exercise:
             f"first layer's output. {conventions} How many trainable parameters have (a) the "
             f"first layer, (b) the second layer, (c) both together?"
         )
-        parts = (
-            Part(
-                "a",
+        parts = counts_and_total(
+            (
                 "parameters of the first layer",
-                first.count,
-                kind="count",
-                mistakes=tuple(_layer_mistakes(first)),
-            ),
-            Part(
-                "b",
                 "parameters of the second layer",
-                second.count,
-                kind="count",
-                mistakes=tuple(_layer_mistakes(second, first.c_in)),
-            ),
-            Part(
-                "c",
                 "parameters of both layers",
-                total,
-                kind="count",
-                mistakes=tuple(_total_mistakes(v)),
-                carry=carry(
-                    total,
-                    lambda ans: number_at(ans, 0, first.count) + number_at(ans, 1, second.count),
-                ),
             ),
+            first.count,
+            second.count,
+            (_layer_mistakes(first), _layer_mistakes(second, first.c_in), _total_mistakes(v)),
         )
         steps = (
             formula,

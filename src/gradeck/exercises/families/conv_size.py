@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     number_at,
     redraw,
     rng,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -110,9 +110,9 @@ def _pool_mistakes(a: int) -> list[Mistake]:
 def _ok(v: Values, difficulty: int) -> bool:
     if v.out < (2 if difficulty > 1 else 1):
         return False
-    ok = spread(v.out, [m.value for m in _conv_mistakes(v)], rel=0)
+    ok = apart(v.out, _conv_mistakes(v), rel=0)
     if difficulty > 1:
-        ok = ok and spread(pooled(v.out), [m.value for m in _pool_mistakes(v.out)], rel=0)
+        ok = ok and apart(pooled(v.out), _pool_mistakes(v.out), rel=0)
     return ok
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     check_difficulty,
     clean,
     decimal,
@@ -13,7 +14,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
@@ -110,7 +110,7 @@ def _mistakes(v: Values, i: int, j: int) -> list[Mistake]:
 def _ok(v: Values) -> bool:
     for i, j in v.positions:
         right = output(v, i, j)
-        if abs(right) < 0.5 or not spread(right, [m.value for m in _mistakes(v, i, j)]):
+        if abs(right) < 0.5 or not apart(right, _mistakes(v, i, j)):
             return False
     return True
 

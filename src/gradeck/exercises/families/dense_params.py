@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from gradeck.exercises.families._draw import (
-    carry,
+    apart,
     check_difficulty,
-    number_at,
+    counts_and_total,
     redraw,
     rng,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -69,7 +68,7 @@ def _mistakes(v: Values) -> dict[str, list[Mistake]]:
 def _ok(v: Values) -> bool:
     right = {"weights": v.weights, "biases": v.biases, "total": v.weights + v.biases}
     wrong = _mistakes(v)
-    return all(spread(right[k], [m.value for m in wrong[k]], rel=0) for k in right)
+    return all(apart(right[k], wrong[k], rel=0) for k in right)
 
 
 def draw(seed: int, difficulty: int) -> Values:
@@ -100,19 +99,11 @@ def generate(seed: int, difficulty: int) -> Exercise:
     )
     if difficulty > 1:
         prompt += " How many (a) weights, (b) biases and (c) parameters in all does it have?"
-        parts = (
-            Part("a", "weights", v.weights, kind="count", mistakes=tuple(wrong["weights"])),
-            Part("b", "biases", v.biases, kind="count", mistakes=tuple(wrong["biases"])),
-            Part(
-                "c",
-                "parameters in all",
-                total,
-                kind="count",
-                mistakes=tuple(wrong["total"]),
-                carry=carry(
-                    total, lambda ans: number_at(ans, 0, v.weights) + number_at(ans, 1, v.biases)
-                ),
-            ),
+        parts = counts_and_total(
+            ("weights", "biases", "parameters in all"),
+            v.weights,
+            v.biases,
+            (wrong["weights"], wrong["biases"], wrong["total"]),
         )
     else:
         prompt += " How many trainable parameters does it have?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     clean,
@@ -15,7 +16,6 @@ from gradeck.exercises.families._draw import (
     number_at,
     redraw,
     rng,
-    spread,
     vec,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
@@ -137,16 +137,16 @@ def _evaluation_mistakes(p: float, a: float) -> list[Mistake]:
 def _ok(v: Values) -> bool:
     if not v.mask:
         a = v.activations[0]
-        return spread(clean(v.scale), [m.value for m in _scale_mistakes(v.p)]) and spread(
-            clean(a * v.scale), [m.value for m in _kept_mistakes(v.p, a)]
+        return apart(clean(v.scale), _scale_mistakes(v.p)) and apart(
+            clean(a * v.scale), _kept_mistakes(v.p, a)
         )
     if 0 not in v.mask or 1 not in v.mask:
         return False
     e, ev = (v.activations[i] for i in v.asked)
     return (
-        spread(dropped(v, v.scale), [m.value for m in _vector_mistakes(v)])
-        and spread(e, [m.value for m in _expectation_mistakes(v.p, e)])
-        and spread(ev, [m.value for m in _evaluation_mistakes(v.p, ev)])
+        apart(dropped(v, v.scale), _vector_mistakes(v))
+        and apart(e, _expectation_mistakes(v.p, e))
+        and apart(ev, _evaluation_mistakes(v.p, ev))
     )
 
 

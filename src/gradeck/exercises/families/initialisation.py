@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     choose_param,
@@ -13,7 +14,6 @@ from gradeck.exercises.families._draw import (
     number_at,
     redraw,
     rng,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -108,11 +108,11 @@ def _fan_mistakes(v: Values) -> tuple[list[Mistake], list[Mistake]]:
 
 
 def _ok(v: Values) -> bool:
-    ok = spread(scale(v.scheme, v.fan_in, v.fan_out), [m.value for m in _mistakes(v)])
+    ok = apart(scale(v.scheme, v.fan_in, v.fan_out), _mistakes(v))
     if v.conv:
         fan_in_wrong, fan_out_wrong = _fan_mistakes(v)
-        ok = ok and spread(v.fan_in, [m.value for m in fan_in_wrong], rel=0)
-        ok = ok and spread(v.fan_out, [m.value for m in fan_out_wrong], rel=0)
+        ok = ok and apart(v.fan_in, fan_in_wrong, rel=0)
+        ok = ok and apart(v.fan_out, fan_out_wrong, rel=0)
     return ok
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     choose_param,
@@ -17,7 +18,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -157,18 +157,18 @@ def _ok(v: Values) -> bool:
     if abs(v2) < 0.05 or abs(w2 - w1) < 0.01 or min(abs(w1), abs(w2)) < 0.05:
         return False
     return (
-        spread(w1, [m.value for m in _first_mistakes(v, w1)])
-        and spread(v2, [m.value for m in _buffer_mistakes(v)])
-        and spread(w2, [m.value for m in _second_mistakes(v, w1, v2)])
+        apart(w1, _first_mistakes(v, w1))
+        and apart(v2, _buffer_mistakes(v))
+        and apart(w2, _second_mistakes(v, w1, v2))
     )
 
 
 def draw(seed: int, difficulty: int, variant: str | None = None) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
-    if variant is None and difficulty == 1:
-        variant = "classical"
-    variant = choose_param("variant", variant, VARIANTS, r)
+    variant = choose_param(
+        "variant", variant, VARIANTS, r, "classical" if difficulty == 1 else None
+    )
     p = PLACES[difficulty]
 
     def one() -> Values:

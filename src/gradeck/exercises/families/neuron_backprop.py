@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     choose_param,
@@ -19,7 +20,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
     vec,
     vector_at,
 )
@@ -131,14 +131,12 @@ def _ok(v: Values) -> bool:
     if any(abs(a - y) < 0.1 or abs(z) < 0.1 for a, y, z in zip(g.a, v.ys, g.z, strict=True)):
         return False
     outputs = g.a[0] if len(g.a) == 1 else g.a
-    if not spread(outputs, [m.value for m in _output_mistakes(g)]):
+    if not apart(outputs, _output_mistakes(g)):
         return False
     dw, db = g.dl_dw[0], g.dl_db
     if not (0.01 <= abs(dw) <= 5 and 0.01 <= abs(db) <= 5):
         return False
-    return spread(dw, [m.value for m in _mistakes(v, g, True)]) and spread(
-        db, [m.value for m in _mistakes(v, g, False)]
-    )
+    return apart(dw, _mistakes(v, g, True)) and apart(db, _mistakes(v, g, False))
 
 
 def draw(seed: int, difficulty: int, loss: str | None = None) -> Values:

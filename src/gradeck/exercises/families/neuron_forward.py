@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     choose_param,
@@ -17,7 +18,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
     vec,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
@@ -72,9 +72,7 @@ def _ok(v: Values, negative: bool) -> bool:
     z, a = _nets.neuron_forward(v.activation, v.w, v.x, v.b)
     if not 0.2 <= abs(z) <= 3 or (z < 0) != negative:
         return False
-    return spread(z, [m.value for m in _z_mistakes(v)]) and spread(
-        a, [m.value for m in _a_mistakes(v, z)]
-    )
+    return apart(z, _z_mistakes(v)) and apart(a, _a_mistakes(v, z))
 
 
 def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     clean,
@@ -14,7 +15,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -104,11 +104,9 @@ def _ok(v: Values, difficulty: int) -> bool:
     if difficulty == 1 and abs(r) > 1:
         return False
     right = iterate(v.c, v.w0, r, v.k)
-    ok = spread(r, [m.value for m in _factor_mistakes(v)]) and spread(
-        right, [m.value for m in _iterate_mistakes(v)]
-    )
+    ok = apart(r, _factor_mistakes(v)) and apart(right, _iterate_mistakes(v))
     if difficulty > 1:
-        ok = ok and spread(clean(2 / v.a), [m.value for m in _threshold_mistakes(v)])
+        ok = ok and apart(clean(2 / v.a), _threshold_mistakes(v))
     # An iterate near 0 is a small difference of larger numbers: rounding would swamp it.
     return ok and 0.3 <= abs(right) < 1000
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     clean,
@@ -17,7 +18,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -98,8 +98,8 @@ def _ok(v: Values) -> bool:
             abs(after - before) < 0.05
             or abs(after) < 0.05
             or not (
-                spread(square, [m.value for m in _square_mistakes(v, t, previous)])
-                and spread(after, [m.value for m in _weight_mistakes(v, t, before, square)])
+                apart(square, _square_mistakes(v, t, previous))
+                and apart(after, _weight_mistakes(v, t, before, square))
             )
         ):
             return False

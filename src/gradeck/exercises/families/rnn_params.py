@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
-    carry,
+    apart,
     check_difficulty,
-    number_at,
+    counts_and_total,
     redraw,
     rng,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -73,11 +72,11 @@ def _total_mistakes(v: Values) -> list[Mistake]:
 
 
 def _ok(v: Values) -> bool:
-    ok = spread(count(v.d, v.h), [m.value for m in _mistakes(v.d, v.h)], rel=0)
+    ok = apart(count(v.d, v.h), _mistakes(v.d, v.h), rel=0)
     if v.layers > 1:
         total = count(v.d, v.h) + count(v.h, v.h)
-        ok = ok and spread(count(v.h, v.h), [m.value for m in _second_mistakes(v)], rel=0)
-        ok = ok and spread(total, [m.value for m in _total_mistakes(v)], rel=0)
+        ok = ok and apart(count(v.h, v.h), _second_mistakes(v), rel=0)
+        ok = ok and apart(total, _total_mistakes(v), rel=0)
     return ok
 
 
@@ -122,31 +121,15 @@ def generate(seed: int, difficulty: int) -> Exercise:
             f"How many trainable parameters have (a) the first layer, (b) the second layer, "
             f"(c) both together?"
         )
-        parts = (
-            Part(
-                "a",
+        parts = counts_and_total(
+            (
                 "parameters of the first layer",
-                first,
-                kind="count",
-                mistakes=tuple(_mistakes(v.d, v.h)),
-            ),
-            Part(
-                "b",
                 "parameters of the second layer",
-                second,
-                kind="count",
-                mistakes=tuple(_second_mistakes(v)),
-            ),
-            Part(
-                "c",
                 "parameters of both layers",
-                total,
-                kind="count",
-                mistakes=tuple(_total_mistakes(v)),
-                carry=carry(
-                    total, lambda ans: number_at(ans, 0, first) + number_at(ans, 1, second)
-                ),
             ),
+            first,
+            second,
+            (_mistakes(v.d, v.h), _second_mistakes(v), _total_mistakes(v)),
         )
         steps = (
             rule,

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     cleaned,
@@ -16,7 +17,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
     vec,
     vector_at,
 )
@@ -107,9 +107,7 @@ def _ok(v: Values) -> bool:
     a = pre_activation(v.w_h, v.w_x, v.b, v.h, v.x)
     if any(abs(x) < 0.3 or abs(x) > 2.5 for x in a):
         return False
-    return spread(a, [m.value for m in _pre_mistakes(v)]) and spread(
-        _tanh(a), [m.value for m in _state_mistakes(v, a)]
-    )
+    return apart(a, _pre_mistakes(v)) and apart(_tanh(a), _state_mistakes(v, a))
 
 
 def draw(seed: int, difficulty: int) -> Values:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     clean,
@@ -16,7 +17,6 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
     vec,
     vector_at,
 )
@@ -114,9 +114,9 @@ def _ok(v: Values) -> bool:
     if not 0.05 <= s.probabilities[v.target] <= 0.9 or min(s.probabilities) < 0.02:
         return False
     return (
-        spread(s.probabilities, [m.value for m in _probability_mistakes(v, s)])
-        and spread(s.loss, [m.value for m in _loss_mistakes(v, s)])
-        and spread(s.grad, [m.value for m in _gradient_mistakes(v, s)])
+        apart(s.probabilities, _probability_mistakes(v, s))
+        and apart(s.loss, _loss_mistakes(v, s))
+        and apart(s.grad, _gradient_mistakes(v, s))
     )
 
 

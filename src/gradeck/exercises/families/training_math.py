@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     num,
     number_at,
     redraw,
     rng,
-    spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -105,7 +105,7 @@ def _ok(v: Values) -> bool:
     if v.n % v.batch == 0 or v.n < 2 * v.batch:
         return False
     right, wrong = _answers(v), _mistakes(v)
-    return all(spread(right[k], [m.value for m in wrong[k]], rel=0) for k in right)
+    return all(apart(right[k], wrong[k], rel=0) for k in right)
 
 
 def draw(seed: int, difficulty: int) -> Values:

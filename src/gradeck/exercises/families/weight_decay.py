@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,7 @@ from gradeck.exercises.families._draw import (
     signed,
     spread,
 )
-from gradeck.exercises.model import Exercise, Mistake, Part, Step
+from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
 FAMILY = "weight-decay"
 DIFFICULTIES = (1, 2)
@@ -174,29 +175,29 @@ def draw(seed: int, difficulty: int) -> Values:
     return redraw(one, _ok)
 
 
-def _sgd(v: Values, seed: int, first: float, after: float) -> Exercise:
-    prompt = (
-        f"A weight w = {num(v.w)} has loss gradient ∂L/∂w = {num(v.g)}. It is trained with "
-        f"torch.optim.SGD, learning rate η = {num(v.lr)}, weight_decay λ = {num(v.decay)} "
-        f"(no momentum): the step uses g + λw, the gradient of L + (λ/2)w². Give (a) the "
-        f"gradient the step uses, g + λw, and (b) w after one step."
-    )
-    return Exercise(
-        family=FAMILY,
-        seed=seed,
-        difficulty=1,
+@dataclass(frozen=True)
+class _Form:
+    """What tells SGD's exercise from AdamW's; the two parts and their checks are shared."""
+
+    title: str
+    prompt: str
+    asked: tuple[str, str]  # what parts (a) and (b) ask for
+    rule: Callable[[Sequence[Value | None]], float]  # (b) from the learner's (a)
+    solution: tuple[Step, ...]
+    hints: tuple[str, ...]
+
+
+def _sgd(v: Values, first: float, after: float) -> _Form:
+    return _Form(
         title="SGD with weight decay",
-        prompt=prompt,
-        parts=(
-            Part("a", "the gradient used, g + λw", first, mistakes=tuple(_first_mistakes(v))),
-            Part(
-                "b",
-                "w after one step",
-                after,
-                mistakes=tuple(_second_mistakes(v, first, after)),
-                carry=carry(after, lambda ans: v.w - v.lr * number_at(ans, 0, first)),
-            ),
+        prompt=(
+            f"A weight w = {num(v.w)} has loss gradient ∂L/∂w = {num(v.g)}. It is trained with "
+            f"torch.optim.SGD, learning rate η = {num(v.lr)}, weight_decay λ = {num(v.decay)} "
+            f"(no momentum): the step uses g + λw, the gradient of L + (λ/2)w². Give (a) the "
+            f"gradient the step uses, g + λw, and (b) w after one step."
         ),
+        asked=("the gradient used, g + λw", "w after one step"),
+        rule=lambda ans: v.w - v.lr * number_at(ans, 0, first),
         solution=(
             Step(
                 "Weight decay adds λw to the loss's gradient.",
@@ -216,32 +217,20 @@ def _sgd(v: Values, seed: int, first: float, after: float) -> Exercise:
     )
 
 
-def _adamw(v: Values, seed: int, first: float, after: float) -> Exercise:
-    prompt = (
-        f"A weight w = {num(v.w)} has loss gradient ∂L/∂w = {num(v.g)}. It takes its first "
-        f"step with torch.optim.AdamW: learning rate η = {num(v.lr)}, weight_decay "
-        f"λ = {num(v.decay)}, betas (0.9, 0.999), ε = 1e-8. AdamW decouples the decay: it first "
-        f"shrinks w ← w(1 − ηλ), then takes Adam's step η·m̂/(√v̂ + ε) on the loss's gradient "
-        f"alone (on a first step m̂ = g and v̂ = g²). Give (a) w after the decay alone and (b) w "
-        f"after the whole step."
-    )
+def _adamw(v: Values, first: float, after: float) -> _Form:
     unit = _adam_step(v.g)
-    return Exercise(
-        family=FAMILY,
-        seed=seed,
-        difficulty=2,
+    return _Form(
         title="AdamW's decoupled weight decay",
-        prompt=prompt,
-        parts=(
-            Part("a", "w after the decay alone", first, mistakes=tuple(_first_mistakes(v))),
-            Part(
-                "b",
-                "w after the whole step",
-                after,
-                mistakes=tuple(_second_mistakes(v, first, after)),
-                carry=carry(after, lambda ans: number_at(ans, 0, first) - v.lr * unit),
-            ),
+        prompt=(
+            f"A weight w = {num(v.w)} has loss gradient ∂L/∂w = {num(v.g)}. It takes its first "
+            f"step with torch.optim.AdamW: learning rate η = {num(v.lr)}, weight_decay "
+            f"λ = {num(v.decay)}, betas (0.9, 0.999), ε = 1e-8. AdamW decouples the decay: it "
+            f"first shrinks w ← w(1 − ηλ), then takes Adam's step η·m̂/(√v̂ + ε) on the loss's "
+            f"gradient alone (on a first step m̂ = g and v̂ = g²). Give (a) w after the decay "
+            f"alone and (b) w after the whole step."
         ),
+        asked=("w after the decay alone", "w after the whole step"),
+        rule=lambda ans: number_at(ans, 0, first) - v.lr * unit,
         solution=(
             Step(
                 "Decoupled decay: shrink the weight, independently of the gradient.",
@@ -266,4 +255,23 @@ def _adamw(v: Values, seed: int, first: float, after: float) -> Exercise:
 def generate(seed: int, difficulty: int) -> Exercise:
     v = draw(seed, difficulty)
     first, after = answers(v)
-    return (_sgd if v.optimizer == "sgd" else _adamw)(v, seed, first, after)
+    form = (_sgd if v.optimizer == "sgd" else _adamw)(v, first, after)
+    return Exercise(
+        family=FAMILY,
+        seed=seed,
+        difficulty=difficulty,
+        title=form.title,
+        prompt=form.prompt,
+        parts=(
+            Part("a", form.asked[0], first, mistakes=tuple(_first_mistakes(v))),
+            Part(
+                "b",
+                form.asked[1],
+                after,
+                mistakes=tuple(_second_mistakes(v, first, after)),
+                carry=carry(after, form.rule),
+            ),
+        ),
+        solution=form.solution,
+        hints=form.hints,
+    )
