@@ -13,10 +13,16 @@ grade and record alike. Public API:
         .deck_overview() -> list[DeckCounts(deck_id, title, new, learning, due, total)]
         .today() -> Today(reviewed, new, due, streak)
         .session(deck_ids=(), tag=None, limit=None, practice=False) -> Session
-        .stats(deck_id=None) -> dict   (the JSON of `gradeck stats --json`, see docs/scheduling.md)
+        .stats(deck_id=None) -> dict   (the JSON of `gradeck stats --json`, see docs/scheduling.md;
+                                        `tags` holds per tag what `decks` holds per deck, but
+                                        for the title: counts by state, due, mean_retrievability)
         .browse(text="", tag=None) -> list[ItemInfo]
         .history(key) -> list[dict]    (log rows, oldest first)
         .suspend(key, on)
+        .preview(key, seed=None) -> Exercise   a variant of exercise item `key` (a fresh seed
+                                       unless given), logging nothing; GradeckError with a
+                                       clear message for a card or a template that fails
+        .family_session(family, difficulty=None) -> FamilySession   (GradeckError when unknown)
         .backup(dest) ; .export_progress() -> dict ; .import_progress(data) -> dict of counts
 
     Session
@@ -27,6 +33,11 @@ grade and record alike. Public API:
         .suspend(shown)
         .remaining, .answered, .total, .practice
         .next_learning_due -> datetime | None   when a learning step left today comes back
+
+    FamilySession: practice of one exercise family without end, at `difficulty` or any of the
+        family's levels. .next() -> Shown (never None), .answer(...) as Session's (logged as
+        practice under the family, so stats' `exercises` figures include it; no schedule, no
+        deck count), .undo() -> Shown | None, .answered, .family, .practice (True)
 
     Shown: item (ReviewItem), key, kind ("flashcard" | "choice" | "typed" | "exercise"),
         state ("new" | "learning" | "review" | "relearning"), exercise (Exercise | None, drawn
@@ -41,8 +52,13 @@ grade and record alike. Public API:
 
 Queue: learning items that are due, then due reviews, then new items up to the daily limits,
 flashcards and exercises interleaved; siblings (sides of a reversible card, holes of a cloze) are
-not shown on the same study day. Practice sessions go through every matching item, change no
-schedule and log their answers as practice.
+not shown on the same study day. New items come deck by deck, each deck's in the order they
+entered the profile (deck order, for cards added together). Practice sessions go through every
+matching item, change no schedule and log their answers as practice.
+
+The queue is read from the store in order and only as far as today's limits reach, and a
+ReviewItem is made only for a queued item, so opening a profile of 100 000 items stays quick
+(benchmarks/srs.py).
 """
 
 from __future__ import annotations
@@ -58,7 +74,8 @@ from typing import TYPE_CHECKING, Any
 from gradeck import paths
 from gradeck.decks.cards import choice_options, cloze_answer, cloze_question, typed_matches
 from gradeck.decks.library import Library, load_library
-from gradeck.decks.model import ReviewItem
+from gradeck.decks.loader import did_you_mean
+from gradeck.decks.model import ExerciseItem, ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.srs import stats as srs_stats
 from gradeck.srs import transfer
@@ -78,7 +95,7 @@ from gradeck.srs.scheduler import (
     format_setting,
     parse_setting,
 )
-from gradeck.srs.store import Key, LogEntry, Store
+from gradeck.srs.store import PRACTICE_DECK, Key, LogEntry, QueueRow, Store
 
 if TYPE_CHECKING:
     from gradeck.exercises.check import ExerciseResult
@@ -90,6 +107,7 @@ __all__ = [
     "SETTING_KEYS",
     "Answered",
     "DeckCounts",
+    "FamilySession",
     "ItemInfo",
     "Profile",
     "Session",
@@ -232,29 +250,80 @@ def _title(item: ReviewItem) -> str:
     return " ".join(_card_texts(item)[0].split())
 
 
-Queued = tuple[ReviewItem, int]  # an item and its row id in the store
+def _draw(item: ReviewItem, seed: int) -> Exercise:
+    """The variant of an exercise item for `seed`; a template that cannot give one (validation
+    should have caught it) is a GradeckError naming the item and the seed, never a crash."""
+    from gradeck.exercises.template import make_exercise
+
+    ex = item.exercise
+    assert ex is not None
+    try:
+        return make_exercise(ex.family, seed, ex.difficulty, ex.params, ex.template)
+    except (GradeckError, ValueError, KeyError) as exc:
+        reason = exc.args[0] if exc.args else type(exc).__name__
+        name = "/".join(k for k in item.key if k)
+        raise GradeckError(f"cannot make exercise {name} with seed {seed}: {reason}") from None
 
 
-def _interleave(items: list[Queued], limit: int | None = None) -> list[Queued]:
+def _log_entry(
+    now: int,
+    rating: int,
+    *,
+    practice: bool,
+    seed: int | None,
+    duration_ms: int,
+    answer: str | None,
+    parts_right: Sequence[bool] | None,
+    mistake: str | None,
+    result: ExerciseResult | None,
+) -> LogEntry:
+    """What the review log keeps of one answer; an exercise's result fills in which parts were
+    right and the first diagnosed mistake unless they are given."""
+    if rating not in RATINGS:
+        raise ValueError(f"a rating is 1-4, not {rating!r}")
+    if result is not None:
+        parts_right = parts_right or [p.credited for p in result.parts]
+        mistake = mistake or next(
+            (p.mistake.name for p in result.parts if p.mistake is not None), None
+        )
+    return LogEntry(
+        time=now,
+        rating=rating,
+        duration_ms=max(0, int(duration_ms)),
+        mode="practice" if practice else "scheduled",
+        seed=seed,
+        answer=answer,
+        parts_right="".join("1" if p else "0" for p in parts_right) if parts_right else None,
+        mistake=mistake,
+    )
+
+
+def _interleave(
+    cards: list[QueueRow],
+    exercises: list[QueueRow],
+    limit: int | None = None,
+    pool: tuple[int, int] = (0, 0),
+) -> list[QueueRow]:
     """Spread exercises evenly among flashcards, keeping each kind's own order; the first
-    `limit` of that order when a limit is given."""
-    cards = [q for q in items if q[0].exercise is None]
-    exercises = [q for q in items if q[0].exercise is not None]
+    `limit` of that order when a limit is given. `pool` holds how many of each kind there are
+    in all, when the lists are only the heads of longer ones, so the mix follows the whole."""
     # The first `limit` of the merged order hold at most `limit` of each kind.
-    placed = [((n + 0.5) / len(cards), 0, q) for n, q in enumerate(cards[:limit])]
-    placed += [((n + 0.5) / len(exercises), 1, q) for n, q in enumerate(exercises[:limit])]
+    n_cards, n_exercises = max(pool[0], len(cards)), max(pool[1], len(exercises))
+    placed = [((n + 0.5) / n_cards, 0, q) for n, q in enumerate(cards[:limit])]
+    placed += [((n + 0.5) / n_exercises, 1, q) for n, q in enumerate(exercises[:limit])]
     return [q for _, _, q in sorted(placed, key=lambda t: (t[0], t[1]))][:limit]
 
 
-def _one_per_group(items: list[Queued], seen: set[tuple[str, str]]) -> list[Queued]:
-    """Keep the first of each sibling group not already `seen` (and mark it seen)."""
-    out = []
-    for item, pk in items:
-        group = (item.deck_id, item.item_id)
-        if group not in seen:
-            seen.add(group)
-            out.append((item, pk))
-    return out
+def _first_of_group(seen: set[tuple[str, str]]) -> Callable[[QueueRow], bool]:
+    """A filter keeping the first row of each sibling group not already `seen` (marking it)."""
+
+    def keep(row: QueueRow) -> bool:
+        if row.group in seen:
+            return False
+        seen.add(row.group)
+        return True
+
+    return keep
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,17 +347,11 @@ class Profile:
         self.clock = now or _utc_now
         self.tz = tz
         self.rng = rng or random.Random(random.SystemRandom().randrange(2**63))
-        self._all = library.items(())  # every loaded item, in deck order
         self._sync()
 
     def _sync(self) -> None:
-        self._ids = self.store.sync(
-            [
-                (i.deck_id, i.item_id, i.sub, i.exercise.family if i.exercise else "")
-                for i in self._all
-            ],
-            [d.id for d in self.library.decks],
-        )
+        decks = [d.id for d in self.library.decks]
+        self.store.sync(decks, self.library.signature(), self.library.keys)
 
     @classmethod
     def open(
@@ -357,18 +420,11 @@ class Profile:
     ) -> Session:
         if limit is not None and limit < 1:
             raise GradeckError("the limit must be at least 1", 2)
-        chosen = set(deck_ids or self.library.selected)
-        for deck_id in chosen:
-            self.library.deck(deck_id)  # an unknown deck is an error, not an empty session
-        items = list(zip(self._all, self._ids, strict=True))
-        if chosen or tag is not None:
-            items = [
-                (i, pk)
-                for i, pk in items
-                if (not chosen or i.deck_id in chosen) and (tag is None or tag in i.tags)
-            ]
+        # An unknown deck is an error, not an empty session.
+        chosen = {self.library.deck(d).id for d in deck_ids or self.library.selected}
+        decks = [d.id for d in self.library.decks if not chosen or d.id in chosen]
         settings = self.settings()
-        return Session(self, items, settings, limit=limit, practice=practice)
+        return Session(self, decks, tag, settings, limit=limit, practice=practice)
 
     def deck_overview(self) -> list[DeckCounts]:
         settings = self.settings()
@@ -419,6 +475,7 @@ class Profile:
             today=study_date(self._now(), settings.day_start_hour, self.tz),
             scheduler=Scheduler(settings),
             decks={d.id: d.title for d in decks},
+            tagged=self.library.tagged([d.id for d in decks]),
             only=deck_id,
         )
 
@@ -426,7 +483,7 @@ class Profile:
         rows = {r.key: r for r in self.store.items()}
         wanted = text.casefold()
         out = []
-        for item in self._all:
+        for item in self.library.items(()):
             title = _title(item)
             if wanted and wanted not in f"{item.item_id} {title}".casefold():
                 continue
@@ -458,6 +515,31 @@ class Profile:
 
     def history(self, key: Key) -> list[dict]:
         return self.store.history(self._item_pk(key))
+
+    def preview(self, key: Key, seed: int | None = None) -> Exercise:
+        """A variant of exercise item `key` (from `seed`, else a fresh one) to look at; nothing
+        is logged. GradeckError when `key` is no exercise of a loaded deck or its template
+        cannot give one."""
+        item = self.library.review_item(key)
+        if item is None or item.exercise is None:
+            name = "/".join(k for k in key if k)
+            raise GradeckError(f"{name} is not an exercise of a loaded deck")
+        return _draw(item, self.rng.randrange(SEED_RANGE) if seed is None else seed)
+
+    def family_session(self, family: str, difficulty: int | None = None) -> FamilySession:
+        """Practice of one exercise family without end (see FamilySession). GradeckError for
+        an unknown family or a difficulty it does not have."""
+        from gradeck.exercises.registry import FAMILIES
+
+        info = FAMILIES.get(family)
+        if info is None:
+            hint = did_you_mean(family, list(FAMILIES))
+            raise GradeckError(f"no exercise family {family!r}{hint} (see `gradeck families`)", 2)
+        if difficulty is not None and difficulty not in info.difficulties:
+            levels = ", ".join(map(str, info.difficulties))
+            raise GradeckError(f"{family} has difficulties {levels}, not {difficulty}", 2)
+        levels = info.difficulties if difficulty is None else (difficulty,)
+        return FamilySession(self, family, levels)
 
     def suspend(self, key: Key, on: bool = True) -> None:
         self.store.set_suspended(self._item_pk(key), on)
@@ -499,7 +581,8 @@ class Session:
     def __init__(
         self,
         profile: Profile,
-        items: list[Queued],
+        decks: Sequence[str],
+        tag: str | None,
         settings: Settings,
         *,
         limit: int | None,
@@ -514,33 +597,55 @@ class Session:
         self._start, self._end = profile._bounds(settings)
         # Learning steps are intraday: one due just after the day turns is still this sitting's.
         self._learn_until = max(self._end, to_ms(profile._now()) + LEARN_AHEAD_MS)
-        self._by_pk: dict[int, ReviewItem] = {}
-        self._q = self._build(items)
+        self._by_pk: dict[int, ReviewItem] = {}  # every queued item, built as it is queued
+        self._groups: dict[int, tuple[str, str]] = {}
+        self._q = self._build(decks, tag)
         self._current: Shown | None = None
         self._undo: list[tuple[int, Shown, _Queue]] = []
 
-    def _build(self, items: list[Queued]) -> _Queue:
-        rows = self.store.queueable(self._learn_until, self.practice)
-        keyed = [(i, pk, *rows[pk]) for i, pk in items if pk in rows]
-        self._by_pk = {pk: i for i, pk, _, _ in keyed}
+    def _build(self, decks: Sequence[str], tag: str | None) -> _Queue:
+        """Today's queue, read from the store in queue order and only as far as it is needed;
+        a review item is made only for what is queued."""
+        library = self.profile.library
+        tagged = library.tagged(decks).get(tag, {}) if tag is not None else None
+        if tagged is not None:
+            decks = [d for d in decks if d in tagged]
+
+        def known(row: QueueRow) -> bool:
+            ids = tagged[row.deck_id] if tagged is not None else None
+            if ids is not None and row.item_id not in ids:
+                return False
+            item = library.review_item((row.deck_id, row.item_id, row.sub))
+            if item is None:  # put in by a gradeck with other decks: not ours to show
+                return False
+            self._by_pk[row.id] = item
+            self._groups[row.id] = row.group
+            return True
+
+        def rows(states: tuple[int, ...], keep=known, **how: Any) -> list[QueueRow]:
+            return self.store.queue_rows(decks, states, keep=keep, **how)
+
         if self.practice:
-            seen = sorted((due, pk) for _, pk, state, due in keyed if state != NEW)
-            fresh = [pk for _, pk, state, _ in keyed if state == NEW]
-            return _Queue(main=[pk for _, pk in seen] + fresh)
+            seen = rows((LEARNING, REVIEW, RELEARNING))
+            return _Queue(main=[r.id for r in seen + rows((NEW,))])
         done = self.store.today_counts(self._start)
-        groups_seen = set(done.groups)
-        learning = {pk: due for _, pk, state, due in keyed if state in (LEARNING, RELEARNING)}
-        due = sorted(
-            (due, n, (i, pk))
-            for n, (i, pk, state, due) in enumerate(keyed)
-            if state == REVIEW and due < self._end
-        )
-        reviews = _one_per_group([pair for _, _, pair in due], groups_seen)
-        reviews = reviews[: max(0, self.settings.reviews_per_day - done.reviews)]
-        groups_seen |= {(i.deck_id, i.item_id) for i, _ in reviews}
-        fresh = _one_per_group([(i, pk) for i, pk, state, _ in keyed if state == NEW], groups_seen)
-        fresh = _interleave(fresh, max(0, self.settings.new_per_day - done.new))
-        return _Queue(learning=learning, main=[pk for _, pk in _interleave(reviews) + fresh])
+        groups = set(done.groups)
+        fresh_group = _first_of_group(groups)
+
+        def new_sibling(row: QueueRow) -> bool:
+            return known(row) and fresh_group(row)
+
+        learning = rows((LEARNING, RELEARNING), before=self._learn_until)
+        reviews_left = max(0, self.settings.reviews_per_day - done.reviews)
+        reviews = rows((REVIEW,), new_sibling, before=self._end, limit=reviews_left)
+        new_left = max(0, self.settings.new_per_day - done.new)
+        cards = rows((NEW,), new_sibling, exercises=False, limit=new_left)
+        exercises = rows((NEW,), new_sibling, exercises=True, limit=new_left)
+        pool = self.store.new_groups(decks) if cards and exercises else (0, 0)
+        main = _interleave(
+            [r for r in reviews if not r.family], [r for r in reviews if r.family]
+        ) + _interleave(cards, exercises, new_left, pool)
+        return _Queue(learning={r.id: r.due for r in learning}, main=[r.id for r in main])
 
     # -- counts -------------------------------------------------------------------------------
 
@@ -598,11 +703,8 @@ class Session:
         rng = self.profile.rng
         kind = _kind(item)
         if item.exercise is not None:
-            from gradeck.exercises.template import make_exercise
-
-            ex = item.exercise
             seed = rng.randrange(SEED_RANGE) if seed is None else seed
-            exercise = make_exercise(ex.family, seed, ex.difficulty, ex.params, ex.template)
+            exercise = _draw(item, seed)
             return Shown(
                 item,
                 kind,
@@ -643,23 +745,17 @@ class Session:
         result: ExerciseResult | None = None,
     ) -> Answered:
         """Record the answer (committed before returning) and move the queue on."""
-        if rating not in RATINGS:
-            raise ValueError(f"a rating is 1-4, not {rating!r}")
-        if result is not None:
-            parts_right = parts_right or [p.credited for p in result.parts]
-            mistake = mistake or next(
-                (p.mistake.name for p in result.parts if p.mistake is not None), None
-            )
         now = to_ms(self.profile._now())
-        entry = LogEntry(
-            time=now,
-            rating=rating,
-            duration_ms=max(0, int(duration_ms)),
-            mode="practice" if self.practice else "scheduled",
+        entry = _log_entry(
+            now,
+            rating,
+            practice=self.practice,
             seed=shown.seed,
+            duration_ms=duration_ms,
             answer=answer,
-            parts_right="".join("1" if p else "0" for p in parts_right) if parts_right else None,
+            parts_right=parts_right,
             mistake=mistake,
+            result=result,
         )
         schedule = None if self.practice else (lambda s: self.scheduler.review(s, rating, now))
         before = self._q.copy()
@@ -675,9 +771,7 @@ class Session:
         if after.state in (LEARNING, RELEARNING) and after.due < self._learn_until:
             self._q.learning[shown.pk] = after.due
         group = (shown.item.deck_id, shown.item.item_id)
-        self._q.main = [
-            pk for pk in self._q.main if (self._by_pk[pk].deck_id, self._by_pk[pk].item_id) != group
-        ]
+        self._q.main = [pk for pk in self._q.main if self._groups[pk] != group]
         return Answered(
             rating, STATE_NAMES[after.state], from_ms(after.due), format_interval(after.due - now)
         )
@@ -700,3 +794,86 @@ class Session:
             self._q.main.remove(shown.pk)
         if self._current is shown:
             self._current = None
+
+
+class FamilySession:
+    """Practice of one exercise family without end: a fresh variant each time, at the given
+    difficulty or any of the family's. Nothing is scheduled, but every answer is logged as
+    practice under the family (see PRACTICE_DECK), so the statistics' accuracy per family and
+    most frequent mistakes count practice too: those figures are about how well each kind of
+    calculation goes, wherever it was done. Deck counts and queues never see these answers."""
+
+    practice = True
+
+    def __init__(self, profile: Profile, family: str, levels: Sequence[int]) -> None:
+        self.profile = profile
+        self.store = profile.store
+        self.family = family
+        self.levels = tuple(levels)
+        self._pk = self.store.family_item(family)
+        self._current: Shown | None = None
+        self._undo: list[tuple[int, Shown]] = []
+
+    @property
+    def answered(self) -> int:
+        return len(self._undo)
+
+    def next(self) -> Shown:
+        """The exercise to answer now (the same one until it is answered); never None."""
+        if self._current is None:
+            rng = self.profile.rng
+            level = rng.choice(self.levels)
+            exercise_item = ExerciseItem(id=self.family, family=self.family, difficulty=level)
+            item = ReviewItem(PRACTICE_DECK, self.family, "", (), exercise=exercise_item)
+            seed = rng.randrange(SEED_RANGE)
+            exercise = _draw(item, seed)
+            self._current = Shown(
+                item,
+                "exercise",
+                STATE_NAMES[NEW],
+                {},  # nothing is scheduled, so no button has an interval
+                exercise.title,
+                "",
+                exercise=exercise,
+                seed=seed,
+                pk=self._pk,
+            )
+        return self._current
+
+    def answer(
+        self,
+        shown: Shown,
+        rating: int,
+        *,
+        duration_ms: int = 0,
+        answer: str | None = None,
+        parts_right: Sequence[bool] | None = None,
+        mistake: str | None = None,
+        result: ExerciseResult | None = None,
+    ) -> Answered:
+        """Log the answer as practice (committed before returning); the next call to `next`
+        draws a new variant."""
+        entry = _log_entry(
+            to_ms(self.profile._now()),
+            rating,
+            practice=True,
+            seed=shown.seed,
+            duration_ms=duration_ms,
+            answer=answer,
+            parts_right=parts_right,
+            mistake=mistake,
+            result=result,
+        )
+        review_id, _after = self.store.record(self._pk, entry, None)
+        self._undo.append((review_id, shown))
+        self._current = None
+        return Answered(rating, shown.state, None, "")
+
+    def undo(self) -> Shown | None:
+        """Take back the last answer; its exercise is shown again as it was."""
+        if not self._undo:
+            return None
+        review_id, shown = self._undo.pop()
+        self.store.undo(review_id)
+        self._current = shown
+        return shown

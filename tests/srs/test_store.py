@@ -37,7 +37,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     path = tmp_path / "gradeck.db"
     _v1(path)
     db = Store.open(path)
-    assert db.version == schema.VERSION == 2
+    assert db.version == schema.VERSION == 3
     rows = {r.key: r for r in db.items()}
     assert rows[("mini", "bias", "")].sched == Sched(
         2, None, 2.3065, 2.1181, 1772539200000, 1772366400000
@@ -47,7 +47,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     assert len(db.history(1)) == 2
     assert db.settings() == {"new_per_day": "5"}
     indexes = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"reviews_time", "items_due"} <= indexes
+    assert {"reviews_time", "items_due", "items_new"} <= indexes
     hours = db.conn.execute(
         "SELECT hour, deck_id, mode, answers, duration_ms, young_passed + young_failed + "
         "mature_passed + mature_failed FROM review_hours ORDER BY 1, 2, 3"
@@ -63,7 +63,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.close()
-    assert Store.open(path).version == 2  # opening again migrates nothing
+    assert Store.open(path).version == 3  # opening again migrates nothing
 
 
 def test_a_database_from_a_newer_gradeck_is_refused_untouched(tmp_path: Path) -> None:
@@ -95,9 +95,13 @@ def _entry(time: int, rating: int = 3) -> LogEntry:
     return LogEntry(time=time, rating=rating, duration_ms=1200, seed=42, parts_right="10")
 
 
+def _sync(db: Store, present: list[tuple[str, str, str, str]], decks: list[str]) -> None:
+    db.sync(decks, repr(present), lambda: present)
+
+
 def _with_item(tmp_path: Path) -> tuple[Store, int]:
     db = Store.open(tmp_path / "gradeck.db")
-    db.sync([("d", "a", "", ""), ("d", "b", "", "update-rule")], ["d"])
+    _sync(db, [("d", "a", "", ""), ("d", "b", "", "update-rule")], ["d"])
     return db, db.pk(("d", "a", ""))
 
 
@@ -120,13 +124,51 @@ def test_items_leaving_a_deck_are_archived_not_deleted(tmp_path: Path) -> None:
     def archived() -> set[tuple[str, str, str]]:
         return {r.key for r in db.items() if r.archived}
 
-    db.sync([("d", "b", "", "update-rule")], ["d"])
+    _sync(db, [("d", "b", "", "update-rule")], ["d"])
     assert archived() == {("d", "a", "")} and len(db.history(pk)) == 1
-    db.sync([("e", "x", "", "")], ["e"])  # deck d not loaded this time: left alone
+    _sync(db, [("e", "x", "", "")], ["e"])  # deck d not loaded this time: left alone
     assert archived() == {("d", "a", "")}
-    db.sync([("d", "a", "", "")], ["d"])
+    _sync(db, [("d", "a", "", "")], ["d"])
     assert archived() == {("d", "b", "")}
     assert {r.key: r.family for r in db.items()}[("d", "b", "")] == "update-rule"
+
+
+def test_an_unchanged_library_is_not_matched_again(tmp_path: Path) -> None:
+    db, pk = _with_item(tmp_path)
+    db.conn.execute("UPDATE items SET archived = 1 WHERE id = ?", (pk,))  # a drift to notice
+    present = [("d", "a", "", ""), ("d", "b", "", "update-rule")]
+    db.sync(["d"], repr(present), lambda: pytest.fail("the items were matched again"))
+    assert db.item(pk).archived  # same signature: nothing looked at
+    db.sync(["d"], "another signature", lambda: present)
+    assert not db.item(pk).archived
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        [],  # no digest at all
+        [("library_ids", "\x01\x02")],  # an earlier gradeck's row without its digest
+        [("library", "stale")],
+        [("library", b"\x00\xff"), ("library_ids", b"\x01")],  # bytes where text belongs
+    ],
+)
+def test_missing_or_odd_meta_means_matching_again(tmp_path: Path, meta: list) -> None:
+    db, pk = _with_item(tmp_path)
+    db.conn.execute("DELETE FROM meta")
+    db.conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta)
+    db.conn.execute("UPDATE items SET archived = 1 WHERE id = ?", (pk,))
+    _sync(db, [("d", "a", "", ""), ("d", "b", "", "update-rule")], ["d"])
+    assert not db.item(pk).archived
+    assert [k for (k,) in db.conn.execute("SELECT key FROM meta")] == ["library"]
+
+
+def test_a_digest_kept_without_its_row_ids_does_not_crash(tmp_path: Path) -> None:
+    """An earlier gradeck kept `library` and `library_ids`; losing the second crashed it."""
+    db, _pk = _with_item(tmp_path)
+    db.conn.execute("DELETE FROM meta WHERE key != 'library'")
+    present = [("d", "a", "", ""), ("d", "b", "", "update-rule")]
+    _sync(db, present, ["d"])
+    assert db.pk(("d", "b", "")) is not None
 
 
 @contextmanager

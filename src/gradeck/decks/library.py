@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from gradeck import paths
 from gradeck.decks.cards import hole_ids
 from gradeck.decks.loader import did_you_mean, load_deck
-from gradeck.decks.model import Deck, ReviewItem
+from gradeck.decks.model import Card, Deck, ExerciseItem, ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.problems import Problem, ProblemsError
 
@@ -36,6 +37,10 @@ class Library:
     problems: tuple[Problem, ...] = ()  # decks that could not be loaded, with why
     selected: tuple[str, ...] = ()  # deck ids named with --deck; empty means all
     _by_id: dict[str, Deck] = field(default_factory=dict, repr=False)
+    # Per deck id, built on first use: its tags (each once) and its cards and exercises by id.
+    _entries: dict[str, tuple[tuple[str, ...], dict[str, Card | ExerciseItem]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id = {deck.id: deck for deck in self.decks}
@@ -59,6 +64,90 @@ class Library:
             items.extend(i for i in review_items(deck) if tag is None or tag in i.tags)
         return items
 
+    def review_item(self, key: tuple[str, str, str]) -> ReviewItem | None:
+        """The review item with this (deck id, item id, sub), or None when no loaded deck has it.
+        Builds one object, so a session over a huge library pays only for what it shows."""
+        deck = self._by_id.get(key[0])
+        if deck is None:
+            return None
+        if deck.id not in self._entries:
+            by_id = {e.id: e for e in (*deck.cards, *deck.exercises)}
+            self._entries[deck.id] = (tuple(dict.fromkeys(deck.tags)), by_id)
+        deck_tags, by_id = self._entries[deck.id]
+        entry = by_id.get(key[1])
+        if entry is None:
+            return None
+        tags = _tags(deck_tags, entry.tags)
+        if isinstance(entry, ExerciseItem):
+            return None if key[2] else ReviewItem(deck.id, entry.id, "", tags, exercise=entry)
+        if key[2] not in _subs(entry):
+            return None
+        return ReviewItem(deck.id, entry.id, key[2], tags, card=entry)
+
+    def keys(self) -> Iterator[tuple[str, str, str, str]]:
+        """(deck id, item id, sub, exercise family or "") of every item, in deck order."""
+        for deck in self.decks:
+            for card in deck.cards:
+                for sub in _subs(card):
+                    yield (deck.id, card.id, sub, "")
+            for exercise in deck.exercises:
+                yield (deck.id, exercise.id, "", exercise.family)
+
+    def signature(self) -> str:
+        """A text that changes whenever `keys()` would: the progress store re-matches its items
+        only then. Built from whole columns at once, so it costs little even for 100 000 cards."""
+        parts = []
+        for deck in self.decks:
+            clozes = [c for c in deck.cards if c.type == "cloze"]
+            parts += [
+                deck.id,
+                "\t".join(map(_ID, deck.cards)),
+                "\t".join(map(_TYPE, deck.cards)),
+                "\t".join(f"{c.id}:{','.join(hole_ids(c.text))}" for c in clozes),
+                "\t".join(f"{e.id}:{e.family}" for e in deck.exercises),
+            ]
+        return "\n".join(parts)
+
+    def tagged(
+        self, deck_ids: Collection[str] | None = None
+    ) -> dict[str, dict[str, frozenset[str] | None]]:
+        """Per tag, per deck id (of `deck_ids`, default all): the ids of the cards and exercises
+        that carry it, or None when the deck itself carries it, so all of them do. Tags are
+        about cards, not sides or holes, so this stays small where items are many."""
+        out: dict[str, dict[str, frozenset[str] | None]] = {}
+        for deck in self.decks:
+            if deck_ids is not None and deck.id not in deck_ids:
+                continue
+            own: dict[str, set[str]] = {}
+            for entry in (*deck.cards, *deck.exercises):
+                for tag in entry.tags:
+                    own.setdefault(tag, set()).add(entry.id)
+            for tag in deck.tags:
+                out.setdefault(tag, {})[deck.id] = None
+            for tag, ids in own.items():
+                if tag not in deck.tags:
+                    out.setdefault(tag, {})[deck.id] = frozenset(ids)
+        return out
+
+
+_ID = attrgetter("id")
+_TYPE = attrgetter("type")
+
+
+def _subs(card: Card) -> list[str]:
+    """A card's review items: two sides of a reversible card, one per cloze hole, else one."""
+    if card.type == "reversible":
+        return ["", "reverse"]
+    if card.type == "cloze":
+        return hole_ids(card.text)
+    return [""]
+
+
+def _tags(deck_tags: tuple[str, ...], own: tuple[str, ...]) -> tuple[str, ...]:
+    """The deck's tags (already each once) plus the item's own, each once; the deck's tuple
+    itself when the item has none, so that expanding a large deck makes few new tuples."""
+    return tuple(dict.fromkeys(deck_tags + own)) if own else deck_tags
+
 
 def _same_file(path: Path, name: str) -> bool:
     try:
@@ -70,18 +159,13 @@ def _same_file(path: Path, name: str) -> bool:
 def review_items(deck: Deck) -> Iterable[ReviewItem]:
     """Expand cards into what the scheduler tracks: a reversible card is two items, a cloze one
     per hole. Tags are the deck's plus the card's, so filtering by a deck tag works."""
+    deck_tags = tuple(dict.fromkeys(deck.tags))
     for card in deck.cards:
-        tags = tuple(dict.fromkeys(deck.tags + card.tags))
-        if card.type == "reversible":
-            subs = ["", "reverse"]
-        elif card.type == "cloze":
-            subs = hole_ids(card.text)
-        else:
-            subs = [""]
-        for sub in subs:
+        tags = _tags(deck_tags, card.tags)
+        for sub in _subs(card):
             yield ReviewItem(deck.id, card.id, sub, tags, card=card)
     for exercise in deck.exercises:
-        tags = tuple(dict.fromkeys(deck.tags + exercise.tags))
+        tags = _tags(deck_tags, exercise.tags)
         yield ReviewItem(deck.id, exercise.id, "", tags, exercise=exercise)
 
 

@@ -25,6 +25,8 @@ STATES = ("new", "learning", "review", "relearning")  # by state number
 HOUR_MS = 3_600_000
 TOP_MISTAKES = 10
 
+Tagged = dict[str, dict[str, frozenset[str] | None]]  # tag -> deck id -> item ids (None: all)
+
 
 def _rate(passed: int, failed: int) -> dict[str, Any]:
     total = passed + failed
@@ -39,9 +41,11 @@ def collect(
     today: date,
     scheduler: Scheduler,
     decks: dict[str, str],
+    tagged: Tagged | None = None,
     only: str | None = None,
 ) -> dict[str, Any]:
-    """Every figure of `gradeck stats --json`; `only` keeps to one deck."""
+    """Every figure of `gradeck stats --json`; `only` keeps to one deck (and `tagged`, which
+    cards carry which tag, should then hold that deck's alone)."""
     deck = "deck_id = :deck" if only else "1"
     decay = -scheduler.parameters[20]
     args = {
@@ -66,6 +70,7 @@ def collect(
             args,
         ).fetchone()
         per_deck = _decks(db, deck, args, decks)
+        per_tag = _tags(db, tagged or {}, args)
         forecast = [0] * FORECAST_DAYS
         for offset, n in db.execute(
             "SELECT (due - :start) / :day AS d, count(*) FROM items WHERE state > 0 "
@@ -100,45 +105,74 @@ def collect(
         "streak": _streak({offset for offset, _row in days}),
         "time_spent_s": round(sum(row[2] for _, row in days) / 1000),
         "decks": {d: c for d, c in per_deck.items() if d in decks},
+        "tags": per_tag,
         "exercises": exercises,
     }
 
 
+# Items by state, due today, and mean retrievability (FSRS's forgetting curve, whole elapsed
+# days, as `fsrs` computes it) of the items studied: the columns of every mastery figure.
+_STUDIED = "suspended = 0 AND state > 0"
+_MASTERY = (
+    f"count(*), sum(suspended), sum({_STUDIED} AND due < :end), "
+    f"avg(CASE WHEN {_STUDIED} THEN pow(1 + :factor * max(0, (:now - last_review) / :day) "
+    "/ stability, :decay) END), "
+    + ", ".join(f"sum(suspended = 0 AND state = {n})" for n in range(len(STATES)))
+)
+
+
+def _mastery(total: int = 0, suspended: int = 0, due: int = 0, recall=None, *by_state: int):
+    return {
+        "total": total,
+        **dict(zip(STATES, by_state or (0,) * len(STATES), strict=True)),
+        "suspended": suspended,
+        "due": due,
+        "mean_retrievability": None if recall is None else round(recall, 4),
+    }
+
+
 def _decks(db, deck: str, args: dict, titles: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Per deck: items by state, due today, and mean retrievability (FSRS's forgetting curve,
-    whole elapsed days, as `fsrs` computes it) of the items studied."""
-    out: dict[str, dict[str, Any]] = {}
-    studied = "suspended = 0 AND state > 0"
-    for deck_id, total, suspended, due, recall, *by_state in db.execute(
-        "SELECT deck_id, count(*), sum(suspended), "
-        f"sum({studied} AND due < :end), "
-        f"avg(CASE WHEN {studied} THEN pow(1 + :factor * max(0, (:now - last_review) / :day) "
-        "/ stability, :decay) END), "
-        + ", ".join(f"sum(suspended = 0 AND state = {n})" for n in range(len(STATES)))
-        + f" FROM items WHERE archived = 0 AND {deck} GROUP BY deck_id",
-        args,
-    ):
-        out[deck_id] = {
-            "title": titles.get(deck_id, deck_id),
-            "total": total,
-            **dict(zip(STATES, by_state, strict=True)),
-            "suspended": suspended,
-            "due": due,
-            "mean_retrievability": None if recall is None else round(recall, 4),
-        }
-    for deck_id, title in titles.items():
-        out.setdefault(
-            deck_id,
-            {
-                "title": title,
-                "total": 0,
-                **dict.fromkeys(STATES, 0),
-                "suspended": 0,
-                "due": 0,
-                "mean_retrievability": None,
-            },
+    """Mastery per deck, archived items left out."""
+    out = {
+        deck_id: {"title": titles.get(deck_id, deck_id), **_mastery(*row)}
+        for deck_id, *row in db.execute(
+            f"SELECT deck_id, {_MASTERY} FROM items WHERE archived = 0 AND {deck} GROUP BY deck_id",
+            args,
         )
+    }
+    for deck_id, title in titles.items():
+        out.setdefault(deck_id, {"title": title, **_mastery()})
     return out
+
+
+def _tags(db, tagged: Tagged, args: dict) -> dict[str, dict[str, Any]]:
+    """Mastery per tag, archived items left out. `tagged` says which cards carry which tag
+    (see Library.tagged); it goes to a temporary table so that one query joins it."""
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS tagged (tag TEXT NOT NULL, deck_id TEXT NOT NULL, "
+        "item_id TEXT)"
+    )
+    db.execute("DELETE FROM temp.tagged")
+    db.executemany(
+        "INSERT INTO temp.tagged (tag, deck_id, item_id) VALUES (?, ?, ?)",
+        [
+            (tag, deck_id, item_id)
+            for tag, decks in tagged.items()
+            for deck_id, ids in decks.items()
+            for item_id in (ids if ids is not None else (None,))
+        ],
+    )
+    rows = db.execute(
+        f"SELECT tag, {_MASTERY} FROM ("
+        "SELECT t.tag, i.* FROM temp.tagged t JOIN items i ON i.deck_id = t.deck_id "
+        "WHERE t.item_id IS NULL UNION ALL "
+        "SELECT t.tag, i.* FROM temp.tagged t JOIN items i "
+        "ON i.deck_id = t.deck_id AND i.item_id = t.item_id"
+        ") WHERE archived = 0 GROUP BY tag",
+        args,
+    )
+    out = {tag: _mastery(*row) for tag, *row in rows}
+    return {tag: out.get(tag, _mastery()) for tag in sorted(tagged)}
 
 
 def _retention(days: list[tuple[int, tuple]]) -> dict[str, Any]:

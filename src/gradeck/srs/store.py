@@ -18,12 +18,12 @@ import math
 import os
 import sqlite3
 import time
-from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from gradeck.errors import GradeckError
 from gradeck.srs import schema
@@ -33,6 +33,10 @@ BUSY_TIMEOUT_S = 5.0
 RETRIES = 3
 
 Key = tuple[str, str, str]  # (deck id, item id, sub)
+# The deck of family practice's items, one per exercise family, so that its answers are logged
+# like any other; no deck id can start with "@", and the items are archived, so no deck count
+# or queue ever sees them, while the log and the per-family figures do.
+PRACTICE_DECK = "@practice"
 
 ITEM_COLUMNS = (
     "id, deck_id, item_id, sub, family, state, step, stability, difficulty, due, last_review, "
@@ -68,6 +72,26 @@ class LogEntry:
     answer: str | None = None
     parts_right: str | None = None  # one 1/0 per part, e.g. "110"
     mistake: str | None = None
+
+
+QUEUE_COLUMNS = "id, deck_id, item_id, sub, family, state, due"
+
+
+class QueueRow(NamedTuple):
+    """What a session needs of an item to queue it; the rest is read when it is shown."""
+
+    id: int
+    deck_id: str
+    item_id: str
+    sub: str
+    family: str
+    state: int
+    due: int | None
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """(deck id, item id): items sharing it are siblings."""
+        return (self.deck_id, self.item_id)
 
 
 def _item(row: tuple) -> ItemRow:
@@ -240,24 +264,28 @@ class Store:
                 db.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (pk,)).fetchone()
             )
 
-    def sync(self, present: list[tuple[str, str, str, str]], loaded_decks: list[str]) -> list[int]:
+    def sync(
+        self,
+        loaded_decks: Sequence[str],
+        signature: str,
+        present: Callable[[], Iterable[tuple[str, str, str, str]]],
+    ) -> None:
         """Make the items table match the decks: add new items (with their exercise family),
         archive items that left a loaded deck, bring back returning ones. Decks that are not
-        loaded this time are left alone. `present` holds (deck id, item id, sub, family);
-        returns each one's row id, in the same order.
+        loaded this time are left alone. `present()` gives (deck id, item id, sub, family) of
+        every loaded item; `signature` is a text that changes whenever that list would.
 
-        The row ids and a digest of what they were matched with are kept, so that opening an
-        unchanged library costs one comparison instead of a pass over every item."""
-        digest = hashlib.blake2b(
-            "\n".join(["\t".join(loaded_decks), *("\t".join(p) for p in present)]).encode()
-        ).hexdigest()
+        A digest of what the items were last matched with is kept, so opening an unchanged
+        library costs one comparison instead of a pass over every item. A missing or odd digest
+        (an older or damaged `meta` table) just means matching again."""
+        digest = hashlib.blake2b("\n".join([*loaded_decks, "", signature]).encode()).hexdigest()
         with self.reading() as db:
-            kept = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'library%'"))
-            if kept.get("library") == digest:
-                return array("q", kept["library_ids"]).tolist()
+            kept = db.execute("SELECT value FROM meta WHERE key = 'library'").fetchone()
+            if kept is not None and kept[0] == digest:
+                return
             rows = db.execute("SELECT id, deck_id, item_id, sub, family, archived FROM items")
             known = {(d, i, s): (pk, fam, arch) for pk, d, i, s, fam, arch in rows}
-        families = {(d, i, s): fam for d, i, s, fam in present}
+        families = {(d, i, s): fam for d, i, s, fam in present()}
         loaded = set(loaded_decks)
         missing = [(*k, fam) for k, fam in families.items() if k not in known]
         refamily = [
@@ -269,34 +297,37 @@ class Store:
             if key[0] in loaded and bool(archived) != (key not in families)
         ]
 
-        def work() -> list[int]:
+        def work() -> None:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO items (deck_id, item_id, sub, family) VALUES (?, ?, ?, ?)",
                 missing,
             )
             self.conn.executemany("UPDATE items SET family = ? WHERE id = ?", refamily)
             self.conn.executemany("UPDATE items SET archived = ? WHERE id = ?", flags)
-            ids = {k: v[0] for k, v in known.items()}
-            if missing:
-                ids = {
-                    (d, i, s): pk
-                    for pk, d, i, s in self.conn.execute(
-                        "SELECT id, deck_id, item_id, sub FROM items"
-                    )
-                }
-            aligned = [ids[(d, i, s)] for d, i, s, _fam in present]
-            self.conn.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [("library", digest), ("library_ids", array("q", aligned).tobytes())],
-            )
-            return aligned
+            self.conn.execute("DELETE FROM meta WHERE key LIKE 'library%'")
+            self.conn.execute("INSERT INTO meta (key, value) VALUES ('library', ?)", (digest,))
 
-        return self.write(work)
+        self.write(work)
 
     def forget_sync(self) -> None:
         """Make the next sync look at every item (after items arrived from elsewhere)."""
         self.write(lambda: self.conn.execute("DELETE FROM meta WHERE key LIKE 'library%'"))
+
+    def family_item(self, family: str) -> int:
+        """The row id of the item that practice of exercise family `family` is logged under."""
+
+        def work() -> int:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO items (deck_id, item_id, sub, family, archived) "
+                "VALUES (?, ?, '', ?, 1)",
+                (PRACTICE_DECK, family, family),
+            )
+            return self.conn.execute(
+                "SELECT id FROM items WHERE deck_id = ? AND item_id = ? AND sub = ''",
+                (PRACTICE_DECK, family),
+            ).fetchone()[0]
+
+        return self.write(work)
 
     def pk(self, key: Key) -> int | None:
         with self.reading() as db:
@@ -305,16 +336,67 @@ class Store:
             ).fetchone()
             return None if row is None else row[0]
 
-    def queueable(self, end: int, practice: bool) -> dict[int, tuple[int, int | None]]:
-        """(state, due) by row id of every item a session may show: not suspended or archived,
-        and, unless practising, new or due before `end`."""
-        when = "" if practice else "AND (state = 0 OR due < ?)"
+    def queue_rows(
+        self,
+        decks: Sequence[str],
+        states: Sequence[int],
+        *,
+        before: int | None = None,
+        exercises: bool | None = None,
+        keep: Callable[[QueueRow], bool] | None = None,
+        limit: int | None = None,
+    ) -> list[QueueRow]:
+        """Items of `decks` in `states` that a session may show (not suspended or archived),
+        due before `before` when given, exercises only or cards only when `exercises` says so.
+
+        New items come deck by deck in the order of `decks`, each deck's in the order they
+        entered the profile (deck order for the items of one sync); others by due time. Rows
+        are read in that order and only while fewer than `limit` have passed `keep`, so a
+        short queue over a large profile reads little more than it keeps."""
+        where = ["suspended = 0", "archived = 0"]
+        where.append(f"state IN ({', '.join(str(int(n)) for n in states)})")
+        args: list[object] = []
+        if before is not None:
+            where.append("due < ?")
+            args.append(before)
+        if exercises is not None:
+            where.append("family > ''" if exercises else "family = ''")  # index ranges
+        sql = f"SELECT {QUEUE_COLUMNS} FROM items WHERE {' AND '.join(where)} AND deck_id "
+        if tuple(states) == (0,):
+            queries = [(sql + "= ? ORDER BY id", [*args, deck]) for deck in decks]
+        else:
+            marks = ", ".join("?" * len(decks))
+            queries = [(sql + f"IN ({marks}) ORDER BY due, id", [*args, *decks])]
+        out: list[QueueRow] = []
+        if limit is not None and limit <= 0:
+            return out
         with self.reading() as db:
-            rows = db.execute(
-                f"SELECT id, state, due FROM items WHERE suspended = 0 AND archived = 0 {when}",
-                () if practice else (end,),
+            for query, values in queries:
+                cursor = db.execute(query, values)
+                try:
+                    for row in map(QueueRow._make, cursor):
+                        if keep is None or keep(row):
+                            out.append(row)
+                            if len(out) == limit:
+                                return out
+                finally:
+                    cursor.close()
+        return out
+
+    def new_groups(self, decks: Sequence[str]) -> tuple[int, int]:
+        """How many sibling groups of new flashcards and of new exercises `decks` hold (not
+        suspended or archived): the proportion in which a session mixes the two kinds."""
+        marks = ", ".join("?" * len(decks))
+        with self.reading() as db:
+            counts = dict(
+                db.execute(
+                    "SELECT family != '', count(*) FROM (SELECT DISTINCT deck_id, item_id, family "
+                    "FROM items WHERE state = 0 AND suspended = 0 AND archived = 0 "
+                    f"AND deck_id IN ({marks})) GROUP BY 1",
+                    list(decks),
+                )
             )
-            return {pk: (state, due) for pk, state, due in rows}
+        return counts.get(0, 0), counts.get(1, 0)
 
     def deck_counts(self, end: int) -> dict[str, tuple[int, int, int, int]]:
         """Per deck id: new, learning due before `end`, reviews due before `end` (suspended

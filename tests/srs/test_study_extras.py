@@ -1,0 +1,144 @@
+"""What the study app needs besides the queue: previews of exercise variants, practice of one
+exercise family, mastery per tag, and sessions that stay sound when the store holds items that
+no loaded deck has."""
+
+from __future__ import annotations
+
+import pytest
+
+from gradeck.errors import GradeckError
+from gradeck.exercises import template
+from gradeck.exercises.check import ExerciseResult, PartResult
+from gradeck.exercises.registry import FAMILIES
+from gradeck.exercises.template import TemplateError, make_exercise
+from gradeck.study import Profile
+
+ITERS = ("mini", "iters", "")
+
+
+def test_a_preview_is_the_variant_of_its_seed_and_logs_nothing(profile: Profile) -> None:
+    assert profile.preview(ITERS, seed=123) == make_exercise("training-iterations", 123, 1)
+    fresh = profile.preview(ITERS)
+    assert fresh.family == "training-iterations"
+    assert profile.history(ITERS) == []
+
+
+@pytest.mark.parametrize("key", [("mini", "bias", ""), ("mini", "nope", ""), ("other", "x", "")])
+def test_a_preview_of_no_exercise_is_a_clear_error(profile: Profile, key) -> None:
+    with pytest.raises(GradeckError, match="is not an exercise of a loaded deck"):
+        profile.preview(key)
+
+
+def test_a_template_that_fails_gives_a_clear_error(profile: Profile, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise TemplateError("'n' is drawn from an empty range")
+
+    monkeypatch.setattr(template, "make_exercise", broken)
+    with pytest.raises(GradeckError) as caught:
+        profile.preview(ITERS, seed=5)
+    assert str(caught.value) == (
+        "cannot make exercise mini/iters with seed 5: 'n' is drawn from an empty range"
+    )
+
+
+def _figures(profile: Profile, deck_id: str | None = None) -> dict:
+    return profile.stats(deck_id)["exercises"]
+
+
+def test_family_practice_is_logged_as_practice_and_counted_per_family(profile: Profile) -> None:
+    before = profile.stats()
+    overview = profile.deck_overview()
+    session = profile.family_session("training-iterations", difficulty=2)
+    shown = session.next()
+    assert session.next() is shown  # the same variant until it is answered
+    assert shown.exercise == make_exercise("training-iterations", shown.seed, 2)
+    assert shown.intervals == {}
+    wrong = ExerciseResult((PartResult("right"), PartResult("wrong")))
+    answered = session.answer(shown, 1, duration_ms=3000, result=wrong, mistake="forgot-ceil")
+    assert (answered.due, answered.interval) == (None, "")
+    second = session.next()
+    assert second is not shown and second.seed is not None
+    session.answer(second, 3, result=ExerciseResult((PartResult("right"), PartResult("right"))))
+
+    stats = profile.stats()
+    assert stats["exercises"]["families"]["training-iterations"] == {
+        "answers": 2,
+        "all_right": 1,
+        "accuracy": 0.5,
+    }
+    assert stats["exercises"]["mistakes"] == [
+        {"family": "training-iterations", "mistake": "forgot-ceil", "count": 1}
+    ]
+    assert stats["practice_total"] == 2 and stats["time_spent_s"] == 3
+    # No deck, queue or daily count sees family practice.
+    assert (stats["states"], stats["decks"]) == (before["states"], before["decks"])
+    assert stats["today"] == before["today"] and profile.deck_overview() == overview
+    assert _figures(profile, "mini")["families"] == {}
+
+    assert session.undo() is second and session.answered == 1
+    assert _figures(profile)["families"]["training-iterations"]["answers"] == 1
+    assert session.next() is second  # shown again as it was
+
+
+def test_family_practice_without_a_difficulty_uses_the_familys_levels(profile: Profile) -> None:
+    session = profile.family_session("dense-param-count")
+    levels = set()
+    for _ in range(12):
+        shown = session.next()
+        ex = shown.item.exercise
+        assert shown.exercise == make_exercise(ex.family, shown.seed, ex.difficulty)
+        levels.add(ex.difficulty)
+        session.answer(shown, 3)
+    assert levels <= set(FAMILIES["dense-param-count"].difficulties)
+
+
+def test_family_practice_of_an_unknown_family_or_level_is_refused(profile: Profile) -> None:
+    with pytest.raises(GradeckError) as caught:
+        profile.family_session("training-iteration")
+    assert str(caught.value) == (
+        "no exercise family 'training-iteration'; did you mean 'training-iterations'? "
+        "(see `gradeck families`)"
+    )
+    with pytest.raises(GradeckError, match="training-iterations has difficulties 1, 2, not 3"):
+        profile.family_session("training-iterations", difficulty=3)
+
+
+def test_mastery_per_tag(profile: Profile) -> None:
+    tags = profile.stats("mini")["tags"]
+    assert sorted(tags) == ["demo", "training"]
+    assert (tags["demo"]["total"], tags["demo"]["new"]) == (9, 9)
+    session = profile.session(tag="training")
+    assert [session.next().item.item_id] == ["epoch"] and session.total == 1
+    session.answer(session.next(), 3)  # Good on a new card: its 10-minute learning step
+    stats = profile.stats("mini")
+    training = stats["tags"]["training"]
+    assert (training["total"], training["new"], training["learning"], training["due"]) == (
+        1,
+        0,
+        1,
+        1,
+    )
+    assert training["mean_retrievability"] == 1.0  # answered just now
+    # The deck carries "demo", so the tag covers the deck's items exactly.
+    deck = {k: v for k, v in stats["decks"]["mini"].items() if k != "title"}
+    assert stats["tags"]["demo"] == deck
+
+
+def test_a_tag_no_item_carries_gives_an_empty_session(profile: Profile) -> None:
+    assert profile.session(tag="nope").next() is None
+
+
+def test_items_no_loaded_deck_has_are_left_out_of_sessions(profile: Profile) -> None:
+    """Another gradeck, with other decks, may have added items; they are not ours to show."""
+    profile.store.conn.execute("INSERT INTO items (deck_id, item_id, sub) VALUES ('mini', 'x', '')")
+    profile.store.conn.execute(
+        "INSERT INTO items (deck_id, item_id, sub) VALUES ('mini', 'bias', 'reverse')"
+    )
+    for practice in (False, True):
+        session = profile.session(["mini"], practice=practice)
+        keys = []
+        while (shown := session.next()) is not None:
+            keys.append(shown.key)
+            session.answer(shown, 4)
+        assert ("mini", "x", "") not in keys and ("mini", "bias", "reverse") not in keys
+        assert ("mini", "bias", "") in keys
