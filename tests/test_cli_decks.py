@@ -136,7 +136,9 @@ def test_data_dir_that_is_a_file(tmp_path: Path, capsys) -> None:
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("x")
     assert main(["--data-dir", str(not_a_dir), "decks"]) == 1
-    assert "cannot read folder" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"gradeck: data folder {not_a_dir} (from --data-dir) is a file, not a folder\n"
+    )
 
 
 @pytest.mark.parametrize("command", [["--help"], ["decks"], ["validate"]])

@@ -237,3 +237,14 @@ def test_quiz_at_a_fixed_difficulty(monkeypatch, capsys) -> None:
 def test_quiz_echoes_answers_so_a_piped_transcript_reads_well(monkeypatch, capsys) -> None:
     out = quiz(monkeypatch, capsys, Learner("0.123", "q"), "--count", "1")
     assert "> 0.123\n" in out
+
+
+def test_quiz_names_each_exercise_seed_so_generate_shows_it_again(monkeypatch, capsys) -> None:
+    out = quiz(monkeypatch, capsys, Learner("q"), "--count", "1", "--seed", "9")
+    heading = next(line for line in out.splitlines() if line.startswith("Exercise 1 of 1"))
+    difficulty = heading.split("difficulty ")[1].split(" ")[0]
+    seed = heading.rsplit("seed ", 1)[1]
+    asked = GENERATED[-1]
+    assert (str(asked.seed), str(asked.difficulty)) == (seed, difficulty)
+    assert main(["generate", "fake-update", "--seed", seed, "--difficulty", difficulty]) == 0
+    assert asked.prompt in capsys.readouterr().out

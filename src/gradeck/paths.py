@@ -9,6 +9,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from gradeck.errors import GradeckError
+
 ENV_HOME = "GRADECK_HOME"
 
 
@@ -25,15 +27,23 @@ def builtin_dir(name: str) -> Path:
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The profile folder: `--data-dir`, else `$GRADECK_HOME`, else the platform default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_HOME)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
+    """The profile folder: `--data-dir`, else `$GRADECK_HOME`, else the platform default.
 
-    return user_data_path("gradeck", appauthor=False)
+    A path that exists but is not a folder is refused here, so that every command says so
+    plainly instead of failing later on something inside it.
+    """
+    env = os.environ.get(ENV_HOME)
+    if explicit:
+        home, origin = Path(explicit).expanduser(), "--data-dir"
+    elif env:
+        home, origin = Path(env).expanduser(), f"${ENV_HOME}"
+    else:
+        from platformdirs import user_data_path
+
+        home, origin = user_data_path("gradeck", appauthor=False), "the default data folder"
+    if home.exists() and not home.is_dir():
+        raise GradeckError(f"data folder {home} (from {origin}) is a file, not a folder")
+    return home
 
 
 def user_decks_dir(home: Path) -> Path:

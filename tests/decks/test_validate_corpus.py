@@ -69,6 +69,15 @@ CORPUS: list[tuple[str, str, list[str]]] = [
         ["6:10: error: duplicate id 'a' (first used on line 5)"],
     ),
     (
+        "duplicate id after a card that failed its own checks",
+        HEAD + "cards:\n  - {id: a, type: clozee, text: x}\n  - {id: a, front: z, back: w}\n",
+        [
+            "5:19: error: unknown card type 'clozee'; did you mean 'cloze'? "
+            "(types: basic, reversible, cloze, choice, typed)",
+            "6:10: error: duplicate id 'a' (first used on line 5)",
+        ],
+    ),
+    (
         "id with spaces",
         HEAD + "cards:\n  - {id: my card, front: x, back: y}\n",
         [

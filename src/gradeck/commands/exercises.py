@@ -175,9 +175,13 @@ def run_quiz(args: argparse.Namespace) -> int:
     for n in range(args.count):
         info = order[n % len(order)]
         difficulty = rng.choice(info.difficulties) if args.difficulty is None else args.difficulty
-        exercise = registry.generate(info.name, rng.randrange(2**31), difficulty)
+        exercise_seed = rng.randrange(1_000_000)  # short, to be typed back into `generate`
+        exercise = registry.generate(info.name, exercise_seed, difficulty)
         say()
-        say(f"Exercise {n + 1} of {args.count} · {info.name} · difficulty {difficulty}")
+        say(
+            f"Exercise {n + 1} of {args.count} · {info.name} · difficulty {difficulty} "
+            f"· seed {exercise_seed}"
+        )
         say(render_prompt(exercise))
         try:
             result = ask_exercise(exercise).result

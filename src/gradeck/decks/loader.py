@@ -165,7 +165,7 @@ def _read_deck(check: _Checker, data: Any, path: Path, builtin: bool) -> Deck | 
     exercises = _read_list(check, data, "exercises", _read_exercise)
     if "cards" not in data and "exercises" not in data:
         check.error(data.pos, "the deck has neither 'cards' nor 'exercises'")
-    _check_unique_ids(check, data, cards, exercises)
+    _check_unique_ids(check, data)
     return Deck(
         id=deck_id,
         title=title,
@@ -343,14 +343,20 @@ def _read_family_exercise(
     )
 
 
-def _check_unique_ids(check: _Checker, data: LocDict, cards: list, exercises: list) -> None:
+def _check_unique_ids(check: _Checker, data: LocDict) -> None:
+    """Every id once in the deck, counting items that failed other checks too."""
     seen: dict[str, int] = {}
-    for value, item in [*cards, *exercises]:
-        if not value.id:
-            continue
-        if value.id in seen:
-            check.error(
-                item.at("id"), f"duplicate id {value.id!r} (first used on line {seen[value.id]})"
-            )
-        else:
-            seen[value.id] = item.pos[0]
+    for key in ("cards", "exercises"):
+        items = data.get(key)
+        for item in items if isinstance(items, LocList) else ():
+            raw = item.get("id") if isinstance(item, LocDict) else None
+            if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+                continue
+            if not ID_PATTERN.fullmatch(item_id := str(raw)):
+                continue
+            if item_id in seen:
+                check.error(
+                    item.at("id"), f"duplicate id {item_id!r} (first used on line {seen[item_id]})"
+                )
+            else:
+                seen[item_id] = item.pos[0]
