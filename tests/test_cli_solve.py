@@ -148,6 +148,48 @@ def test_bad_spec_lists_every_problem_with_its_position(tmp_path: Path, capsys) 
     ]
 
 
+MANY_PROBLEMS = """\
+input: [0.5, 0.1, 0.2]
+target: [1]
+layers:
+  - weights: [[0.1, 0.2], [0.3, 0.4]]
+    bias: [0.1, 0.2, 0.3]
+    activation: sigmoid
+  - weights: [[0.5, half]]
+    bias: [0]
+    activation: sigmod
+  - weights: [[0.5, 0.5]]
+    bias: [0, 0]
+optimizer: {name: adam, lr: -1, betas: [0.9]}
+"""
+
+
+def test_problems_in_one_part_do_not_hide_those_in_others(tmp_path: Path, capsys) -> None:
+    # Layer 2 cannot be read (a word for a weight), yet layer 1's shapes, layer 3's bias and the
+    # optimizer are checked; layer 3's columns are not, as layer 2's size is unknown.
+    path = write(tmp_path, MANY_PROBLEMS)
+    assert main(["solve", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:4:14: error: layer 1 weights are (2, 2) but the input has 3 features",
+        f"{path}:5:11: error: layer 1 bias is (3,) but its weights (2, 2) need (2,)",
+        f"{path}:7:21: error: layer 2 weights row 1 entry 2 must be a number, not text",
+        f"{path}:9:17: error: unknown activation 'sigmod'; did you mean 'sigmoid'?",
+        f"{path}:11:11: error: layer 3 bias is (2,) but its weights (1, 2) need (1,)",
+        f"{path}:12:29: error: lr must be at least 0, not -1",
+        f"{path}:12:40: error: betas must be a list of two numbers [β₁, β₂]",
+    ]
+
+
+def test_exponents_yaml_reads_as_text_are_numbers(tmp_path: Path) -> None:
+    # YAML 1.1 reads 1e-3 (no dot) and 1.5e2 (no sign) as text; they are plain numbers here.
+    text = "input: [1e0, 2]\ntarget: [1.5e2]\nlayers: [{weights: [[1E-1, -2.5e-1]]}]\n"
+    spec = read_spec(load_yaml("s.yaml", text + "optimizer: {lr: 1e-3}\nsteps: 1e1\n"), "s.yaml")
+    assert spec.input.tolist() == [1.0, 2.0]
+    assert spec.target.tolist() == [150.0]
+    assert spec.layers[0].weights.tolist() == [[0.1, -0.25]]
+    assert (spec.optimizer.lr, spec.steps) == (0.001, 10)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -199,18 +241,30 @@ def test_bad_spec_lists_every_problem_with_its_position(tmp_path: Path, capsys) 
             "4:8: error: steps must be a whole number from 1 to 1000, not 1.5",
         ),
         (
+            "input: [1, 2]\ntarget: [1]\nlayers: [{weights: [[1, 2]]}]\nsteps: 1000000\n",
+            "4:8: error: steps must be a whole number from 1 to 1000, not 1000000",
+        ),
+        (
+            "input: [1, 2]\ntarget: [1]\nlayers: [{weights: [[1, 2]]}]\noptimizer: {lr: 1.0e300}\n",
+            "4:17: error: lr must be a finite number of at most 1000000 in size",
+        ),
+        (
+            "input: [1, 2]\ntarget: [1]\nlayers: [{weights: [[1, 2]]}]\noptimizer: {lr: 1e-3x}\n",
+            "4:17: error: lr must be a number, not text",
+        ),
+        (
             "input: [" + ", ".join(["1"] * 65) + "]\ntarget: [1]\nlayers: []\n",
             "1:8: error: input must have 1 to 64 entries, not 65",
         ),
         (
             "input: [1, 2]\ntarget: [1]\nlayers: [{weights: [[1, 2]]}]\noptimizer: {lr: .inf}\n",
-            "4:17: error: lr must be a finite number of at most 1e+06 in size",
+            "4:17: error: lr must be a finite number of at most 1000000 in size",
         ),
         (
             "input: [1, 2]\ntarget: [1]\nlayers: [{weights: [[1, 2]]}]\noptimizer: {lr: 1"
             + "0" * 400
             + "}\n",
-            "4:17: error: lr must be a finite number of at most 1e+06 in size",
+            "4:17: error: lr must be a finite number of at most 1000000 in size",
         ),
         (
             "input: [1, 2]\ntarget: [1]\nlayers: [{weights: [[1, 2]], bias: [0], activation: 3}]\n",

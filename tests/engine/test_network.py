@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gradeck.engine import LayerSpec, NetworkSpec, OptimizerSpec, train
-from gradeck.engine.network import check
+from gradeck.engine.network import check, layer_shape_problems
 
 X = [0.05, 0.10]
 W1 = [[0.15, 0.20], [0.25, 0.30]]
@@ -144,3 +144,14 @@ def test_check_refuses_bad_names_and_class_indices() -> None:
     ]
     with pytest.raises(ValueError, match="unknown activation"):
         train(spec)
+
+
+def test_shapes_are_checked_around_the_parts_a_reader_could_not_read() -> None:
+    # Layer 1's bias is unknown but its weights give 2 outputs, so layer 2 (3 columns) is still
+    # checked; layer 3 follows unknown weights, so only its own bias is checked.
+    shapes = [((2, 2), None), ((1, 3), (1,)), (None, (1,)), ((1, 5), (2,))]
+    assert layer_shape_problems(shapes, 2) == [
+        (("layers", 1, "weights"), "layer 2 weights are (1, 3) but layer 1 gives 2 outputs"),
+        (("layers", 3, "bias"), "layer 4 bias is (2,) but its weights (1, 5) need (1,)"),
+    ]
+    assert layer_shape_problems([((2, 3), (2,))], None) == []

@@ -259,3 +259,60 @@ def test_csv_export_imports_back(all_types: Path, tmp_path: Path) -> None:
     assert cards["One pass over the whole training set is called an ..."]["answer"] == "epoch"
     assert result.deck["title"] == "All card types"
     _load(tmp_path, result.deck)
+
+
+def test_a_headerless_tab_separated_txt_imports(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "vocab.txt"
+    path.write_text("Bias\tshifts the activation\nEpoch\tone pass, over all data\n", "utf-8")
+    assert main(["import", str(path)]) == 0
+    cards = yaml.safe_load(capsys.readouterr().out)["cards"]
+    assert [(c["front"], c["back"]) for c in cards] == [
+        ("Bias", "shifts the activation"),
+        ("Epoch", "one pass, over all data"),
+    ]
+
+
+@pytest.mark.parametrize("header", ["front,back", "Front,Back", "question,answer"])
+def test_a_plain_column_row_is_a_header_not_a_card(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "cards.txt"  # no .csv suffix: sniffed as two comma-separated columns
+    path.write_text(f"{header}\nBias,shifts the activation\n", "utf-8")
+    result = import_file(path)
+    assert result.cards == [{"id": "bias", "front": "Bias", "back": "shifts the activation"}]
+    assert result.skipped == []
+
+
+def test_a_column_row_can_name_the_columns_in_another_order() -> None:
+    result = import_csv("Back;Front;Tags\nshifts it;Bias;nn basics\n", "cards.csv")
+    assert result.cards == [
+        {"id": "bias", "front": "Bias", "back": "shifts it", "tags": ["nn", "basics"]}
+    ]
+
+
+def test_a_csv_with_semicolons_in_its_text_is_split_on_its_commas() -> None:
+    result = import_csv("η; the step size,learning rate\nσ; squashes,sigmoid\n", "c.csv")
+    assert [c["front"] for c in result.cards] == ["η; the step size", "σ; squashes"]
+
+
+def test_prose_in_a_txt_stays_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("A line, with a comma\nand one without\n\n**Bias**: b\n", "utf-8")
+    result = import_file(path)
+    assert result.cards[0]["front"] == "Bias"
+
+
+def test_no_cards_says_why_each_block_was_skipped(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("just prose\n\n```\ncode\n```\n", "utf-8")
+    assert main(["import", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"gradeck: no cards found in {path}; 2 block(s) skipped:",
+        f"{path}:1: skipped a paragraph that is not a card form "
+        "(**Term**: definition, Q:/A:, or a list under a heading)",
+        f"{path}:3-5: skipped a code block (code does not become cards)",
+    ]
+    path.write_text("# Only a heading\n", "utf-8")
+    assert main(["import", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"gradeck: no cards found in {path} (it holds no card text: only headings, a header "
+        "row or blank lines)\n"
+    )

@@ -1,5 +1,10 @@
 """Turn study notes (Markdown) or a spreadsheet export (CSV in Anki's text format) into a deck.
 
+A file is read as a table when it is named .csv/.tsv, opens with Anki's `#separator:`-style
+headers, or (any name but .md) every row splits into the same cells: tab-separated, or two
+comma-separated columns (front, back). A first row that only names columns (`front,back`,
+`Question,Answer`) is taken as the column names when Anki's `#columns:` header is absent.
+
 The importer never guesses silently: every block of the notes that does not become a card is
 reported with its line numbers and the reason, so an instructor can fix the notes or add the card
 by hand. Card ids are slugs of the term or question, so importing the same notes again gives the
@@ -485,10 +490,24 @@ def _csv_headers(lines: list[str]) -> _CsvHeaders:
             headers.special[role] = int(value) - 1
     if "columns" in raw:
         sep = headers.separator or _sniff(raw["columns"])
-        headers.columns = [c.strip().lower() for c in raw["columns"].split(sep)]
-        if "tags" in headers.columns and "tags" not in headers.special:
-            headers.special["tags"] = headers.columns.index("tags")
+        _set_columns(headers, raw["columns"].split(sep))
     return headers
+
+
+def _set_columns(headers: _CsvHeaders, names: list[str]) -> None:
+    headers.columns = [c.strip().lower() for c in names]
+    if "tags" in headers.columns and "tags" not in headers.special:
+        headers.special["tags"] = headers.columns.index("tags")
+
+
+def _is_column_row(row: list[str]) -> bool:
+    """A row that only names columns (front,back / Question,Answer), one of them the front."""
+    names = [cell.strip().lower() for cell in row]
+    return (
+        len(names) >= 2
+        and all(n in _COLUMN_ROLES for n in names)
+        and (any(_COLUMN_ROLES[n] == "front" for n in names))
+    )
 
 
 def _sniff(line: str) -> str:
@@ -497,6 +516,18 @@ def _sniff(line: str) -> str:
         if candidate in line:
             return candidate
     return ","
+
+
+def _table_separator(text: str) -> str | None:
+    """Tab when every row of `text` has the same number (2 or more) of tab-separated cells,
+    comma when every row has two comma-separated cells; None for text that is not such a table."""
+    lines = text.splitlines(keepends=True)
+    for separator in ("\t", ","):
+        reader = csv.reader(lines, delimiter=separator, quotechar='"', strict=False)
+        widths = {len(row) for row in reader if any(cell.strip() for cell in row)}
+        if len(widths) == 1 and (widths == {2} or (separator == "\t" and min(widths) > 2)):
+            return separator
+    return None
 
 
 def _from_html(text: str) -> str:
@@ -508,7 +539,7 @@ def _from_html(text: str) -> str:
 def _csv_rows(text: str, headers: _CsvHeaders) -> Iterator[tuple[int, list[str]]]:
     body = text.splitlines(keepends=True)[headers.lines :]
     first = next((line for line in body if line.strip()), "")
-    separator = headers.separator or _sniff(first)
+    separator = headers.separator or _table_separator("".join(body)) or _sniff(first)
     reader = csv.reader(body, delimiter=separator, quotechar='"', strict=False)
     previous = 0
     for row in reader:
@@ -567,7 +598,10 @@ def import_csv(text: str, name: str) -> Imported:
     headers = _csv_headers(text.splitlines())
     drafts: list[Draft] = []
     skipped: list[Skipped] = []
-    for line, row in _csv_rows(text, headers):
+    for index, (line, row) in enumerate(_csv_rows(text, headers)):
+        if index == 0 and not headers.columns and _is_column_row(row):
+            _set_columns(headers, row)
+            continue
         result = _csv_card(row, headers)
         if isinstance(result, str):
             skipped.append(Skipped(line, line, result))
@@ -602,11 +636,15 @@ def _read_notes(path: Path) -> str:
 
 
 def is_csv(path: Path, text: str) -> bool:
-    """CSV by suffix, or a text file that opens with Anki's `#separator:`/`#columns:` headers."""
-    if path.suffix.lower() in (".csv", ".tsv"):
+    """CSV by suffix, a text file that opens with Anki's `#separator:`/`#columns:` headers, or
+    one (not named .md) whose rows are all tab-separated or front,back pairs."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
         return True
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return bool(re.match(r"#(separator|columns|html|notetype|deck|tags)\s*:", first, re.I))
+    if re.match(r"#(separator|columns|html|notetype|deck|tags)\s*:", first, re.I):
+        return True
+    return suffix not in (".md", ".markdown") and _table_separator(text) is not None
 
 
 def import_file(path: Path) -> Imported:
@@ -614,6 +652,15 @@ def import_file(path: Path) -> Imported:
     text = _read_notes(path)
     result = import_csv(text, path.name) if is_csv(path, text) else import_markdown(text, path.name)
     if not result.cards:
-        reason = "" if not result.skipped else f" ({len(result.skipped)} block(s) skipped)"
-        raise GradeckError(f"no cards found in {path}{reason}")
+        raise GradeckError(f"no cards found in {path}{_skip_report(result.skipped, str(path))}")
     return result
+
+
+def _skip_report(skipped: list[Skipped], name: str, limit: int = 10) -> str:
+    """Why each block gave no card, one per line (the first `limit` of them)."""
+    if not skipped:
+        return " (it holds no card text: only headings, a header row or blank lines)"
+    lines = [f"; {len(skipped)} block(s) skipped:"] + [s.where(name) for s in skipped[:limit]]
+    if len(skipped) > limit:
+        lines.append(f"... and {len(skipped) - limit} more")
+    return "\n".join(lines)

@@ -10,9 +10,15 @@ wrong kind, names that are not an activation/loss/optimizer, sizes over the limi
 engine's own consistency checks (`gradeck.engine.network.check`: shapes, naming both, targets,
 optimizer settings) placed at the key they concern.
 
+Parts that could not be read do not hide the rest: the shapes of every layer whose numbers were
+read are still checked (each against the layer before, when that one's size is known), and so
+are the optimizer settings, which depend on no layer.
+
 `number(value) -> float` turns each numeric leaf into a float and raises ValueError with a
-message when it cannot. The default accepts YAML numbers only; a template can pass a hook that
-also resolves its variables (e.g. "{w1}"), so the same reader and the same checks serve both.
+message when it cannot. The default accepts YAML numbers, and also a float literal with an
+exponent that YAML 1.1 reads as text (`1e-3`, `1.0e300`: YAML wants a dot and a signed
+exponent), parsed strictly by `float_text`; a template can pass a hook that also resolves its
+variables (e.g. "{w1}"), so the same reader and the same checks serve both.
 Whole-number settings (steps, class indices) go through the hook too and are then checked to be
 whole.
 """
@@ -20,6 +26,7 @@ whole.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +38,7 @@ from gradeck.problems import Problem, ProblemsError
 if TYPE_CHECKING:
     import numpy as np
 
-    from gradeck.engine.network import LayerSpec, NetworkSpec, OptimizerSpec
+    from gradeck.engine.network import LayerShapes, LayerSpec, NetworkSpec, OptimizerSpec
 
 Number = Callable[[Any], float]
 
@@ -54,9 +61,26 @@ MAX_LAYERS = 16
 MAX_STEPS = 1000
 MAX_MAGNITUDE = 1e6
 
+# A float literal with an exponent, as YAML 1.1 leaves it as text when the dot or the exponent's
+# sign is missing (1e-3, 1.0e300, 2E5); nothing else (no expressions, names, inf or nan).
+_FLOAT_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d{1,4}")
+
+
+def float_text(value: str) -> float | None:
+    """The float `value` spells when it is such a literal, else None."""
+    text = value.strip()
+    return float(text) if _FLOAT_TEXT.fullmatch(text) else None
+
+
+def show(x: float) -> str:
+    """A number for a message: whole numbers in full (1000000, not 1e+06)."""
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
 
 def plain_number(value: Any) -> float:
-    """The default hook: a YAML number, nothing else."""
+    """The default hook: a YAML number, or a float literal that YAML 1.1 read as text."""
+    if isinstance(value, str) and (x := float_text(value)) is not None:
+        return x
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"must be a number, not {_kind(value)}")
     return float(value)
@@ -97,7 +121,8 @@ class _Reader:
             self.error(pos, f"{what} {exc}")
             return None
         if not math.isfinite(x) or abs(x) > MAX_MAGNITUDE:
-            self.error(pos, f"{what} must be a finite number of at most {MAX_MAGNITUDE:g} in size")
+            limit = show(MAX_MAGNITUDE)
+            self.error(pos, f"{what} must be a finite number of at most {limit} in size")
             return None
         return x
 
@@ -106,7 +131,7 @@ class _Reader:
         if x is None:
             return None
         if not x.is_integer() or not low <= x <= high:
-            self.error(pos, f"{what} must be a whole number from {low} to {high}, not {x:g}")
+            self.error(pos, f"{what} must be a whole number from {low} to {high}, not {show(x)}")
             return None
         return int(x)
 
@@ -176,7 +201,12 @@ class _Reader:
 
     def spec(self, data: Any) -> NetworkSpec:
         from gradeck.engine.functional import LOSSES
-        from gradeck.engine.network import NetworkSpec, check
+        from gradeck.engine.network import (
+            NetworkSpec,
+            check,
+            layer_shape_problems,
+            optimizer_problems,
+        )
 
         if not isinstance(data, LocDict):
             self.error(getattr(data, "pos", (1, 1)), f"a spec must be a mapping, not {_kind(data)}")
@@ -193,30 +223,37 @@ class _Reader:
         steps = 1
         if "steps" in data:
             steps = self.whole(data["steps"], data.at("steps"), "steps", 1, MAX_STEPS) or 1
-        layers = self.layers(data["layers"], data.at("layers")) if "layers" in data else [None]
+        read = self.layers(data["layers"], data.at("layers")) if "layers" in data else []
+        layers = [layer for layer, _ in read]
         optimizer = self.optimizer(data.get("optimizer", "sgd"), data.at("optimizer"))
-        # The engine's checks (shapes, target, settings) need every part read; they still run
-        # when other problems (a misspelt key, a bad name) were found, so all are reported.
-        if x is None or target is None or None in layers:
-            raise ProblemsError(self.problems)
-        spec = NetworkSpec(x, target, layers, loss, optimizer, steps)
-        for where, message in check(spec):
+        # The engine's checks run even when other problems (a misspelt key, a bad name, a word
+        # for a number) were found, so that one run reports everything: all of them when every
+        # part was read, else those that need only the parts that were.
+        spec = None
+        if x is not None and target is not None and layers and None not in layers:
+            spec = NetworkSpec(x, target, layers, loss, optimizer, steps)  # type: ignore[arg-type]
+            found = check(spec)
+        else:
+            width = x.shape[-1] if x is not None and x.ndim in (1, 2) else None
+            shapes = [shape for _, shape in read]
+            found = layer_shape_problems(shapes, width) + optimizer_problems(optimizer)
+        for where, message in found:
             self.error(_position(data, where), message)
-        if self.problems:
+        if spec is None or self.problems:
             raise ProblemsError(self.problems)
         return spec
 
-    def layers(self, value: Any, pos: Pos) -> list[LayerSpec | None]:
-        """Each layer, None for one that could not be read (or [None] if none could be)."""
+    def layers(self, value: Any, pos: Pos) -> list[tuple[LayerSpec | None, LayerShapes]]:
+        """Each layer (None if it could not be read) with the shapes of the parts that could."""
         if not isinstance(value, LocList):
             self.error(pos, f"layers must be a list, not {_kind(value)}")
-            return [None]
+            return []
         if not value or len(value) > MAX_LAYERS:
             self.error(pos, f"layers must list 1 to {MAX_LAYERS} layers, not {len(value)}")
-            return [None]
+            return []
         return [self.layer(item, value.at(i), f"layer {i + 1}") for i, item in enumerate(value)]
 
-    def layer(self, item: Any, pos: Pos, where: str) -> LayerSpec | None:
+    def layer(self, item: Any, pos: Pos, where: str) -> tuple[LayerSpec | None, LayerShapes]:
         import numpy as np
 
         from gradeck.engine.functional import ACTIVATIONS
@@ -224,20 +261,24 @@ class _Reader:
 
         if not isinstance(item, LocDict):
             self.error(pos, f"{where} must be a mapping, not {_kind(item)}")
-            return None
+            return None, (None, None)
         self.known_keys(item, LAYER_KEYS, where)
         activation = self.name(item, "activation", ACTIVATIONS, "linear")
+        w = None
         if "weights" not in item:
             self.error(item.pos, f"{where} is missing required key 'weights'")
-            return None
-        w = self.array(item["weights"], item.at("weights"), f"{where} weights")
-        if w is not None and w.ndim != 2:
-            self.error(item.at("weights"), f"{where} weights must be a list of rows (out, in)")
-            return None
-        if "bias" not in item:
-            return None if w is None else LayerSpec(w, np.zeros(w.shape[0]), activation)
-        b = self.array(item["bias"], item.at("bias"), f"{where} bias", max_depth=1)
-        return None if w is None or b is None else LayerSpec(w, b, activation)
+        else:
+            w = self.array(item["weights"], item.at("weights"), f"{where} weights")
+            if w is not None and w.ndim != 2:
+                self.error(item.at("weights"), f"{where} weights must be a list of rows (out, in)")
+                w = None
+        if "bias" in item:
+            b = self.array(item["bias"], item.at("bias"), f"{where} bias", max_depth=1)
+        else:
+            b = None if w is None else np.zeros(w.shape[0])
+        shapes = (None if w is None else w.shape, None if b is None else b.shape)
+        layer = None if w is None or b is None else LayerSpec(w, b, activation)
+        return layer, shapes
 
     def optimizer(self, value: Any, pos: Pos) -> OptimizerSpec:
         from gradeck.engine.network import OptimizerSpec

@@ -9,7 +9,8 @@ Conventions (torch's): layer weights are (out, in), z = W x + b (for a batch, Z 
 single sample (in,) keeps vector shapes everywhere, losses as in `functional`.
 `check(spec)` lists what is wrong with a spec as (path, message) pairs, path being the keys and
 indices of the spec's YAML form (e.g. ("layers", 1, "weights")), so that a file reader can point
-at the spot.
+at the spot. Its parts that need only some of the spec, `layer_shape_problems` (shapes alone,
+any of them unknown) and `optimizer_problems`, serve a reader that could not read everything.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from gradeck.engine.optim import (
 from gradeck.engine.tensor import Tensor
 
 Path = tuple[str | int, ...]
+Shape = tuple[int, ...]
+LayerShapes = tuple[Shape | None, Shape | None]  # (weights, bias); None where unknown
 PROBABILITIES = ("sigmoid", "softmax")  # activations whose outputs bce accepts
 
 
@@ -162,7 +165,8 @@ def check(spec: NetworkSpec) -> list[tuple[Path, str]]:
     x = np.asarray(spec.input)
     if x.ndim not in (1, 2) or x.size == 0:
         return [(("input",), "input must be one sample [..] or a list of samples")]
-    shape_problems = _layer_shape_problems(spec.layers, x.shape[-1])
+    shapes = [(np.shape(layer.weights), np.shape(layer.bias)) for layer in spec.layers]
+    shape_problems = layer_shape_problems(shapes, x.shape[-1])
     problems = list(shape_problems)
     for i, layer in enumerate(spec.layers):
         if layer.activation not in F.ACTIVATIONS:
@@ -180,7 +184,15 @@ def check(spec: NetworkSpec) -> list[tuple[Path, str]]:
         message = _target_shape_problem(spec, out_shape)
         if message:
             problems.append((("target",), message))
-    o = spec.optimizer
+    problems.extend(optimizer_problems(spec.optimizer))
+    if spec.steps < 1:
+        problems.append((("steps",), "steps must be at least 1"))
+    return problems
+
+
+def optimizer_problems(o: OptimizerSpec) -> list[tuple[Path, str]]:
+    """Settings of `o` that torch would refuse; they do not depend on the layers."""
+    problems: list[tuple[Path, str]] = []
     if o.name not in OPTIMIZERS:
         problems.append((("optimizer", "name"), f"unknown optimizer {o.name!r}"))
     settings = setting_problems(
@@ -194,26 +206,30 @@ def check(spec: NetworkSpec) -> list[tuple[Path, str]]:
         o.eps,
     )
     problems.extend((("optimizer", key), message) for key, message in settings)
-    if spec.steps < 1:
-        problems.append((("steps",), "steps must be at least 1"))
     return problems
 
 
-def _layer_shape_problems(layers: list[LayerSpec], width: int) -> list[tuple[Path, str]]:
-    """Weights (out, in) that chain from `width` inputs, each bias (out,)."""
+def layer_shape_problems(shapes: list[LayerShapes], width: int | None) -> list[tuple[Path, str]]:
+    """Weights (out, in) that chain from `width` inputs, each bias (out,).
+
+    A shape of None (a part a file reader could not read) is skipped, and a width of None (the
+    input or the layer before is unknown) skips that layer's chaining check, so that a reader can
+    still check every part it did read.
+    """
     problems: list[tuple[Path, str]] = []
-    for i, layer in enumerate(layers):
-        w, b = np.shape(layer.weights), np.shape(layer.bias)
+    for i, (w, b) in enumerate(shapes):
         where = ("layers", i)
-        if len(w) != 2 or 0 in w:
-            problems.append(((*where, "weights"), "weights must be a matrix (out, in)"))
-            return problems
-        if w[1] != width:
+        if w is None or len(w) != 2 or 0 in w:
+            if w is not None:
+                problems.append(((*where, "weights"), "weights must be a matrix (out, in)"))
+            width = None
+            continue
+        if width is not None and w[1] != width:
             source = "the input has" if i == 0 else f"layer {i} gives"
             unit = ("feature" if i == 0 else "output") + ("" if width == 1 else "s")
             message = f"layer {i + 1} weights are {w} but {source} {width} {unit}"
             problems.append(((*where, "weights"), message))
-        if b != (w[0],):
+        if b is not None and b != (w[0],):
             message = f"layer {i + 1} bias is {b} but its weights {w} need ({w[0]},)"
             problems.append(((*where, "bias"), message))
         width = w[0]

@@ -240,6 +240,13 @@ _CHAR_HINTS = {
     "}": "use [ ] for vectors",
 }
 _DIGITS = "0123456789"
+# Number forms from programming languages, refused with their own message rather than read as
+# 0 times a variable: the prefix letter and the digits that may follow it.
+_BASES = {
+    "x": ("hex", "0123456789abcdefABCDEF"),
+    "b": ("binary", "01"),
+    "o": ("octal", "01234567"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,14 +272,34 @@ def _scan_digits(text: str, i: int) -> int:
     return i
 
 
+def _refuse_separator(text: str, i: int) -> None:
+    """A '_' between digits (1_000) is Python's separator, not multiplication by a name."""
+    if text[i : i + 1] == "_" and i + 1 < len(text) and text[i + 1] in _DIGITS:
+        raise ParseError("write numbers without '_' separators", i, text)
+
+
+def _refuse_base(text: str, start: int, i: int) -> None:
+    """0x10, 0b101 and 0o17 are numbers in other bases, which answers do not use."""
+    prefix = text[i : i + 1].lower()
+    if text[start:i] == "0" and prefix in _BASES and i + 1 < len(text):
+        base, digits = _BASES[prefix]
+        if text[i + 1] in digits:
+            raise ParseError(
+                f"{base} numbers are not accepted: write the number in decimal", i, text
+            )
+
+
 def _number(text: str, start: int) -> tuple[_Token, int]:
     i = _scan_digits(text, start)
     whole = text[start:i]
+    _refuse_separator(text, i)
+    _refuse_base(text, start, i)
     frac = ""
     if i < len(text) and text[i] == ".":
         j = _scan_digits(text, i + 1)
         frac = text[i + 1 : j]
         i = j
+        _refuse_separator(text, i)
         if not whole and not frac:
             raise ParseError("a lone '.' is not a number", start, text)
     exponent = 0
