@@ -201,7 +201,7 @@ def test_solution_shows_the_working_with_the_numbers(neuron) -> None:
             "variables: {a: {min: 0, max: 1, step: 1e-9}}\nprompt: x\n"
             "parts: [{prompt: p, answer: a}]",
             "1e-9",
-            "'step' of variable 'a' must be a number: YAML reads '1e-9' as text; write 1.0e-9",
+            "variable 'a' has 1,000,000,001 values; at most 1,000,000",
         ),
         (
             "variables: {a: {min: 0, max: 1, step: 0.0000001}}\nprompt: x\n"

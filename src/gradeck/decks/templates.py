@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from gradeck.decks.loader import _Checker, _kind
-from gradeck.decks.network_spec import plain_number
+from gradeck.decks.network_spec import float_text, plain_number
 from gradeck.decks.source import LocDict, LocList, Pos
 from gradeck.exercises import template as tpl
 from gradeck.exercises.parse import ParseError, Var, walk
@@ -67,7 +67,6 @@ PROBES = 5  # draws tried when checking a network whose numbers come from variab
 WORD_SETTINGS = ("activation", "loss", "name", "optimizer")  # network keys holding a name
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
-_FLOAT_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d{1,4}")
 _COMPARISON = re.compile(r"<=|>=|!=|==|<|>|≤|≥|≠")
 
 
@@ -212,13 +211,8 @@ class _TemplateReader:
         return self.range(name, value)
 
     def number(self, value: Any, pos: Pos, what: str) -> float | None:
-        if isinstance(value, str) and _FLOAT_TEXT.fullmatch(value.strip()):
-            self.error(
-                pos,
-                f"{what} must be a number: YAML reads {_short(value.strip())} as text; write "
-                f"{_yaml_float(value)} (YAML needs a decimal point and a signed exponent)",
-            )
-            return None
+        if isinstance(value, str) and (spelled := float_text(value)) is not None:
+            value = spelled  # 1e-9: YAML 1.1 reads it as text; it means the number
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.error(pos, f"{what} must be a number, not {_kind(value)}")
             return None
@@ -791,13 +785,6 @@ def _locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
 
 def _decimal(value: float) -> Decimal:
     return Decimal(repr(value)) if not float(value).is_integer() else Decimal(int(value))
-
-
-def _yaml_float(text: str) -> str:
-    """`text` (a float such as 1e-3) as YAML reads a float: 1.0e-3."""
-    mantissa, exponent = f"{float(text):e}".split("e")
-    mantissa = mantissa.rstrip("0")
-    return f"{mantissa}{'0' if mantissa.endswith('.') else ''}e{exponent[0]}{int(exponent[1:])}"
 
 
 def _short(value: Any) -> str:
