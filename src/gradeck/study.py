@@ -8,11 +8,15 @@ grade and record alike. Public API:
         clock (a callable returning an aware datetime; tests pass a fake one), `tz` the local
         zone that decides when a study day begins (None: the machine's), `rng` the source of
         exercise seeds and choice orders. Use a Profile from one thread (sqlite3's rule).
+        A deck id that names no deck, or a deck file that fails to load, given in `deck_args`
+        is an error (GradeckError, ProblemsError), not a profile over every deck.
         .library, .problems (decks that failed to load), .db_path
         .settings() -> Settings ; .set_setting(key, text) (validated, ValueError says why)
         .deck_overview() -> list[DeckCounts(deck_id, title, new, learning, due, total)]
-        .today() -> Today(reviewed, new, due, streak)
-        .session(deck_ids=(), tag=None, limit=None, practice=False) -> Session
+        .today() -> Today(reviewed, new, due, streak, waiting)   waiting: what `a` (a session
+                                       over everything) would serve now, see today()
+        .session(deck_ids=(), tag=None, limit=None, practice=False) -> Session   GradeckError
+                                       for an unknown deck or a tag no item of the decks has
         .stats(deck_id=None) -> dict   (the JSON of `gradeck stats --json`, see docs/scheduling.md;
                                         `tags` holds per tag what `decks` holds per deck, but
                                         for the title: counts by state, due, mean_retrievability)
@@ -31,7 +35,9 @@ grade and record alike. Public API:
                 result=None) -> Answered      one transaction, committed before returning
         .undo() -> Shown | None       takes back the last answer and returns that item again
         .suspend(shown)
-        .remaining, .answered, .total, .practice
+        .remaining, .answered, .total (answered + remaining), .practice   the total holds for
+            the sitting: it grows only when an answer sends an item into a learning step that
+            comes back today, shrinks only by a suspension, and undo puts it back as it was
         .next_learning_due -> datetime | None   when a learning step left today comes back
 
     FamilySession: practice of one exercise family without end, at `difficulty` or any of the
@@ -52,9 +58,10 @@ grade and record alike. Public API:
 
 Queue: learning items that are due, then due reviews, then new items up to the daily limits,
 flashcards and exercises interleaved; siblings (sides of a reversible card, holes of a cloze) are
-not shown on the same study day. New items come deck by deck, each deck's in the order they
-entered the profile (deck order, for cards added together). Practice sessions go through every
-matching item, change no schedule and log their answers as practice.
+not shown on the same study day, nor while one is in learning steps. New items come deck by
+deck, each deck's in the order they entered the profile (deck order, for cards added together).
+Practice sessions go through every matching item, change no schedule and log their answers as
+practice.
 
 The queue is read from the store in order and only as far as today's limits reach, and a
 ReviewItem is made only for a queued item, so opening a profile of 100 000 items stays quick
@@ -77,6 +84,7 @@ from gradeck.decks.library import Library, load_library
 from gradeck.decks.loader import did_you_mean
 from gradeck.decks.model import ExerciseItem, ReviewItem
 from gradeck.errors import GradeckError
+from gradeck.problems import ProblemsError
 from gradeck.srs import stats as srs_stats
 from gradeck.srs import transfer
 from gradeck.srs.days import from_ms, study_date, to_ms, today_bounds
@@ -155,10 +163,11 @@ class DeckCounts:
 
 @dataclass(frozen=True)
 class Today:
-    reviewed: int
-    new: int
-    due: int
+    reviewed: int  # scheduled answers so far today
+    new: int  # new items answered so far today
+    due: int  # learning and review items due today (reviews within the daily limit)
     streak: int
+    waiting: int  # what a session over everything would serve now: learning, reviews, new
 
 
 @dataclass(frozen=True)
@@ -326,6 +335,21 @@ def _first_of_group(seen: set[tuple[str, str]]) -> Callable[[QueueRow], bool]:
     return keep
 
 
+def _require_named(library: Library, deck_args: Sequence[str]) -> None:
+    """Refuse a deck file named with --deck that failed to load, with its problems: the library
+    skips it, and a selection left empty would mean every deck. (An unknown deck id is already
+    refused by the library.)"""
+    for arg in deck_args:
+        try:
+            library.deck(arg)
+        except GradeckError:
+            where = Path(arg).resolve()
+            own = [p for p in library.problems if Path(p.path).resolve() == where]
+            if own:
+                raise ProblemsError(own) from None
+            raise GradeckError(f"deck file {arg} could not be loaded") from None
+
+
 # ---------------------------------------------------------------------------------------------
 # Profile
 
@@ -365,6 +389,7 @@ class Profile:
     ) -> Profile:
         home = paths.data_dir(data_dir)
         library = load_library(home, deck_args)
+        _require_named(library, deck_args)
         store = Store.open(paths.database_path(home))
         try:
             return cls(library, store, now=now, tz=tz, rng=rng)
@@ -450,7 +475,11 @@ class Profile:
 
     def today(self) -> Today:
         """Scheduled answers and new items so far today; learning and review items still due
-        today (reviews within the daily limit); the streak."""
+        today (reviews within the daily limit); the streak; and `waiting`, the items a session
+        over the selected decks (all when none) would serve now: learning due today, reviews
+        within the daily limit and new items within the daily new limit, which all decks share
+        (so it is less than the sum of the decks' counts). It is that session's own count, so
+        siblings held back for today are left out as the session leaves them out."""
         settings = self.settings()
         start, end = self._bounds(settings)
         done = self.store.today_counts(start)
@@ -459,7 +488,11 @@ class Profile:
         learning = sum(c[1] for c in loaded)
         reviews = min(sum(c[2] for c in loaded), max(0, settings.reviews_per_day - done.reviews))
         return Today(
-            done.answered, done.new, learning + reviews, srs_stats.streak(self.store, start)
+            done.answered,
+            done.new,
+            learning + reviews,
+            srs_stats.streak(self.store, start),
+            waiting=self.session().total,
         )
 
     # -- information --------------------------------------------------------------------------
@@ -574,6 +607,12 @@ class _Queue:
     def copy(self) -> _Queue:
         return _Queue(dict(self.learning), list(self.main), self.answered)
 
+    def drop(self, pk: int) -> None:
+        """Take an item out of what is left."""
+        self.learning.pop(pk, None)
+        if pk in self.main:
+            self.main.remove(pk)
+
 
 class Session:
     """One sitting: serves items in queue order and records each answer as it is given."""
@@ -602,13 +641,19 @@ class Session:
         self._q = self._build(decks, tag)
         self._current: Shown | None = None
         self._undo: list[tuple[int, Shown, _Queue]] = []
+        self._suspended: set[int] = set()  # suspended during the session: undo keeps them out
 
     def _build(self, decks: Sequence[str], tag: str | None) -> _Queue:
         """Today's queue, read from the store in queue order and only as far as it is needed;
         a review item is made only for what is queued."""
         library = self.profile.library
-        tagged = library.tagged(decks).get(tag, {}) if tag is not None else None
-        if tagged is not None:
+        tagged = None
+        if tag is not None:
+            by_tag = library.tagged(decks)
+            if tag not in by_tag:
+                hint = did_you_mean(tag, sorted(by_tag))
+                raise GradeckError(f"no items are tagged {tag!r}{hint}")
+            tagged = by_tag[tag]
             decks = [d for d in decks if d in tagged]
 
         def known(row: QueueRow) -> bool:
@@ -636,6 +681,7 @@ class Session:
             return known(row) and fresh_group(row)
 
         learning = rows((LEARNING, RELEARNING), before=self._learn_until)
+        groups.update(r.group for r in learning)  # in learning steps: their siblings wait
         reviews_left = max(0, self.settings.reviews_per_day - done.reviews)
         reviews = rows((REVIEW,), new_sibling, before=self._end, limit=reviews_left)
         new_left = max(0, self.settings.new_per_day - done.new)
@@ -763,9 +809,7 @@ class Session:
         self._undo.append((review_id, shown, before))
         self._current = None
         self._q.answered += 1
-        self._q.learning.pop(shown.pk, None)
-        if shown.pk in self._q.main:
-            self._q.main.remove(shown.pk)
+        self._q.drop(shown.pk)
         if self.practice:
             return Answered(rating, shown.state, None, "")
         if after.state in (LEARNING, RELEARNING) and after.due < self._learn_until:
@@ -777,11 +821,14 @@ class Session:
         )
 
     def undo(self) -> Shown | None:
-        """Take back the last answer of this session; its item is shown again as it was."""
+        """Take back the last answer of this session; its item is shown again as it was, and
+        the queue and counts are put back as they were then, less any item suspended since."""
         if not self._undo:
             return None
         review_id, shown, before = self._undo.pop()
         self.store.undo(review_id)
+        for pk in self._suspended:
+            before.drop(pk)
         self._q = before
         self._current = shown
         return shown
@@ -789,9 +836,8 @@ class Session:
     def suspend(self, shown: Shown) -> None:
         """Put an item aside until unsuspended; it leaves this session's queue."""
         self.store.set_suspended(shown.pk, True)
-        self._q.learning.pop(shown.pk, None)
-        if shown.pk in self._q.main:
-            self._q.main.remove(shown.pk)
+        self._suspended.add(shown.pk)
+        self._q.drop(shown.pk)
         if self._current is shown:
             self._current = None
 

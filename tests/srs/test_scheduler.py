@@ -12,6 +12,7 @@ from gradeck.srs.scheduler import (
     LEARNING,
     NEW,
     REVIEW,
+    THEMES,
     Sched,
     Scheduler,
     Settings,
@@ -130,6 +131,25 @@ def test_settings_parse_and_refuse() -> None:
     assert Settings.from_strings(Settings(day_start_hour=6).as_strings()) == Settings(
         day_start_hour=6
     )
+
+
+def test_the_theme_list_is_textuals_own() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    assert len(set(THEMES)) == len(THEMES)
+    assert sorted(THEMES) == sorted(BUILTIN_THEMES)
+    assert Settings().theme == "textual-dark" in THEMES  # what the app shows when nothing is set
+
+
+def test_theme_names_are_checked() -> None:
+    assert parse_setting("theme", " Nord ") == "nord"
+    assert parse_setting("theme", "dark") == "textual-dark"  # the name older docs gave
+    with pytest.raises(ValueError, match=r"^no theme 'notatheme'\. Themes: textual-dark, "):
+        parse_setting("theme", "notatheme")
+    with pytest.raises(ValueError, match=r"^no theme 'drakula'; did you mean 'dracula'\? "):
+        parse_setting("theme", "drakula")
+    # A theme stored by an older gradeck that this one lacks falls back to the default.
+    assert Settings.from_strings({"theme": "vaporwave", "fuzz": "off"}) == Settings(fuzz=False)
 
 
 def test_the_study_day_starts_at_the_set_local_hour() -> None:

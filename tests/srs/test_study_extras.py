@@ -124,8 +124,10 @@ def test_mastery_per_tag(profile: Profile) -> None:
     assert stats["tags"]["demo"] == deck
 
 
-def test_a_tag_no_item_carries_gives_an_empty_session(profile: Profile) -> None:
-    assert profile.session(tag="nope").next() is None
+def test_a_tag_no_item_carries_is_an_error(profile: Profile) -> None:
+    with pytest.raises(GradeckError, match=r"^no items are tagged 'demos'; did you mean 'demo'"):
+        profile.session(tag="demos")
+    assert profile.session(tag="demo").total == 7  # a deck tag: the deck's whole first queue
 
 
 def test_items_no_loaded_deck_has_are_left_out_of_sessions(profile: Profile) -> None:

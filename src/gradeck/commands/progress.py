@@ -52,7 +52,7 @@ def run_progress(args: argparse.Namespace) -> int:
             raise GradeckError(f"{path}: {exc}") from None
     print(
         f"Imported {path}: {counts['reviews_added']} answer(s), {counts['items_added']} new "
-        f"item(s), {counts['items_updated']} schedule(s) updated, "
+        f"item(s), {counts['items_updated']} item(s) updated, "
         f"{counts['settings_added']} setting(s)."
     )
     return 0

@@ -14,6 +14,7 @@ from datetime import timedelta
 from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
 
+from gradeck.decks.loader import did_you_mean
 from gradeck.srs.days import DAY_MS, from_ms, to_ms
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
@@ -49,7 +50,7 @@ class Settings:
     relearning_steps: tuple[int, ...] = (600,)
     maximum_interval: int = 36500  # days
     fuzz: bool = True
-    theme: str = "dark"
+    theme: str = "textual-dark"
 
     @classmethod
     def from_strings(cls, stored: dict[str, str]) -> Settings:
@@ -77,12 +78,39 @@ SETTING_HELP = {
     "relearning_steps": "waits after a forgotten review, e.g. '10m'",
     "maximum_interval": "longest interval in days (1-36500)",
     "fuzz": "spread review dates a little so items learnt together part (on/off)",
-    "theme": "the study app's colour theme",
+    "theme": "the study app's colour theme, one of Textual's (textual-dark, nord, ...)",
 }
+
+# Textual's built-in themes (textual.theme.BUILTIN_THEMES), kept here as data so that checking a
+# setting needs no Textual; tests/srs/test_scheduler.py compares it with the installed Textual.
+THEMES = (
+    "textual-dark",
+    "textual-light",
+    "nord",
+    "gruvbox",
+    "catppuccin-mocha",
+    "dracula",
+    "tokyo-night",
+    "monokai",
+    "flexoki",
+    "catppuccin-latte",
+    "catppuccin-frappe",
+    "catppuccin-macchiato",
+    "solarized-light",
+    "solarized-dark",
+    "rose-pine",
+    "rose-pine-moon",
+    "rose-pine-dawn",
+    "atom-one-dark",
+    "atom-one-light",
+    "ansi-dark",
+    "ansi-light",
+)
+# Names older gradecks documented; stored or typed, they mean Textual's own.
+THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
 
 _STEP = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}
-_THEME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
 
 def _int_in(text: str, low: int, high: int) -> int:
@@ -141,9 +169,11 @@ def parse_setting(key: str, text: str):
             return False
         raise ValueError(f"expected on or off, got {text!r}")
     if key == "theme":
-        if not _THEME.fullmatch(text):
-            raise ValueError(f"a theme name is lower-case letters, digits and '-', got {text!r}")
-        return text
+        theme = THEME_ALIASES.get(text.lower(), text.lower())
+        if theme not in THEMES:
+            hint = did_you_mean(theme, list(THEMES))
+            raise ValueError(f"no theme {text!r}{hint or '.'} Themes: {', '.join(THEMES)}")
+        return theme
     raise KeyError(key)
 
 

@@ -3,7 +3,7 @@
 Items are named by (deck id, item id, sub), never by database row ids, so a file exported on one
 machine merges into any other profile. Importing is idempotent: an answer already in the log (same
 item, time, rating, mode and state before) is skipped, an item's schedule is replaced only by a
-more recent one, and local settings win over imported ones.
+more recent one (with its suspension; see _merge), and local settings win over imported ones.
 """
 
 from __future__ import annotations
@@ -128,6 +128,20 @@ def validate(data: Any) -> None:
     _check_rows(data.get("reviews"), REVIEW_FIELDS, "review")
 
 
+def _merge(item: dict[str, Any], last_review: int | None, suspended: bool) -> dict[str, Any]:
+    """The columns an existing item takes from the file (none: it keeps its own). The more
+    recently reviewed copy wins whole; when neither is more recent (say an item never reviewed,
+    as in a fresh profile whose decks made it), a suspension on either side is kept, so
+    importing never drops one and importing twice changes nothing. Whether an item is
+    archived, and its family, follow the decks loaded here, not the file."""
+    theirs = item["last_review"]
+    if theirs is not None and (last_review is None or theirs > last_review):
+        return {c: item[c] for c in (*SCHED, "suspended")}
+    if theirs == last_review and item["suspended"] and not suspended:
+        return {"suspended": True}
+    return {}
+
+
 def import_(store: Store, data: Any) -> dict[str, int]:
     """Merge an exported file into the store in one transaction; returns what was added."""
     validate(data)
@@ -143,7 +157,8 @@ def import_(store: Store, data: Any) -> dict[str, int]:
         for item in data["items"]:
             key = (item["deck"], item["item"], item["sub"])
             row = db.execute(
-                "SELECT id, last_review FROM items WHERE deck_id = ? AND item_id = ? AND sub = ?",
+                "SELECT id, last_review, suspended FROM items "
+                "WHERE deck_id = ? AND item_id = ? AND sub = ?",
                 key,
             ).fetchone()
             values = [item[c] for c in SCHED]
@@ -155,14 +170,11 @@ def import_(store: Store, data: Any) -> dict[str, int]:
                     (*key, item.get("family", ""), *values, item["suspended"], item["archived"]),
                 )
                 counts["items_added"] += 1
-            elif item["last_review"] is not None and (
-                row[1] is None or item["last_review"] > row[1]
-            ):
-                db.execute(
-                    "UPDATE items SET state = ?, step = ?, stability = ?, difficulty = ?, "
-                    "due = ?, last_review = ? WHERE id = ?",
-                    (*values, row[0]),
-                )
+                continue
+            merged = _merge(item, row[1], bool(row[2]))
+            if merged:
+                columns = ", ".join(f"{c} = ?" for c in merged)  # names from _merge, not the file
+                db.execute(f"UPDATE items SET {columns} WHERE id = ?", (*merged.values(), row[0]))
                 counts["items_updated"] += 1
         ids = {
             (d, i, s): pk
