@@ -12,12 +12,25 @@ from gradeck import study
 from gradeck.exercises.check import check_part
 from gradeck.exercises.render import format_value
 from gradeck.tui.screens.exercise import ExerciseScreen
-from gradeck.tui.screens.home import HomeScreen
+from gradeck.tui.screens.help import _rows
+from gradeck.tui.screens.home import MAX_TITLE, HomeScreen
 from gradeck.tui.screens.practice import PracticeScreen
 from gradeck.tui.screens.review import ReviewScreen
 from gradeck.tui.screens.settings import SettingsScreen
 from gradeck.tui.widgets.card_panel import CardPanel
 from gradeck.tui.widgets.exercise_panel import ExercisePanel
+
+TWO_CARDS_LONG_TITLE = """format: 1
+id: long
+title: {title}
+cards:
+  - id: one
+    front: One?
+    back: One.
+  - id: two
+    front: Two?
+    back: Two.
+"""
 
 
 def _history(home: Path, key: tuple[str, str, str]) -> list[dict]:
@@ -178,12 +191,36 @@ async def test_choice_and_typed_cards(make_app, keys, home) -> None:
                 assert screen.suggested == 1
             else:
                 await keys.press(pilot, "space")
-                assert screen.suggested == 3
+                assert screen.rateable and screen.suggested is None  # the learner judges
+                await keys.press(pilot, "3")
+                continue
             await keys.press(pilot, "enter")
         assert seen == {"flashcard", "choice", "typed", "exercise"}
 
 
-async def test_practice_family_schedules_nothing(make_app, keys, home) -> None:
+async def test_a_flashcard_suggests_no_rating(make_app, keys, home) -> None:
+    app = make_app(study_deck="two")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        screen = app.screen
+        first = screen.shown.key
+        await keys.press(pilot, "space")
+        assert screen.rateable and screen.suggested is None
+        assert "Enter =" not in str(screen.query_one("#rating").render())
+        await keys.press(pilot, "enter")  # accepts nothing: the card waits for 1-4
+        assert screen.shown.key == first
+        await keys.press(pilot, "2")
+        assert screen.shown.key != first
+    assert [r["rating"] for r in _history(home, first)] == [2]
+
+
+def _family_answers(home: Path, family: str) -> int:
+    with study.Profile.open(home) as profile:
+        row = profile.stats()["exercises"]["families"].get(family)
+    return 0 if row is None else row["answers"]
+
+
+async def test_practice_family_is_logged_as_practice(make_app, keys, home) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await keys.settle(pilot)
@@ -194,14 +231,26 @@ async def test_practice_family_schedules_nothing(make_app, keys, home) -> None:
         await keys.press(pilot, "enter")
         screen = app.screen
         assert isinstance(screen, ExerciseScreen)
+        seeds = []
         for n in (1, 2):
             panel = screen.query_one(ExercisePanel)
+            seeds.append(screen.shown.seed)
             answers = [format_value(p.expected) for p in panel.exercise.parts]
             for answer in answers:
                 await keys.answer(pilot, answer)
             assert (screen.count, screen.right) == (n, n)
             await keys.press(pilot, "n")
         assert screen.query_one(ExercisePanel).exercise.family == "update-rule"
+        assert screen.shown.seed not in seeds
+        # Undo takes the second answer back out of the log and shows that exercise again.
+        await keys.press(pilot, "u")
+        assert screen.shown.seed == seeds[1]
+        assert (screen.count, screen.right) == (1, 1)
+        assert not screen.query_one(ExercisePanel).finished
+    assert _family_answers(home, "update-rule") == 1
+    # Nothing scheduled: the decks' own update-rule items are still new, with no history.
+    for key in (("drill", "bias-step", ""), ("mixed", "bias-step", "")):
+        assert _info(home, key).state == "new" and _history(home, key) == []
 
 
 async def test_practice_deck_logs_practice_only(make_app, keys, home) -> None:
@@ -271,17 +320,32 @@ async def test_browse_searches_suspends_and_previews(make_app, keys, home) -> No
         await keys.press(pilot, "b")
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
-        screen.query_one("#browse-text").value = "gradient step"
+        table, search = screen.query_one("#browse-table"), screen.query_one("#browse-text")
+        await keys.press(pilot, "slash")
+        assert search.has_focus
+        await pilot.press(*"gradient step")
         await keys.settle(pilot)
+        assert search.value == "gradient step"
         assert {i.item_id for i in screen.items.values()} == {"bias-step"}  # drill and mixed
-        screen.query_one("#browse-table").focus()
+        await keys.press(pilot, "enter")  # Enter leaves the box for the results
+        assert table.has_focus
         await keys.press(pilot, "exclamation_mark")
         await keys.press(pilot, "v")
         assert isinstance(app.screen, PreviewScreen)
         assert app.screen.exercise.family == "update-rule"
         await keys.press(pilot, "escape")
+        await keys.press(pilot, "slash", "escape")  # Esc leaves the box, not the screen
+        assert app.screen is screen and table.has_focus
+        assert search.value == "gradient step"
         await keys.press(pilot, "exclamation_mark")  # and back again
         await keys.press(pilot, "exclamation_mark")
+        # A card has no variants: the preview says so and the screen stays.
+        search.value = "epoch"
+        await keys.settle(pilot)
+        table.focus()
+        await keys.press(pilot, "v")
+        assert app.screen is screen
+        assert any("not an exercise" in n.message for n in app._notifications)
     suspended = {
         key
         for key in (("drill", "bias-step", ""), ("mixed", "bias-step", ""))
@@ -325,3 +389,70 @@ def test_home_opens_without_sympy(home) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "'two'" in done.stdout and done.stdout.strip().endswith("False")
+
+
+async def test_ctrl_c_quits_and_keeps_what_was_answered(make_app, keys, home) -> None:
+    app = make_app(study_deck="mixed")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        while app.screen.shown.kind != "typed":  # answer until a text box has the keys
+            first = app.screen.shown
+            await keys.press(pilot, {"exercise": "w", "choice": "1"}.get(first.kind, "space"))
+            await keys.press(pilot, "4")  # Easy: it does not come back today
+        assert app.screen.focused.id == "typed" and app.return_code is None
+        await pilot.press("ctrl+c")
+    assert app.return_code == 0 and app.error is None
+    assert [r["rating"] for r in _history(home, first.key)] == [4]
+
+
+async def test_keys_screen_names_the_quit_keys(make_app, keys) -> None:
+    from gradeck.tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        await keys.press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        everywhere = dict(app.screen.sections)["Everywhere"]
+        assert ("Ctrl+C, Ctrl+Q", "Quit") in _rows(everywhere)
+
+
+LONG_TITLE = "Regularisation, normalisation and initialisation, in depth"
+
+
+async def test_home_headline_counts_what_all_due_serves(make_app, keys, home) -> None:
+    with study.Profile.open(home) as profile:
+        profile.set_setting("new_per_day", "3")  # shared by all decks
+    (home / "decks" / "long.yaml").write_text(
+        TWO_CARDS_LONG_TITLE.format(title=LONG_TITLE), encoding="utf-8"
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys.settle(pilot)
+        table = app.screen.query_one("#decks")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert sum(int(str(row[1])) for row in rows) > 3  # each deck's New is capped alone
+        hint = str(app.screen.query_one("#home-hint").render())
+        assert hint.startswith("3 items to study now")
+        titles = [str(row[0]) for row in rows]
+        assert LONG_TITLE not in titles
+        cut = next(t for t in titles if t.startswith("Regularisation"))
+        assert cut.endswith("…") and LONG_TITLE.startswith(cut[:-1]) and len(cut) == MAX_TITLE
+        await keys.press(pilot, "a")
+        assert app.screen.session.total == 3
+
+
+async def test_footer_keys_fit_80_columns(make_app, keys) -> None:
+    """Every key the footer shows is inside the screen, `?` among them, on each screen."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys.settle(pilot)
+        screens = {"home": [], "review": ["a"], "exercise": ["escape", "p", "enter"]}
+        for name, steps in screens.items():
+            await keys.press(pilot, *steps)
+            shown = {k.key: k.region for k in app.screen.query(FooterKey)}
+            assert "question_mark" in shown, (name, app.screen, app.focused, shown)
+            assert all(r.right <= 80 and r.width > 0 for r in shown.values()), name
+        assert isinstance(app.screen, ExerciseScreen)

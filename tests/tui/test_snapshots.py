@@ -93,8 +93,9 @@ def test_review_cloze_choice_typed(snap_compare, snap_app, keys) -> None:
     async def run(pilot: Pilot) -> None:
         await keys.settle(pilot)
         while app.screen.shown is not None and app.screen.shown.kind != "typed":
-            await keys.press(pilot, "w" if app.screen.shown.kind == "exercise" else "space")
-            await keys.press(pilot, "3" if app.screen.shown.kind == "choice" else "enter")
+            kind = app.screen.shown.kind
+            await keys.press(pilot, {"exercise": "w", "choice": "3"}.get(kind, "space"))
+            await keys.press(pilot, "3")  # Good: each comes back in minutes, not now
         await keys.answer(pilot, "cross entropy")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
@@ -156,6 +157,18 @@ def test_stats(snap_compare, snap_app, keys) -> None:
 
 def test_browse(snap_compare, snap_app, keys) -> None:
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, ["b"]))
+
+
+def test_browse_searching(snap_compare, snap_app, keys) -> None:
+    """The search box has the keys: it is marked, the table is not, and the footer drops the
+    keys that would be typed."""
+    steps = ["b", "slash", "e", "p"]
+    assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, steps))
+
+
+def test_exercise_unreadable(snap_compare, snap_app, keys) -> None:
+    app = snap_app(study_deck="drill")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_steps(keys, ["=2*(3+*4)"]))
 
 
 def test_settings(snap_compare, snap_app, keys) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from gradeck.exercises.check import PartResult
+from rich.console import Console
+
+from gradeck.exercises.check import PartResult, check_part
 from gradeck.exercises.model import Mistake, Part
+from gradeck.tui.screens.stats import mastery_table
 from gradeck.tui.widgets.card_panel import cloze_text, typed_diff, typed_verdict
 from gradeck.tui.widgets.charts import bar_chart, heatmap
 from gradeck.tui.widgets.exercise_panel import feedback_text
@@ -95,3 +98,50 @@ def test_feedback_names_the_mistake_and_the_answer_when_closed() -> None:
     assert "try again" in open_text
     closed = feedback_text(part, result, final=True, given="0.945").plain
     assert closed.endswith("expected -0.945")
+
+
+def test_rating_line_suggests_nothing_for_a_card_the_learner_judges() -> None:
+    line = rating_line({1: "1m", 2: "6m", 3: "10m", 4: "8d"}, suggested=None).plain
+    assert "▶" not in line and "Enter" not in line and "1–4" in line
+
+
+def _unreadable(answer: str) -> list[str]:
+    part = Part("a", "w after the update", 1.0)
+    result = check_part(part, answer)
+    assert result.verdict == "unreadable"
+    return feedback_text(part, result, final=False, given=answer).plain.split("\n")
+
+
+def test_unreadable_answer_is_shown_once_with_the_caret_under_the_fault() -> None:
+    reason, shown, caret = _unreadable("1 +* 2")
+    assert reason == "? cannot read this: expected a value before '*'"
+    assert shown == "1 +* 2" and caret == " " * shown.index("*") + "^"
+
+
+def test_a_long_unreadable_answer_is_cut_with_an_ellipsis() -> None:
+    answer = "1+" * 3000
+    lines = _unreadable(answer)
+    assert len(lines) == 3 and lines[0].startswith("? cannot read this: answer too long")
+    assert lines[1].startswith("…") and lines[1].endswith("…") and len(lines[1]) < 80
+    assert lines[2].strip() == "^" and len(lines[2]) <= len(lines[1])
+
+
+def test_a_long_wrong_answer_is_shortened_in_its_verdict() -> None:
+    part = Part("a", "w after the update", 1.0)
+    answer = "+".join(["1"] * 300)  # 300: far from 1, and 599 characters long
+    text = feedback_text(part, check_part(part, answer), final=False, given=answer).plain
+    assert text.startswith("✗ wrong (" + answer[:29] + "…)") and text.count("1") < 20
+
+
+def test_mastery_lists_tags_from_the_statistics() -> None:
+    decks = {"d": {"title": "Deck", "review": 1, "total": 3, "mean_retrievability": 0.9}}
+    row = {"learning": 0, "relearning": 0, "suspended": 0, "due": 0}
+    tags = {
+        "small": {**row, "total": 1, "new": 1, "review": 0, "mean_retrievability": None},
+        "big": {**row, "total": 3, "new": 2, "review": 1, "mean_retrievability": 0.5},
+    }
+    console = Console(width=60, record=True)
+    console.print(mastery_table(decks, tags))
+    lines = [line.split() for line in console.export_text().splitlines()]
+    body = [line for line in lines if line and line[0] in ("Deck", "#big", "#small")][1:]
+    assert body == [["Deck", "1/3", "90%"], ["#big", "1/3", "50%"], ["#small", "0/1", "–"]]

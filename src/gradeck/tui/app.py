@@ -24,8 +24,6 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from gradeck import study
-from gradeck.exercises import registry
-from gradeck.exercises.model import Exercise
 from gradeck.tui.commands import GradeckCommands
 from gradeck.tui.screens.help import HelpScreen
 from gradeck.tui.screens.home import HomeScreen
@@ -44,6 +42,8 @@ class GradeckApp(App[None]):
         Binding("question_mark", "help", "Keys"),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False),
     ]
+    # Shown in the keys screen: Textual's own quit keys (Ctrl+C quits here, see help_quit).
+    QUIT_KEYS: ClassVar[list[BindingType]] = [Binding("ctrl+c,ctrl+q", "quit", "Quit")]
 
     def __init__(
         self,
@@ -59,7 +59,6 @@ class GradeckApp(App[None]):
         self.study_deck = study_deck
         # Tests and screenshots fix the seed so that every variant drawn is the same each run.
         self.seed = seed
-        self.rng = random.Random(seed) if seed is not None else random.SystemRandom()
         self.now = now
         self.profile: study.Profile | None = None
         self.deck_titles: dict[str, str] = {}
@@ -133,6 +132,13 @@ class GradeckApp(App[None]):
             self._study_thread.submit(self.profile.close).result()
         self._study_thread.shutdown(wait=True)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C quits, as in other terminal programs (Textual only says to press Ctrl+Q).
+
+        Nothing is lost: every answer was saved when it was given. In a text box with text
+        selected, Ctrl+C copies instead (the box handles it before it reaches the app)."""
+        self.exit()
+
     # ------------------------------------------------------------------ navigation
 
     def open_study(self, deck_ids: Sequence[str] = (), practice: bool = False) -> None:
@@ -155,6 +161,7 @@ class GradeckApp(App[None]):
         self.open_study(())
 
     def practise_family(self, family: str) -> None:
+        """Endless practice of one exercise family, each answer logged as practice."""
         from gradeck.tui.screens.exercise import ExerciseScreen
 
         self.push_screen(ExerciseScreen(family))
@@ -199,7 +206,10 @@ class GradeckApp(App[None]):
         from gradeck.tui.widgets.exercise_panel import ExercisePanel
 
         return [
-            ("Everywhere", [*self.BINDINGS, Binding("ctrl+p", "", "Command palette")]),
+            (
+                "Everywhere",
+                [*self.BINDINGS, Binding("ctrl+p", "", "Command palette"), *self.QUIT_KEYS],
+            ),
             ("Home", HomeScreen.BINDINGS),
             ("Review", ReviewScreen.BINDINGS),
             ("Exercise", ExercisePanel.BINDINGS),
@@ -208,25 +218,3 @@ class GradeckApp(App[None]):
             ("Browse", BrowseScreen.BINDINGS),
             ("Settings", SettingsScreen.BINDINGS),
         ]
-
-    # ------------------------------------------------------------------ exercises
-
-    def new_seed(self) -> int:
-        return self.rng.randrange(1_000_000)
-
-    def preview_exercise(self, key: tuple[str, str, str]) -> Exercise | None:
-        """A fresh variant of exercise item `key`; None for a card (run on the study thread)."""
-        from gradeck.exercises.template import make_exercise
-
-        assert self.profile is not None
-        item = next((i for i in self.profile.library.items([key[0]]) if i.key == key), None)
-        if item is None or item.exercise is None:
-            return None
-        ex = item.exercise
-        return make_exercise(ex.family, self.new_seed(), ex.difficulty, ex.params, ex.template)
-
-    def new_exercise(self, family: str) -> Exercise:
-        """A fresh variant of a family, at any of its levels, for practice (may import sympy:
-        run it on the study thread)."""
-        level = self.rng.choice(registry.family(family).difficulties)
-        return registry.generate(family, self.new_seed(), level)

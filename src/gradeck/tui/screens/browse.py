@@ -15,12 +15,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise
 from gradeck.exercises.render import render_answers, render_parts, render_solution
 from gradeck.study import RATINGS, ItemInfo
 from gradeck.tui.widgets.exercise_view import exercise_body
+from gradeck.tui.widgets.text import shorten
 
 MAX_ROWS = 500
+ITEM_WIDTH = 24  # with State and Due, the framed table fits its 3/5 of 80 columns
 
 
 def _when(moment: datetime | None) -> str:
@@ -75,10 +78,13 @@ class PreviewScreen(ModalScreen[None]):
 
 
 class BrowseScreen(Screen):
+    """A search line above a results table. Keys act on the table; in a search box, Enter or
+    Esc goes back to the table (Esc in the table leaves the screen)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("exclamation_mark", "suspend", "Suspend/unsuspend"),
-        Binding("v", "preview", "Preview variant"),
+        Binding("escape", "back", "Back"),
+        Binding("exclamation_mark", "suspend", "Suspend"),
+        Binding("v", "preview", "Preview"),
         Binding("slash", "search_box", "Search"),
     ]
 
@@ -93,7 +99,7 @@ class BrowseScreen(Screen):
             yield Input(placeholder="tag", id="browse-tag", compact=True)
         with Horizontal(id="browse-body"):
             table: DataTable[str | Text] = DataTable(id="browse-table", cursor_type="row")
-            table.add_column("Item", width=26)
+            table.add_column("Item", width=ITEM_WIDTH)
             table.add_column("State", width=10)
             table.add_column("Due", width=5)
             yield table
@@ -107,6 +113,20 @@ class BrowseScreen(Screen):
 
     def action_search_box(self) -> None:
         self.query_one("#browse-text", Input).focus()
+
+    def action_back(self) -> None:
+        """From a search box back to the results; from the results back to where we came."""
+        if isinstance(self.focused, Input):
+            self.query_one("#browse-table", DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a search box has the keys, `!`, `v` and `/` are typed, so the footer hides
+        them."""
+        if action in ("suspend", "preview", "search_box"):
+            return not isinstance(self.focused, Input)
+        return True
 
     @on(Input.Changed)
     def _changed(self) -> None:
@@ -134,7 +154,7 @@ class BrowseScreen(Screen):
             if info.suspended:
                 state.stylize("dim")
             due = "–" if info.due is None else f"{info.due.astimezone():%m-%d}"
-            table.add_row(_short(info.title, 26), state, due, key=key)
+            table.add_row(shorten(info.title, ITEM_WIDTH), state, due, key=key)
         if found:
             table.move_cursor(row=min(row, len(self.items) - 1))
         self.sub_title = f"Browse · {len(found)} items"
@@ -180,14 +200,14 @@ class BrowseScreen(Screen):
 
     @work(exclusive=True, group="preview")
     async def _preview(self, info: ItemInfo) -> None:
+        """A fresh variant of the exercise; a card, or a template that fails, says why."""
         app = self.app
-        exercise = await app.call(app.preview_exercise, info.key)  # type: ignore[attr-defined]
-        if exercise is None:
-            self.notify("Only exercises have variants to preview.", timeout=3)
+        profile = app.profile  # type: ignore[attr-defined]
+        try:
+            exercise = await app.call(  # type: ignore[attr-defined]
+                profile.preview, info.key, expected=(GradeckError,)
+            )
+        except GradeckError as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
             return
         app.push_screen(PreviewScreen(exercise))
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

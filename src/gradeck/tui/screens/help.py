@@ -31,7 +31,10 @@ def _key_name(key: str) -> str:
         "comma": ",",
         "slash": "/",
     }
-    return ", ".join(names.get(k, k) for k in key.split(","))
+    return ", ".join(
+        names.get(k, k.replace("ctrl+", "Ctrl+").title() if k.startswith("ctrl+") else k)
+        for k in key.split(",")
+    )
 
 
 def _rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:

@@ -16,19 +16,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from gradeck.study import Today
+from gradeck.tui.widgets.text import shorten
 
 COLUMNS = ("Deck", "New", "Learn", "Due", "Total")
 MAX_TITLE = 44  # with the four counts, the table fits 80 columns
 
 
 class HomeScreen(Screen):
+    # Short labels, so that with `? Keys` and the palette they fit 80 columns; Settings is one
+    # key away in `?` and Ctrl+P.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "study_deck", "Study deck", priority=True),
+        Binding("enter", "study_deck", "Study", priority=True),
         Binding("a", "app.study_all", "All due"),
         Binding("p", "app.practice", "Practice"),
         Binding("s", "app.stats", "Stats"),
         Binding("b", "app.browse", "Browse"),
-        Binding("comma", "app.settings", "Settings"),
+        Binding("comma", "app.settings", "Settings", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -57,12 +60,13 @@ class HomeScreen(Screen):
         row = table.cursor_row
         table.clear(columns=True)
         widest = max((len(d.title) for d in decks), default=0)
-        table.add_column(COLUMNS[0], key="deck", width=min(MAX_TITLE, max(widest, 20)))
+        title_width = min(MAX_TITLE, max(widest, 20))
+        table.add_column(COLUMNS[0], key="deck", width=title_width)
         for name in COLUMNS[1:]:
             table.add_column(f"{name:>5}", key=name.lower(), width=6)
         for d in decks:
             table.add_row(
-                d.title,
+                shorten(d.title, title_width),
                 _count(d.new, "cyan"),
                 _count(d.learning, "red"),
                 _count(d.due, "green"),
@@ -73,8 +77,7 @@ class HomeScreen(Screen):
             table.move_cursor(row=min(row, len(decks) - 1))
         table.focus()
         self.query_one("#today", Static).update(_today_line(today))
-        waiting = sum(d.new + d.learning + d.due for d in decks)
-        self.query_one("#home-hint", Static).update(_hint(waiting, len(profile.problems)))
+        self.query_one("#home-hint", Static).update(_hint(today.waiting, len(profile.problems)))
 
     def action_study_deck(self) -> None:
         table = self.query_one("#decks", DataTable)
@@ -89,9 +92,13 @@ def _count(n: int, style: str) -> Text:
 
 
 def _hint(waiting: int, broken: int) -> Text:
-    """What to do next, in a sentence; and whether any deck failed to load."""
+    """What to do next, in a sentence; and whether any deck failed to load.
+
+    `waiting` is what `a` serves now (study's count, within the daily limits shared by all
+    decks), not the sum of the deck rows: each deck's New is capped on its own."""
     if waiting:
-        text = Text(f"{waiting} items for today: a studies them all, Enter the highlighted deck.")
+        items = "1 item" if waiting == 1 else f"{waiting} items"
+        text = Text(f"{items} to study now: a studies them all, Enter the highlighted deck.")
     else:
         text = Text("All done for today. p practises any time without touching the schedule.")
     if broken:

@@ -15,7 +15,7 @@ from gradeck.exercises.registry import FAMILIES
 
 
 class PracticeScreen(Screen):
-    """Families first (fresh variants, nothing logged), then decks (logged as practice)."""
+    """Families first (fresh variants), then decks; answers are logged as practice."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),

@@ -23,7 +23,6 @@ from gradeck.tui.widgets.card_panel import CardPanel
 from gradeck.tui.widgets.exercise_panel import ExercisePanel, Outcome
 from gradeck.tui.widgets.rating_bar import RatingBar
 
-GOOD = 3
 LOADING_AFTER_S = 0.15
 STATE_STYLE = {"new": "cyan", "learning": "red", "relearning": "red", "review": "green"}
 
@@ -48,7 +47,8 @@ class ReviewScreen(Screen):
         self.practice = practice
         self.session: Session | None = None
         self.shown: Shown | None = None
-        self.suggested: int | None = None
+        self.rateable = False  # the answer is shown and waits for a rating
+        self.suggested: int | None = None  # what Enter accepts; None when the learner judges
         self.answer_text = ""
         self.outcome: Outcome | None = None
         self.started = 0.0
@@ -86,6 +86,7 @@ class ReviewScreen(Screen):
             shown = await self.app.call(self.session.next)  # type: ignore[attr-defined]
             waiting.stop()
         self.shown = shown
+        self.rateable = False
         self.suggested = None
         self.outcome = None
         self.answer_text = ""
@@ -136,7 +137,8 @@ class ReviewScreen(Screen):
     def on_card_panel_revealed(self, event: CardPanel.Revealed) -> None:
         event.stop()
         self.answer_text = event.answer
-        self._offer_rating(GOOD if event.right is None else card_rating(event.right))
+        # A flashcard is judged by the learner alone: no rating is suggested for it.
+        self._offer_rating(None if event.right is None else card_rating(event.right))
 
     def on_exercise_panel_done(self, event: ExercisePanel.Done) -> None:
         event.stop()
@@ -145,10 +147,12 @@ class ReviewScreen(Screen):
         self._offer_rating(event.outcome.suggested)
         event.panel.focus()
 
-    def _offer_rating(self, suggested: int) -> None:
+    def _offer_rating(self, suggested: int | None) -> None:
         assert self.shown is not None
+        self.rateable = True
         self.suggested = suggested
         self.query_one("#rating", RatingBar).show(self.shown.intervals, suggested)
+        self.refresh_bindings()
 
     def action_advance(self) -> None:
         """Space or Enter: show the back of a card, or accept the suggested rating."""
@@ -156,8 +160,9 @@ class ReviewScreen(Screen):
             if self.shown is None and not self.busy:
                 self.action_leave()
             return
-        if self.suggested is not None:
-            self._rate(self.suggested)
+        if self.rateable:
+            if self.suggested is not None:
+                self._rate(self.suggested)
             return
         panel = self.query("CardPanel")
         if panel:
@@ -174,7 +179,7 @@ class ReviewScreen(Screen):
         panel = self.query("CardPanel")
         if panel and panel.first(CardPanel).waits_for_choice:
             panel.first(CardPanel).pick(n)
-        elif self.suggested is not None and n in RATINGS:
+        elif self.rateable and n in RATINGS:
             self._rate(n)
 
     def _rate(self, rating: int) -> None:
@@ -226,9 +231,12 @@ class ReviewScreen(Screen):
         await self._next()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Nothing to suspend or reveal once the session is over."""
+        """Nothing to suspend or reveal once the session is over; Enter accepts nothing when
+        the learner rates a flashcard themselves (the footer shows it dimmed)."""
         if action in ("suspend", "advance", "number") and self.shown is None and not self.busy:
             return action == "advance"  # Enter still goes home
+        if action == "advance" and self.rateable and self.suggested is None:
+            return None
         return True
 
     def action_leave(self) -> None:

@@ -6,8 +6,6 @@ only lays them out.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -20,10 +18,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
-from gradeck.study import ItemInfo
 from gradeck.tui.widgets.charts import bar_chart, heatmap
 
 WEAKEST = 5
+TAGS_SHOWN = 8
 
 
 def _percent(rate: float | None) -> str:
@@ -55,8 +53,9 @@ def states_table(states: dict[str, int]) -> Table:
     return table
 
 
-def mastery_table(decks: dict[str, Any], items: Sequence[ItemInfo]) -> Table:
-    """Per deck, then per tag: how many items are learnt (in review) and recall odds now."""
+def mastery_table(decks: dict[str, Any], tags: dict[str, Any]) -> Table:
+    """Per deck, then per tag (the largest first): how many items are learnt (in review) and
+    the mean odds of recalling them now."""
     table = Table(box=None, padding=(0, 1), title="Mastery", title_justify="left")
     table.add_column("Deck / tag")
     table.add_column("Learnt", justify="right")
@@ -64,13 +63,10 @@ def mastery_table(decks: dict[str, Any], items: Sequence[ItemInfo]) -> Table:
     for deck in decks.values():
         learnt = f"{deck['review']}/{deck['total']}"
         table.add_row(deck["title"], learnt, _percent(deck["mean_retrievability"]))
-    by_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for item in items:
-        for tag in item.tags:
-            by_tag[tag][0] += item.state == "review"
-            by_tag[tag][1] += 1
-    for tag, (learnt, total) in sorted(by_tag.items(), key=lambda kv: -kv[1][1])[:8]:
-        table.add_row(Text(f"#{tag}", style="dim"), f"{learnt}/{total}", "")
+    largest = sorted(tags.items(), key=lambda kv: (-kv[1]["total"], kv[0]))[:TAGS_SHOWN]
+    for tag, row in largest:
+        learnt = f"{row['review']}/{row['total']}"
+        table.add_row(Text(f"#{tag}", style="dim"), learnt, _percent(row["mean_retrievability"]))
     return table
 
 
@@ -136,7 +132,6 @@ class StatsScreen(Screen):
         app = self.app
         profile = await app.load_profile()  # type: ignore[attr-defined]
         stats = await app.call(profile.stats)  # type: ignore[attr-defined]
-        items = await app.call(profile.browse)  # type: ignore[attr-defined]
         body = self.query_one("#stats-body", VerticalScroll)
         await body.remove_children()
         today = date.fromisoformat(stats["date"])
@@ -145,7 +140,7 @@ class StatsScreen(Screen):
             ("Due in the next 30 days", bar_chart(stats["forecast"], height=4)),
             ("Reviews in the last year", heatmap(stats["daily"], today)),
             ("", side_by_side(retention_table(stats["retention"]), states_table(stats["states"]))),
-            ("", mastery_table(stats["decks"], items)),
+            ("", mastery_table(stats["decks"], stats["tags"])),
             ("Weakest exercise families", weakest_text(stats["exercises"])),
         ]
         widgets = []

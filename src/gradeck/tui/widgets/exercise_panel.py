@@ -29,10 +29,15 @@ from gradeck.exercises.render import (
 )
 from gradeck.study import suggest_rating
 from gradeck.tui.widgets.exercise_view import exercise_body
+from gradeck.tui.widgets.text import shorten
 
 # A part may be answered twice: a wrong first answer can be retried (after a hint, say); a second
 # wrong answer closes the part and shows what was expected.
 ATTEMPTS = 2
+
+# Keys that act in an empty box, and the actions they run.
+SHORTCUTS = {"h": "hint", "w": "solution", "u": "screen.undo", "?": "app.help"}
+GIVEN_WIDTH = 30  # a wrong answer is repeated in its verdict, cut to this many cells
 
 VERDICT_CLASS = {
     "right": "right",
@@ -60,19 +65,20 @@ class Outcome:
 
 def feedback_text(part: Part, result: PartResult, final: bool, given: str = "") -> Text:
     """One part's verdict; once the part is closed, a wrong one shows the expected answer."""
+    if result.verdict == "unreadable":
+        return unreadable_text(result.message)
     mark = FEEDBACK_MARKS[result.verdict]
     words = {
         "right": "right",
         "carried": "right",
         "close": "close",
         "wrong": "wrong",
-        "unreadable": "cannot read this",
         "blank": "no answer",
     }[result.verdict]
     text = Text(f"{mark} {words}")
     if given.strip() and not result.credited:
-        text.append(f" ({given.strip()})")
-    if result.message and result.verdict not in ("blank",):
+        text.append(f" ({shorten(given, GIVEN_WIDTH)})")
+    if result.message and result.verdict != "blank":
         text.append(f": {result.message}")
     if final and not result.credited:
         text.append(f"\nexpected {format_value(part.expected)}")
@@ -81,8 +87,27 @@ def feedback_text(part: Part, result: PartResult, final: bool, given: str = "") 
     return text
 
 
+def unreadable_text(message: str) -> Text:
+    """Why an answer cannot be read, then the answer (already cut to a window around the
+    trouble, with "…", by the parser's pointer) with a caret under the spot.
+
+    The feedback is indented as the text in the answer box is, so the caret points at the
+    character typed; the reason goes on the first line, where it cannot push the caret line
+    past the edge."""
+    mark = FEEDBACK_MARKS["unreadable"]
+    shown, _, pointer = message.rpartition("\n")
+    column = pointer.find("^")
+    if not shown or column < 0:  # no pointer: the message alone
+        return Text(f"{mark} cannot read this: {message}")
+    reason = pointer[column + 1 :].strip()
+    text = Text(f"{mark} cannot read this: {reason}\n")
+    text.append(shown, style="not bold")
+    return text.append("\n" + " " * column + "^", style="bold")
+
+
 class AnswerInput(Input):
-    """An answer box where, while it is empty, `h` asks for a hint and `w` for the solution.
+    """An answer box where, while it is empty, `h` asks for a hint, `w` for the solution, `u`
+    for the screen's undo and `?` for the keys: the footer shows them while they work.
 
     Answers may contain letters (functions, symbols), so the shortcuts only act on an empty box,
     and not at all when the part's own symbols start with that letter.
@@ -97,14 +122,23 @@ class AnswerInput(Input):
         super().__init__(placeholder=_placeholder(part), compact=True, **kwargs)
         self.part = part
 
+    def _shortcut(self, character: str | None) -> str | None:
+        """The action `character` stands for now, if any."""
+        if not character or self.value or any(s.startswith(character) for s in self.part.symbols):
+            return None
+        return SHORTCUTS.get(character)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """A shortcut is not typed, so the footer keeps showing it."""
+        return self._shortcut(character) is None and super().check_consume_key(key, character)
+
+    def watch_value(self, old: str, new: str) -> None:
+        if not old or not new:  # the shortcuts start or stop working
+            self.refresh_bindings()
+
     async def _on_key(self, event: events.Key) -> None:
-        key = event.character
-        shortcut = {"h": "hint", "w": "solution"}.get(key or "")
-        if (
-            shortcut
-            and not self.value
-            and not any(s.startswith(key or "") for s in self.part.symbols)
-        ):
+        shortcut = self._shortcut(event.character)
+        if shortcut:
             event.stop()
             event.prevent_default()
             self.post_message(self.Shortcut(shortcut))
@@ -177,12 +211,14 @@ class ExercisePanel(Vertical):
             return
         self.submit(event.value)
 
-    def on_answer_input_shortcut(self, event: AnswerInput.Shortcut) -> None:
+    async def on_answer_input_shortcut(self, event: AnswerInput.Shortcut) -> None:
         event.stop()
         if event.action == "hint":
             self.action_hint()
-        else:
+        elif event.action == "solution":
             self.action_solution()
+        else:
+            await self.run_action(event.action)
 
     def submit(self, text: str) -> None:
         """Check the current part's answer; a wrong one may be tried again once."""
@@ -192,7 +228,7 @@ class ExercisePanel(Vertical):
         feedback = self.query_one(f"#feedback-{index}", Static)
         if result.verdict == "unreadable":
             feedback.update(feedback_text(part, result, final=False, given=text))
-            feedback.set_classes("feedback shown wrong")
+            feedback.set_classes("feedback shown wrong unreadable")
             return
         self.attempts += 1
         final = result.credited or result.verdict == "blank" or self.attempts >= ATTEMPTS

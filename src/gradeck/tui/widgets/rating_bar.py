@@ -13,7 +13,8 @@ RATING_STYLES = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
 
 
 def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> Text:
-    """`1 Again 10m   2 Hard 1d ...`; the suggested rating is boxed and Enter accepts it.
+    """`1 Again 10m   2 Hard 1d ...`; the suggested rating, if any, is boxed and Enter accepts
+    it (a flashcard has none: the learner judges it).
 
     A click on a rating rates too (the screen's `number` action)."""
     text = Text()
@@ -29,6 +30,8 @@ def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> T
         text.append(f"  {interval:<4}", style=Style(dim=True) + click)
     if suggested is not None:
         text.append(f"  Enter = {RATING_NAMES[suggested]}", style="dim")
+    else:
+        text.append("  rate it 1–4", style="dim")
     return text
 
 
