@@ -128,7 +128,7 @@ __all__ = [
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 LEARN_AHEAD_MS = 20 * 60 * 1000  # as Anki: with nothing else left, learning steps come early
-SEED_RANGE = 1_000_000  # short seeds, so a person can type one back into `gradeck generate`
+SEED_RANGE = 1_000_000  # short, to be typed back into `gradeck preview DECK:ITEM --seed N`
 
 Clock = Callable[[], datetime]
 

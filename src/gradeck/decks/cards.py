@@ -88,11 +88,6 @@ def cloze_answer(text: str, hole: str) -> str:
     return _render(text, hole, reveal=True)
 
 
-def hole_answers(text: str, hole: str) -> list[str]:
-    number = int(hole[1:])
-    return [h.answer for h in parse_holes(text) if h.number == number]
-
-
 def normalise(answer: str) -> str:
     """Case, surrounding spaces and runs of inner spaces do not matter for typed answers."""
     return " ".join(answer.split()).casefold()

@@ -74,7 +74,3 @@ class ReviewItem:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.deck_id, self.item_id, self.sub)
-
-    @property
-    def is_exercise(self) -> bool:
-        return self.exercise is not None

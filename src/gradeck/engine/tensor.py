@@ -188,17 +188,9 @@ class Tensor:
     def shape(self) -> tuple[int, ...]:
         return self.data.shape
 
-    @property
-    def is_leaf(self) -> bool:
-        return not self.op
-
     def __repr__(self) -> str:
         label = f" name={self.name!r}" if self.name else ""
         return f"Tensor({self.data!r}{label}, op={self.op or 'leaf'!r})"
-
-    def detach(self) -> Tensor:
-        """The same numbers, cut from the graph (like torch's `detach`)."""
-        return Tensor(self.data)
 
     # -- arithmetic -----------------------------------------------------------------------------
 

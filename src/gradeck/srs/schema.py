@@ -59,7 +59,7 @@ CREATE TABLE settings (
 # `gradeck stats` reads a few thousand rows instead of the whole log (a year of heavy use is a
 # million answers). Young/mature as Anki: the interval before the answer under or over 21 days.
 _REVIEW = "{r}.mode = 'scheduled' AND {r}.prev_state = 2"
-_YOUNG = "{r}.prev_due - {r}.prev_last_review < 1814400000"
+_YOUNG = f"{{r}}.prev_due - {{r}}.prev_last_review < {21 * 86_400_000}"  # 21 days in ms
 _FLAGS = {
     "young_passed": f"{_REVIEW} AND {_YOUNG} AND {{r}}.rating > 1",
     "young_failed": f"{_REVIEW} AND {_YOUNG} AND {{r}}.rating = 1",

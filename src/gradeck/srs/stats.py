@@ -19,7 +19,6 @@ from gradeck.srs.store import Store
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 365
-MATURE_DAYS = 21  # as Anki: a review item whose interval is 21 days or more is mature
 PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365}
 STATES = ("new", "learning", "review", "relearning")  # by state number
 HOUR_MS = 3_600_000

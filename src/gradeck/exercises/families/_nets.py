@@ -99,7 +99,6 @@ class TwoLayer:
     loss: float
     dl_dout: float
     delta_out: float  # ∂L/∂z₂
-    dl_dh: Vector
     delta_hidden: Vector  # ∂L/∂z₁
     grad_w2: Matrix
     grad_w1: Matrix
@@ -135,7 +134,6 @@ def two_layer(
         float(value.data),
         float(out.grad[0]),
         float(z2.grad[0]),
-        _floats(h.grad),
         _floats(z1.grad),
         _rows(weights2.grad),
         _rows(weights1.grad),

@@ -92,10 +92,6 @@ def _output_weight_mistakes(v: Values, t: _nets.TwoLayer) -> list[Mistake]:
     ]
 
 
-def _hidden_path(v: Values, t: _nets.TwoLayer, delta: float, weight: float, slope: float) -> float:
-    return clean(delta * weight * slope * v.x[v.k])
-
-
 def _hidden_weight_mistakes(v: Values, t: _nets.TwoLayer, bias: bool) -> list[Mistake]:
     i, k = v.i, v.k
     v_i, v_other = v.w2[0][i], v.w2[0][_other(i)]
