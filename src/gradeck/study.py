@@ -81,7 +81,7 @@ from typing import TYPE_CHECKING, Any
 from gradeck import paths
 from gradeck.decks.cards import choice_options, cloze_answer, cloze_question, typed_matches
 from gradeck.decks.library import Library, load_library
-from gradeck.decks.loader import did_you_mean
+from gradeck.text import did_you_mean
 from gradeck.decks.model import ExerciseItem, ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.problems import ProblemsError

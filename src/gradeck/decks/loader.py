@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ from gradeck.decks import cards as card_logic
 from gradeck.decks.model import CARD_TYPES, Card, Deck, ExerciseItem
 from gradeck.decks.source import LocDict, LocList, Pos, load_file
 from gradeck.problems import Problem, ProblemsError
+from gradeck.text import did_you_mean
 
 FORMAT = 1
 DECK_KEYS = ("format", "id", "title", "description", "tags", "cards", "exercises")
@@ -33,11 +33,6 @@ _OPTIONAL = {"choice": {"wrong"}}
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,79}")
 MAX_TEXT = 10_000
 MAX_ITEMS = 10_000
-
-
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class _Checker:

@@ -31,7 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gradeck.decks.loader import _kind, did_you_mean
+from gradeck.decks.loader import _kind
+from gradeck.text import did_you_mean
 from gradeck.decks.source import LocDict, LocList, Pos, load_file
 from gradeck.problems import Problem, ProblemsError
 

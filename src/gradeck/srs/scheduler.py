@@ -14,7 +14,7 @@ from datetime import timedelta
 from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
 
-from gradeck.decks.loader import did_you_mean
+from gradeck.text import did_you_mean
 from gradeck.srs.days import DAY_MS, from_ms, to_ms
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
