@@ -81,7 +81,6 @@ from typing import TYPE_CHECKING, Any
 from gradeck import paths
 from gradeck.decks.cards import choice_options, cloze_answer, cloze_question, typed_matches
 from gradeck.decks.library import Library, load_library
-from gradeck.text import did_you_mean
 from gradeck.decks.model import ExerciseItem, ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.problems import ProblemsError
@@ -104,6 +103,7 @@ from gradeck.srs.scheduler import (
     parse_setting,
 )
 from gradeck.srs.store import PRACTICE_DECK, Key, LogEntry, QueueRow, Store
+from gradeck.text import did_you_mean
 
 if TYPE_CHECKING:
     from gradeck.exercises.check import ExerciseResult

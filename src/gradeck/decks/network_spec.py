@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradeck.decks.loader import _kind
-from gradeck.text import did_you_mean
 from gradeck.decks.source import LocDict, LocList, Pos, load_file
 from gradeck.problems import Problem, ProblemsError
+from gradeck.text import did_you_mean
 
 if TYPE_CHECKING:
     import numpy as np

@@ -14,8 +14,8 @@ from datetime import timedelta
 from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
 
-from gradeck.text import did_you_mean
 from gradeck.srs.days import DAY_MS, from_ms, to_ms
+from gradeck.text import did_you_mean
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
