@@ -653,9 +653,14 @@ def _csv_rows(text: str, headers: _CsvHeaders) -> Iterator[tuple[int, int, list[
             yield start, end, row
 
 
+def _unquoted(cell: str) -> str:
+    """A cell without the ' that a CSV export puts before a formula-like start (=, +, -, @)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
+
+
 def _csv_card(row: list[str], headers: _CsvHeaders) -> tuple[str, dict[str, Any], tuple] | str:
     """(name, fields, tags) for a row, or the reason it gives no card."""
-    cells = [_from_html(c) if headers.html else c.strip() for c in row]
+    cells = [_unquoted(_from_html(c) if headers.html else c.strip()) for c in row]
     special = set(headers.special.values())
     note_type = headers.notetype
     if "notetype" in headers.special and headers.special["notetype"] < len(cells):
