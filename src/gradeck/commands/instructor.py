@@ -60,9 +60,21 @@ def run_export(args: argparse.Namespace) -> int:
 
     deck = find_deck(args, args.deck_id)
     output = Path(args.output)
+    if args.format == "moodle":
+        return _export_moodle(deck, output, args.variants)
     write = write_apkg if args.format == "apkg" else write_csv
     count = write(deck, output, args.variants)
     print(f"wrote {count} note(s) of deck {deck.id!r} to {output}", file=sys.stderr)
+    return 0
+
+
+def _export_moodle(deck: Deck, output: Path, variants: int) -> int:
+    from gradeck.decks.moodle import write_moodle
+
+    export = write_moodle(deck, output, variants)
+    for reason, count in sorted(export.skipped.items()):
+        print(f"left out {count}: {reason}", file=sys.stderr)
+    print(f"wrote {export.questions} question(s) of deck {deck.id!r} to {output}", file=sys.stderr)
     return 0
 
 
