@@ -88,6 +88,13 @@ class Expr:
         text = next((n for n in self.names if isinstance(env.get(n), str)), None)
         if text is not None:
             raise ParseError(f"{text!r} is text, not a number", 0)
+        vector = next((n for n in self.names if isinstance(env.get(n), tuple)), None)
+        if vector is not None:
+            if isinstance(self.node, Var):
+                return env[vector]  # a whole vector, named on its own
+            raise ParseError(
+                f"{vector!r} is a vector, not a number: name it alone as a whole answer", 0
+            )
         if not self.refs:
             return evaluate(self.node, env, self.source)
         scope = {n: env[n] for n in self.names if n in env}
