@@ -65,3 +65,26 @@ def test_a_choice_by_number_or_text_still_reads() -> None:
     assert chosen("1", OPTIONS) == {0}
     assert chosen("1, 2", OPTIONS) == {0, 1}
     assert chosen("relu", OPTIONS) == {1}
+
+
+FAMILY = "format: 1\nid: p\ntitle: P\nexercises:\n  - id: a\n    family: backprop-two-layer\n"
+
+
+@pytest.mark.parametrize("value", ["1000000", "relu"])
+def test_a_family_parameter_value_it_does_not_take_is_located(
+    tmp_path: Path, capsys, value: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(FAMILY + f"    params: {{hidden: {value}}}\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:7:22: error: backprop-two-layer: hidden must be one of sigmoid, tanh" in out
+    assert main(["preview", str(path), "--seed", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("gradeck: backprop-two-layer: hidden must be one of")
+
+
+def test_a_family_parameter_it_takes_validates(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(FAMILY + "    params: {hidden: tanh}\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 0

@@ -635,4 +635,7 @@ def make_exercise(
         return generate(template, seed, difficulty)
     from gradeck.exercises.registry import generate as generate_family
 
-    return generate_family(family, seed, difficulty, params)
+    try:
+        return generate_family(family, seed, difficulty, params)
+    except ValueError as exc:  # a deck's params the family does not take
+        raise TemplateError(f"{family}: {exc}; check the deck with `gradeck validate`") from None
