@@ -137,16 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     module_name, func_name = handler.split(":")
     from gradeck.errors import GradeckError
     from gradeck.problems import ProblemsError
+    from gradeck.text import printable
 
     try:
         module = import_module(f"gradeck.commands.{module_name}")
         return int(getattr(module, func_name)(args) or 0)
     except ProblemsError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         return EXIT_FAIL
     except GradeckError as exc:
-        print(f"gradeck: {exc}", file=sys.stderr)
+        print(printable(f"gradeck: {exc}"), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("\ngradeck: interrupted; everything answered so far is saved.", file=sys.stderr)
@@ -158,8 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("GRADECK_DEBUG"):
             raise
         print(
-            f"gradeck: internal error: {type(exc).__name__}: {exc}\n"
-            "Please report it; set GRADECK_DEBUG=1 to see the details.",
+            printable(f"gradeck: internal error: {type(exc).__name__}: {exc}\n")
+            + "Please report it; set GRADECK_DEBUG=1 to see the details.",
             file=sys.stderr,
         )
         return EXIT_FAIL

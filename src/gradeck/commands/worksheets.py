@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from gradeck.commands.instructor import ExerciseSource, resolve
 from gradeck.errors import GradeckError
-from gradeck.text import control_chars
+from gradeck.text import control_chars, printable
 
 if TYPE_CHECKING:
     from gradeck.exercises.worksheet import Document, Sheet
@@ -90,7 +90,7 @@ def _render(fmt: str, docs: list[Document]) -> str | bytes:
     if fmt == "md":
         from gradeck.exercises.worksheet import worksheet_markdown
 
-        return worksheet_markdown(docs)
+        return printable(worksheet_markdown(docs))
     from gradeck.exercises.worksheet_typst import typeset
 
     return typeset(docs)
