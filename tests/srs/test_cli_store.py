@@ -147,3 +147,13 @@ def test_a_folder_or_an_empty_file_in_place_of_the_database(home: Path, monkeypa
     (home / "gradeck.db").touch()
     code, _out, err = _run(["review"], monkeypatch, capsys, "q\n")
     assert code == 1 and "was empty (0 bytes)" in err
+
+
+def test_browse_shows_a_broken_item_without_its_impossible_dates(broken: Path) -> None:
+    from gradeck.study import Profile
+
+    _sql(broken, "UPDATE items SET due = 9000000000000000 WHERE deck_id = 'mini'")  # year 287168
+    with Profile.open(broken, ["mini"]) as profile:
+        shown = {info.item_id: info for info in profile.browse()}
+    assert shown["bias"].state == "review" and shown["bias"].due is None
+    assert shown["bias"].stability is None

@@ -20,7 +20,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -66,6 +66,12 @@ class ItemRow:
     @property
     def key(self) -> Key:
         return (self.deck_id, self.item_id, self.sub)
+
+    @property
+    def schedulable(self) -> bool:
+        """Whether the stored schedule is within bounds (bounds.py): one that is not is left
+        out of sessions until `gradeck check --repair` mends it."""
+        return bounds.fits(asdict(self.sched))
 
 
 @dataclass(frozen=True)

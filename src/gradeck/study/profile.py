@@ -232,6 +232,7 @@ class Profile:
                 continue
             row = rows[item.key]
             sched = row.sched
+            known = row.schedulable  # else its due time and stability may not even be dates
             out.append(
                 ItemInfo(
                     item.key,
@@ -241,8 +242,8 @@ class Profile:
                     title,
                     item.tags,
                     STATE_NAMES[sched.state],
-                    from_ms(sched.due) if sched.due is not None else None,
-                    sched.stability,
+                    from_ms(sched.due) if known and sched.due is not None else None,
+                    sched.stability if known else None,
                     row.suspended,
                 )
             )
