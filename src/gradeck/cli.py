@@ -77,11 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["get", "set", "list"])
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
-    p = cmd("backup", "progress:run_backup", "copy the progress database safely")
+    p = cmd("backup", "progress:run_backup", "copy the progress database safely, or restore one")
     p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument(
+        "--restore", metavar="FILE", help="bring a backup back (the current one is kept aside)"
+    )
     p = cmd("progress", "progress:run_progress", "export or import progress as JSON")
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", metavar="FILE.json")
+    p.add_argument("--force", action="store_true", help="let export overwrite FILE.json")
+    p = cmd("check", "check:run_check", "check the progress database; --repair mends items")
+    p.add_argument(
+        "--repair", action="store_true", help="make unschedulable items new, keeping answers"
+    )
 
     # Exercises
     p = cmd("families", "exercises:run_families", "list the exercise families")
