@@ -30,6 +30,7 @@ PARAMS = {
     "activation-derivative": ("activation", "ACTIVATIONS"),
     "init-scale": ("scheme", "SCHEMES"),
     "symbolic-derivative": ("item", "KEYS"),
+    "lr-schedule": ("schedule", "SCHEDULES"),
 }
 
 

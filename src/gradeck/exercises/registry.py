@@ -228,6 +228,28 @@ FAMILIES: dict[str, FamilyInfo] = {
             (1, 2),
             "gru_step",
         ),
+        FamilyInfo(
+            "pooling",
+            "Max and average pooling: output size and one output value (torch's padding rules)",
+            "shapes",
+            (1, 2),
+            "pooling",
+        ),
+        FamilyInfo(
+            "grad-clipping",
+            "Gradient clipping by global norm (clip_grad_norm_) and by value (clip_grad_value_)",
+            "training",
+            (1, 2),
+            "grad_clipping",
+        ),
+        FamilyInfo(
+            "lr-schedule",
+            "The rate after t scheduler steps: StepLR, CosineAnnealingLR, LinearLR warm-up",
+            "training",
+            (1, 2),
+            "lr_schedule",
+            ("schedule",),
+        ),
     )
 }
 
