@@ -31,6 +31,7 @@ PARAMS = {
     "init-scale": ("scheme", "SCHEMES"),
     "symbolic-derivative": ("item", "KEYS"),
     "lr-schedule": ("schedule", "SCHEDULES"),
+    "vanishing-gradients": ("activation", "ACTIVATIONS"),
 }
 
 

@@ -165,3 +165,50 @@ def test_lr_schedule(schedule: str, difficulty: int) -> None:
         ex = registry.generate("lr-schedule", seed, difficulty, {"schedule": schedule})
         for part, epoch in zip(ex.parts, v.epochs, strict=True):
             assert_close(part.expected, rates[epoch], rtol=1e-9)
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_dense_batch_backprop(difficulty: int) -> None:
+    from gradeck.exercises.families import dense_batch
+
+    for seed in SEEDS:
+        v = dense_batch.draw(seed, difficulty)
+        layer = torch.nn.Linear(len(v.w[0]), len(v.w), dtype=torch.float64)
+        with torch.no_grad():
+            layer.weight.copy_(t(v.w))
+            layer.bias.copy_(t(v.b))
+        x = t(v.x).requires_grad_()
+        layer(x).backward(t(v.g))
+        found = expected("dense-batch-backprop", seed, difficulty)
+        assert_close(found[0], layer.weight.grad.numpy())
+        assert_close(found[1], layer.bias.grad.numpy())
+        if difficulty == 2:
+            assert_close(found[2], x.grad.numpy())
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_label_smoothing(difficulty: int) -> None:
+    from gradeck.exercises.families import label_smoothing
+
+    for seed in SEEDS:
+        v = label_smoothing.draw(seed, difficulty)
+        z = t(v.p).log().requires_grad_()
+        loss = F.cross_entropy(z[None], torch.tensor([v.target]), label_smoothing=v.eps)
+        loss.backward()
+        _, value, grad = expected("label-smoothing", seed, difficulty)
+        assert_close(value, loss.item())
+        assert_close(grad, z.grad.numpy(), rtol=1e-7)
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_bce_with_logits(difficulty: int) -> None:
+    from gradeck.exercises.families import bce_logits
+
+    for seed in SEEDS:
+        v = bce_logits.draw(seed, difficulty)
+        z = t(v.z).requires_grad_()
+        loss = F.binary_cross_entropy_with_logits(z, t(v.y), pos_weight=t([v.pos_weight]))
+        loss.backward()
+        found = expected("bce-logits", seed, difficulty)
+        assert_close(found[-2], loss.item())
+        assert_close(found[-1], z.grad.numpy() if difficulty == 2 else z.grad.item())

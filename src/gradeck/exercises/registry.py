@@ -250,6 +250,42 @@ FAMILIES: dict[str, FamilyInfo] = {
             "lr_schedule",
             ("schedule",),
         ),
+        FamilyInfo(
+            "grad-check",
+            "Gradient checking: forward and central differences and their relative error to f′(w)",
+            "calculus",
+            (1, 2),
+            "grad_check",
+        ),
+        FamilyInfo(
+            "vanishing-gradients",
+            "Vanishing and exploding gradients: the product of weights and slopes through k layers",
+            "backprop",
+            (1, 2),
+            "vanishing",
+            ("activation",),
+        ),
+        FamilyInfo(
+            "dense-batch-backprop",
+            "A dense layer's batch gradients in matrix form: ∂L/∂W = GᵀX, ∂L/∂b, ∂L/∂X = GW",
+            "backprop",
+            (1, 2),
+            "dense_batch",
+        ),
+        FamilyInfo(
+            "label-smoothing",
+            "Cross-entropy with label smoothing as torch: target (1 − ε)y + ε/C, loss, gradient",
+            "backprop",
+            (1, 2),
+            "label_smoothing",
+        ),
+        FamilyInfo(
+            "bce-logits",
+            "Binary cross-entropy on logits (BCEWithLogitsLoss), pos_weight: loss and σ(z) − y",
+            "backprop",
+            (1, 2),
+            "bce_logits",
+        ),
     )
 }
 
