@@ -107,16 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("import", "instructor:run_import", "turn Markdown or CSV notes into a deck")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", metavar="DECK.yaml")
-    p = cmd("export", "instructor:run_export", "export a deck to Anki (.apkg) or CSV")
+    p = cmd("export", "instructor:run_export", "export a deck to Anki (.apkg), CSV or Moodle XML")
     p.add_argument("deck_id", metavar="DECK")
-    p.add_argument("--format", choices=["apkg", "csv"], required=True)
+    p.add_argument("--format", choices=["apkg", "csv", "moodle"], required=True)
     p.add_argument("-o", "--output", metavar="FILE", required=True)
     p.add_argument("--variants", type=int, default=3, help="generated variants per exercise")
-    p = cmd("worksheet", "instructor:run_worksheet", "write a printable worksheet with answers")
+    p = cmd("worksheet", "worksheets:run_worksheet", "write a printable worksheet with answers")
     p.add_argument("items", nargs="+", metavar="TEMPLATE_OR_FAMILY")
     p.add_argument("--count", type=int, default=5)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("-o", "--output", metavar="FILE.md", required=True)
+    p.add_argument("--format", choices=["md", "pdf"], help="default: from the -o file's suffix")
+    p.add_argument("--students", metavar="ROSTER.txt", help="one sheet per student (names, one "
+                   "a line); -o is then a folder")  # fmt: skip
+    p.add_argument("--key", metavar="CODE", help="only the answer key of the sheet with this code")
+    p.add_argument("-o", "--output", metavar="FILE|FOLDER", required=True)
     return parser
 
 

@@ -17,8 +17,6 @@ from gradeck.errors import GradeckError
 if TYPE_CHECKING:
     from gradeck.exercises.model import Exercise
 
-MAX_WORKSHEET = 200  # exercises on one worksheet
-
 
 def _write(path: Path, text: str) -> None:
     try:
@@ -62,9 +60,21 @@ def run_export(args: argparse.Namespace) -> int:
 
     deck = find_deck(args, args.deck_id)
     output = Path(args.output)
+    if args.format == "moodle":
+        return _export_moodle(deck, output, args.variants)
     write = write_apkg if args.format == "apkg" else write_csv
     count = write(deck, output, args.variants)
     print(f"wrote {count} note(s) of deck {deck.id!r} to {output}", file=sys.stderr)
+    return 0
+
+
+def _export_moodle(deck: Deck, output: Path, variants: int) -> int:
+    from gradeck.decks.moodle import write_moodle
+
+    export = write_moodle(deck, output, variants)
+    for reason, count in sorted(export.skipped.items()):
+        print(f"left out {count}: {reason}", file=sys.stderr)
+    print(f"wrote {export.questions} question(s) of deck {deck.id!r} to {output}", file=sys.stderr)
     return 0
 
 
@@ -170,23 +180,3 @@ def _hints_and_mistakes(exercise: Exercise) -> str:
     if lines:
         blocks.append("\n".join(["Known mistakes", *lines]))
     return "\n\n".join(blocks)
-
-
-def run_worksheet(args: argparse.Namespace) -> int:
-    from gradeck.exercises.worksheet import Sheet, worksheet_markdown
-
-    sources = [source for name in args.items for source in resolve(args, name)]
-    total = args.count * len(sources)
-    if args.count < 1 or total > MAX_WORKSHEET:
-        raise GradeckError(
-            f"--count must be at least 1 and give at most {MAX_WORKSHEET} exercises in all "
-            f"({len(sources)} exercise source(s) × {args.count})"
-        )
-    seeds = [args.seed + i for i in range(args.count)]
-    sheets = [Sheet(s.name, seed, s.exercise(seed)) for s in sources for seed in seeds]
-    titles = list(dict.fromkeys(sheet.exercise.title for sheet in sheets))
-    more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
-    title = f"Worksheet: {'; '.join(titles[:3])}{more}"
-    _write(Path(args.output), worksheet_markdown(title, sheets))
-    print(f"wrote {len(sheets)} exercise(s) with an answer key to {args.output}", file=sys.stderr)
-    return 0
