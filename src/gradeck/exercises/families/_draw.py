@@ -218,3 +218,13 @@ def draw_or(draw: Callable[[], T], ok: Callable[[T], bool], fallback: T, tries: 
         if ok(values):
             return values
     return fallback
+
+
+def distinct(answer: Value, mistakes: Sequence[Mistake], rel: float = SEPARATION) -> tuple:
+    """The mistakes that a checker can tell from the answer and from the mistakes kept before
+    them: one that coincides in this variant is left undiagnosed rather than redrawn."""
+    kept: list[Mistake] = []
+    for mistake in mistakes:
+        if finite(mistake.value) and spread(answer, [*(m.value for m in kept), mistake.value], rel):
+            kept.append(mistake)
+    return tuple(kept)
