@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     # Instructors
+    p = cmd("class", "classroom:run_class", "a class report from students' progress exports")
+    p.add_argument("action", choices=["report"])
+    p.add_argument("exports", nargs="+", metavar="EXPORT.json")
+    p.add_argument("--format", choices=["table", "csv", "md", "json"], default="table")
     p = cmd("preview", "instructor:run_preview", "show a variant of an exercise template")
     p.add_argument("template", metavar="TEMPLATE")
     p.add_argument("--seed", type=int, default=None)
