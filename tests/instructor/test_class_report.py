@@ -16,8 +16,8 @@ from gradeck.cli import main
 from gradeck.errors import GradeckError
 from gradeck.exercises.check import check_exercise
 from gradeck.exercises.render import format_value
-from gradeck.srs.classreport import class_report
 from gradeck.study import Profile
+from gradeck.study.classreport import class_report
 
 DECK = """format: 1
 id: mini

@@ -1,5 +1,5 @@
 """`gradeck class report EXPORTS...`: what a class got right and wrong, from students' progress
-exports, as a text table, CSV, Markdown or JSON. The figures come from `gradeck.srs.classreport`.
+exports, as a text table, CSV, Markdown or JSON. The figures come from `gradeck.study.classreport`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from gradeck.errors import GradeckError
-from gradeck.srs.classreport import ClassReport, MistakeCount, class_report
+from gradeck.study.classreport import ClassReport, MistakeCount, class_report
 from gradeck.text import printable
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024

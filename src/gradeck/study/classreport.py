@@ -1,6 +1,7 @@
 """A class report from students' progress exports (`gradeck progress export`).
 
-Read-only and UI-free: the input is the exported JSON, already parsed; the output is plain data
+Read-only and UI-free, and it opens no store: the input is the exported JSON, already parsed
+(front ends reach it here, beside the profile that writes those exports); the output is plain data
 that `gradeck class report` prints as a table, CSV, Markdown or JSON. Exports from any version
 are read: when a review carries `attempts` (every try at every part, with its verdict and the
 mistake named), first tries and mistakes come from them; an older review gives its
