@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     # Decks
-    p = cmd("decks", "decks:run_decks", "list the built-in and user decks")
+    p = cmd("decks", "courses:run_decks", "list the decks; add a deck or course folder; path")
+    p.add_argument("action", nargs="?", choices=["add", "path"], help="add PATH, or print the "
+                   "folder user decks live in (default: list the decks)")  # fmt: skip
+    p.add_argument("target", nargs="?", metavar="PATH", help="with add: a deck file or folder")
+    p.add_argument("--copy", action="store_true", help="with add: copy instead of linking")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = cmd("validate", "decks:run_validate", "check deck files and report every problem")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: built-in)")
