@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from gradeck.decks.cards import ClozeSyntaxError, parse_holes
-from gradeck.decks.loader import MAX_TEXT
+from gradeck.decks.checker import MAX_TEXT
 from gradeck.errors import GradeckError
 
 MAX_NOTES_BYTES = 2 * 1024 * 1024

@@ -219,7 +219,8 @@ def _same_expression(part: Part, answer: str, target: str) -> bool:
         learner = symbolic.read(answer, part.symbols)
     except ParseError:
         return False
-    return symbolic.equivalent(symbolic.read(target, part.symbols), learner, part.symbols)
+    expected = symbolic.read(target, part.symbols)
+    return symbolic.equivalent(expected, learner, part.symbols, target, answer)
 
 
 def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) -> PartResult:
@@ -239,6 +240,18 @@ def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) ->
         if matches(part, answer, mistake.value):
             return PartResult("wrong", mistake.feedback, mistake, answer)
     return PartResult("wrong", value=answer)
+
+
+def prepare(exercise: Exercise) -> None:
+    """Called by a front end when `exercise` is shown: readies what its checks will need.
+
+    For symbolic parts that is the sympy worker, started in the background, so that the first
+    check of a session does not wait for sympy to load.
+    """
+    if any(part.kind == "symbolic" for part in exercise.parts):
+        from gradeck.exercises import symbolic
+
+        symbolic.warm_up()
 
 
 def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:

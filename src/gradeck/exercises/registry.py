@@ -192,6 +192,42 @@ FAMILIES: dict[str, FamilyInfo] = {
             "symbolic_derivs",
             ("item",),
         ),
+        # Beyond the basics: attention, normalisation, gated cells, training practice
+        FamilyInfo(
+            "attention",
+            "Scaled dot-product attention for 2-3 tokens: scores QKᵀ/√d, softmax, one output row",
+            "attention",
+            (1, 2),
+            "attention",
+        ),
+        FamilyInfo(
+            "mha-param-count",
+            "Parameters of torch's nn.MultiheadAttention: q, k, v projections, biases, out_proj",
+            "attention",
+            (1, 2),
+            "mha_params",
+        ),
+        FamilyInfo(
+            "layer-norm",
+            "Layer normalisation of one sample: mean, biased variance, output with γ and β",
+            "normalisation",
+            (1, 2),
+            "layer_norm",
+        ),
+        FamilyInfo(
+            "lstm-step",
+            "One LSTM cell step in torch's gate order i, f, g, o: the gates, c and h",
+            "rnn",
+            (1, 2),
+            "lstm_step",
+        ),
+        FamilyInfo(
+            "gru-step",
+            "One GRU step as torch computes it: gates r, z, candidate n, new state h",
+            "rnn",
+            (1, 2),
+            "gru_step",
+        ),
     )
 }
 

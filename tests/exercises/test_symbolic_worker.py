@@ -1,0 +1,54 @@
+"""The sympy worker: proofs run in a child process, capped in memory and killed on timeout."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from gradeck.exercises import symbolic_worker
+from gradeck.exercises.check import check_part
+from gradeck.exercises.model import Part
+
+# Generous: a cold worker imports sympy first, which on a busy machine takes seconds.
+PATIENT = 60.0
+
+
+def test_a_proof_comes_back_from_the_worker() -> None:
+    assert symbolic_worker.prove_equal("sin(x)^2 + cos(x)^2", "1", ("x",), PATIENT) is True
+    assert symbolic_worker.prove_equal("sin(x)^2", "1", ("x",), PATIENT) is False
+
+
+def test_a_proof_over_time_kills_the_worker() -> None:
+    assert symbolic_worker.prove_equal("x*(1-x)", "x - x^2", ("x",), PATIENT) is True
+    pid = symbolic_worker.worker_pid()
+    assert pid is not None
+    assert symbolic_worker.prove_equal("sin(x)^2 + cos(x)^2", "1", ("x",), 1e-9) is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # killed and reaped: nothing of that proof goes on
+    # and the next check gets a fresh worker
+    assert symbolic_worker.prove_equal("sin(x)^2 + cos(x)^2", "1", ("x",), PATIENT) is True
+    assert symbolic_worker.worker_pid() not in (None, pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_worker_caps_its_memory() -> None:
+    symbolic_worker.prove_equal("x", "x", ("x",), PATIENT)
+    pid = symbolic_worker.worker_pid()
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    line = next(row for row in limits.splitlines() if row.startswith("Max address space"))
+    soft = line.split()[3]
+    assert soft != "unlimited"
+    statm = Path(f"/proc/{pid}/statm").read_text().split()
+    held = int(statm[0]) * os.sysconf("SC_PAGE_SIZE")
+    assert int(soft) - held <= 100 * 1024 * 1024  # at most 100 MB more than it holds now
+
+
+def test_a_narrow_domain_answer_is_proved_by_the_worker() -> None:
+    """log(x − 3) is defined at too few sample points for a numeric verdict: sympy decides."""
+    part = Part("a", "f", "log(x - 3) + log(x - 3)", kind="symbolic", symbols=("x",))
+    symbolic_worker.prove_equal("x", "x", ("x",), PATIENT)  # warm, so the check is in time
+    assert check_part(part, "2*log(x - 3)").verdict == "right"
+    assert check_part(part, "3*log(x - 3)").verdict == "wrong"
