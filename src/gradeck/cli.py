@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     # Decks
-    p = cmd("decks", "decks:run_decks", "list the built-in and user decks")
+    p = cmd("decks", "courses:run_decks", "list the decks; add a deck or course folder; path")
+    p.add_argument("action", nargs="?", choices=["add", "path"], help="add PATH, or print the "
+                   "folder user decks live in (default: list the decks)")  # fmt: skip
+    p.add_argument("target", nargs="?", metavar="PATH", help="with add: a deck file or folder")
+    p.add_argument("--copy", action="store_true", help="with add: copy instead of linking")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = cmd("validate", "decks:run_validate", "check deck files and report every problem")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: built-in)")
@@ -109,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     # Instructors
+    p = cmd("class", "classroom:run_class", "a class report from students' progress exports")
+    p.add_argument("action", choices=["report"])
+    p.add_argument("exports", nargs="+", metavar="EXPORT.json")
+    p.add_argument("--format", choices=["table", "csv", "md", "json"], default="table")
     p = cmd("preview", "instructor:run_preview", "show a variant of an exercise template")
     p.add_argument("template", metavar="TEMPLATE")
     p.add_argument("--seed", type=int, default=None)
