@@ -30,6 +30,8 @@ PARAMS = {
     "activation-derivative": ("activation", "ACTIVATIONS"),
     "init-scale": ("scheme", "SCHEMES"),
     "symbolic-derivative": ("item", "KEYS"),
+    "lr-schedule": ("schedule", "SCHEDULES"),
+    "vanishing-gradients": ("activation", "ACTIVATIONS"),
 }
 
 

@@ -258,3 +258,26 @@ def check_difficulty(family: str, difficulty: int, allowed: Sequence[int]) -> No
     if difficulty not in allowed:
         levels = ", ".join(str(d) for d in allowed)
         raise ValueError(f"{family} has difficulties {levels}, not {difficulty!r}")
+
+
+def draw_or(draw: Callable[[], T], ok: Callable[[T], bool], fallback: T, tries: int = 300) -> T:
+    """Draw until `ok` accepts, at most `tries` times, then the family's fixed `fallback`.
+
+    The fallback is a variant worked by hand that `ok` accepts (the tests hold it to that), so
+    drawing ends after a known number of tries whatever the seed.
+    """
+    for _ in range(tries):
+        values = draw()
+        if ok(values):
+            return values
+    return fallback
+
+
+def distinct(answer: Value, mistakes: Sequence[Mistake], rel: float = SEPARATION) -> tuple:
+    """The mistakes that a checker can tell from the answer and from the mistakes kept before
+    them: one that coincides in this variant is left undiagnosed rather than redrawn."""
+    kept: list[Mistake] = []
+    for mistake in mistakes:
+        if finite(mistake.value) and spread(answer, [*(m.value for m in kept), mistake.value], rel):
+            kept.append(mistake)
+    return tuple(kept)

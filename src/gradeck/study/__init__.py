@@ -1,0 +1,106 @@
+"""Studying: the one place that joins decks, exercises and the progress store.
+
+The package holds one job per module: `profile` (decks + store), `queue` (today's queue and
+limits), `session` (a sitting), `items` (what front ends see), `outcome` (answers to ratings and
+log entries), `clock`.
+
+Both front ends (the Textual app and `gradeck review`) talk to this module alone, so they queue,
+grade and record alike. Public API:
+
+    Profile.open(data_dir, deck_args=(), *, now=None, tz=None, rng=None, read_only=False)
+        A learner's decks and progress. A context manager; `.close()` when done. `now` is a
+        clock (a callable returning an aware datetime; tests pass a fake one), `tz` the local
+        zone that decides when a study day begins (None: the machine's), `rng` the source of
+        exercise seeds and choice orders. Use a Profile from one thread (sqlite3's rule).
+        A deck id that names no deck, or a deck file that fails to load, given in `deck_args`
+        is an error (GradeckError, ProblemsError), not a profile over every deck.
+        .library, .problems (decks that failed to load), .db_path
+        .settings() -> Settings ; .set_setting(key, text) (validated, ValueError says why)
+        .deck_overview() -> list[DeckCounts(deck_id, title, new, learning, due, total)]
+        .today() -> Today(reviewed, new, due, streak, waiting)   waiting: what `a` (a session
+                                       over everything) would serve now, see today()
+        .session(deck_ids=(), tag=None, limit=None, practice=False) -> Session   GradeckError
+                                       for an unknown deck or a tag no item of the decks has
+        .stats(deck_id=None) -> dict   (the JSON of `gradeck stats --json`, see docs/scheduling.md;
+                                        `tags` holds per tag what `decks` holds per deck, but
+                                        for the title: counts by state, due, mean_retrievability)
+        .browse(text="", tag=None) -> list[ItemInfo]
+        .history(key) -> list[dict]    (log rows, oldest first)
+        .suspend(key, on)
+        .preview(key, seed=None) -> Exercise   a variant of exercise item `key` (a fresh seed
+                                       unless given), logging nothing; GradeckError with a
+                                       clear message for a card or a template that fails
+        .family_session(family, difficulty=None) -> FamilySession   (GradeckError when unknown)
+        .backup(dest) ; .export_progress() -> dict ; .import_progress(data) -> dict of counts
+        .check() -> Health(damage, items) ; .repair(health) -> int   `gradeck check`: damage to
+                                       the file, items whose stored schedule is out of bounds
+        `read_only` reads without writing (stats, backup, check on a read-only profile); the
+        decks are then not matched with the store, so items never stored are not counted.
+
+    restore_backup(data_dir, file) -> Path | None   brings a checked backup back, keeping the
+        database it replaces aside (the path returned); needs no decks
+
+    Session
+        .next() -> Shown | None       the item to show (the same one until it is answered)
+        .answer(shown, rating, *, duration_ms, answer=None, parts_right=None, mistake=None,
+                result=None) -> Answered      one transaction, committed before returning
+        .undo() -> Shown | None       takes back the last answer and returns that item again
+        .suspend(shown)
+        .damaged   how many items the queue left out because their stored schedule is out of
+            bounds (`gradeck check --repair` mends them); a front end says so once
+        .remaining, .answered, .total (answered + remaining), .practice   the total holds for
+            the sitting: it grows only when an answer sends an item into a learning step that
+            comes back today, shrinks only by a suspension, and undo puts it back as it was
+        .next_learning_due -> datetime | None   when a learning step left today comes back
+
+    FamilySession: practice of one exercise family without end, at `difficulty` or any of the
+        family's levels. .next() -> Shown (never None), .answer(...) as Session's (logged as
+        practice under the family, so stats' `exercises` figures include it; no schedule, no
+        deck count), .undo() -> Shown | None, .answered, .family, .practice (True)
+
+    Shown: item (ReviewItem), key, kind ("flashcard" | "choice" | "typed" | "exercise"),
+        state ("new" | "learning" | "review" | "relearning"), exercise (Exercise | None, drawn
+        from `seed`, which the log keeps), seed, intervals ({1: "1m", 2: "6m", 3: "10m",
+        4: "8d"}), options (a choice card's (text, correct) pairs in the order shown),
+        question, answer (the back / expected text), note; .check(text) -> bool for choice and
+        typed cards (a choice is answered with option numbers, e.g. "1 3").
+
+    suggest_rating(result, *, hinted, retried) -> int   an exercise's suggested rating
+    card_rating(right) -> int                          a choice or typed card's suggested rating
+    RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}; SETTING_KEYS, SETTING_HELP
+
+Queue: learning items that are due, then due reviews, then new items up to the daily limits,
+flashcards and exercises interleaved; siblings (sides of a reversible card, holes of a cloze) are
+not shown on the same study day, nor while one is in learning steps. New items come deck by
+deck, each deck's in the order they entered the profile (deck order, for cards added together).
+Practice sessions go through every matching item, change no schedule and log their answers as
+practice.
+
+The queue is read from the store in order and only as far as today's limits reach, and a
+ReviewItem is made only for a queued item, so opening a profile of 100 000 items stays quick
+(benchmarks/srs.py).
+"""
+
+from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Settings
+from gradeck.study.items import Answered, DeckCounts, ItemInfo, Shown, Today
+from gradeck.study.outcome import card_rating, suggest_rating
+from gradeck.study.profile import Profile, restore_backup
+from gradeck.study.session import FamilySession, Session
+
+__all__ = [
+    "RATINGS",
+    "SETTING_HELP",
+    "SETTING_KEYS",
+    "Answered",
+    "DeckCounts",
+    "FamilySession",
+    "ItemInfo",
+    "Profile",
+    "Session",
+    "Settings",
+    "Shown",
+    "Today",
+    "card_rating",
+    "restore_backup",
+    "suggest_rating",
+]

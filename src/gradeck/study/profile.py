@@ -1,0 +1,308 @@
+"""A learner's profile: the loaded decks and the progress store, and what is asked of both."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gradeck import paths
+from gradeck.decks.library import Library, load_library
+from gradeck.errors import GradeckError
+from gradeck.problems import ProblemsError
+from gradeck.srs import copies, repair, transfer
+from gradeck.srs import stats as srs_stats
+from gradeck.srs.days import from_ms, study_date, to_ms, today_bounds
+from gradeck.srs.dbfile import StoreError
+from gradeck.srs.repair import Health
+from gradeck.srs.scheduler import (
+    SETTING_KEYS,
+    STATE_NAMES,
+    Scheduler,
+    Settings,
+    format_setting,
+    parse_setting,
+)
+from gradeck.srs.store import Key, Store
+from gradeck.study.clock import Clock, utc_now
+from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw, title_of
+from gradeck.study.session import FamilySession, Session
+from gradeck.text import did_you_mean
+
+if TYPE_CHECKING:
+    from gradeck.exercises.model import Exercise
+
+
+def _require_named(library: Library, deck_args: Sequence[str]) -> None:
+    """Refuse a deck file named with --deck that failed to load, with its problems: the library
+    skips it, and a selection left empty would mean every deck. (An unknown deck id is already
+    refused by the library.)"""
+    for arg in deck_args:
+        try:
+            library.deck(arg)
+        except GradeckError:
+            where = Path(arg).resolve()
+            own = [p for p in library.problems if Path(p.path).resolve() == where]
+            if own:
+                raise ProblemsError(own) from None
+            raise GradeckError(f"deck file {arg} could not be loaded") from None
+
+
+def restore_backup(data_dir: Path | str | None, source: Path) -> Path | None:
+    """Bring the backup `source` back as the profile's database, after checking it; returns
+    where the database it replaced was kept. Needs no decks, and works on a damaged profile."""
+    home = paths.data_dir(data_dir)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the profile folder {home}: {exc.strerror}") from None
+    return copies.restore(source, paths.database_path(home))
+
+
+class Profile:
+    """A learner's decks and progress store."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        *,
+        now: Clock | None = None,
+        tz: tzinfo | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.library = library
+        self.store = store
+        self.clock = now or utc_now
+        self.tz = tz
+        self.rng = rng or random.Random(random.SystemRandom().randrange(2**63))
+        self._sync()
+
+    def _sync(self) -> None:
+        decks = [d.id for d in self.library.decks]
+        self.store.sync(decks, self.library.signature(), self.library.keys)
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path | str | None,
+        deck_args: Sequence[str] = (),
+        *,
+        now: Clock | None = None,
+        tz: tzinfo | None = None,
+        rng: random.Random | None = None,
+        read_only: bool = False,
+    ) -> Profile:
+        home = paths.data_dir(data_dir)
+        library = load_library(home, deck_args)
+        _require_named(library, deck_args)
+        store = Store.open(paths.database_path(home), read_only=read_only)
+        try:
+            return cls(library, store, now=now, tz=tz, rng=rng)
+        except BaseException:
+            store.close()
+            raise
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Profile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def problems(self):
+        return self.library.problems
+
+    @property
+    def db_path(self) -> Path:
+        return self.store.path
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        return Settings.from_strings(self.store.settings())
+
+    def set_setting(self, key: str, text: str) -> None:
+        """Validate and save one setting; ValueError (with what is accepted) when wrong."""
+        if key not in SETTING_KEYS:
+            raise ValueError(f"unknown setting {key!r}; settings are {', '.join(SETTING_KEYS)}")
+        value = parse_setting(key, text)
+        self.store.set_settings({key: format_setting(key, value)})
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    def _bounds(self, settings: Settings) -> tuple[int, int]:
+        return today_bounds(self._now(), settings.day_start_hour, self.tz)
+
+    # -- queues -------------------------------------------------------------------------------
+
+    def session(
+        self,
+        deck_ids: Sequence[str] = (),
+        tag: str | None = None,
+        limit: int | None = None,
+        practice: bool = False,
+    ) -> Session:
+        if limit is not None and limit < 1:
+            raise GradeckError("the limit must be at least 1", 2)
+        # An unknown deck is an error, not an empty session.
+        chosen = {self.library.deck(d).id for d in deck_ids or self.library.selected}
+        decks = [d.id for d in self.library.decks if not chosen or d.id in chosen]
+        settings = self.settings()
+        return Session(self, decks, tag, settings, limit=limit, practice=practice)
+
+    def deck_overview(self) -> list[DeckCounts]:
+        settings = self.settings()
+        start, end = self._bounds(settings)
+        counts = self.store.deck_counts(end)
+        done = self.store.today_counts(start)
+        new_left = max(0, settings.new_per_day - done.new)
+        reviews_left = max(0, settings.reviews_per_day - done.reviews)
+        out = []
+        for deck in self.library.decks:
+            new, learning, due, total = counts.get(deck.id, (0, 0, 0, 0))
+            out.append(
+                DeckCounts(
+                    deck.id,
+                    deck.title,
+                    min(new, new_left),
+                    learning,
+                    min(due, reviews_left),
+                    total,
+                )
+            )
+        return out
+
+    def today(self) -> Today:
+        """Scheduled answers and new items so far today; learning and review items still due
+        today (reviews within the daily limit); the streak; and `waiting`, the items a session
+        over the selected decks (all when none) would serve now: learning due today, reviews
+        within the daily limit and new items within the daily new limit, which all decks share
+        (so it is less than the sum of the decks' counts). It is that session's own count, so
+        siblings held back for today are left out as the session leaves them out."""
+        settings = self.settings()
+        start, end = self._bounds(settings)
+        done = self.store.today_counts(start)
+        counts = self.store.deck_counts(end)
+        loaded = [counts.get(d.id, (0, 0, 0, 0)) for d in self.library.decks]
+        learning = sum(c[1] for c in loaded)
+        reviews = min(sum(c[2] for c in loaded), max(0, settings.reviews_per_day - done.reviews))
+        return Today(
+            done.answered,
+            done.new,
+            learning + reviews,
+            srs_stats.streak(self.store, start),
+            waiting=self.session().total,
+        )
+
+    # -- information --------------------------------------------------------------------------
+
+    def stats(self, deck_id: str | None = None) -> dict[str, Any]:
+        settings = self.settings()
+        decks = [self.library.deck(deck_id)] if deck_id else list(self.library.decks)
+        start, _end = self._bounds(settings)
+        return srs_stats.collect(
+            self.store,
+            now_ms=to_ms(self._now()),
+            day_start_ms=start,
+            today=study_date(self._now(), settings.day_start_hour, self.tz),
+            scheduler=Scheduler(settings),
+            decks={d.id: d.title for d in decks},
+            tagged=self.library.tagged([d.id for d in decks]),
+            only=deck_id,
+        )
+
+    def browse(self, text: str = "", tag: str | None = None) -> list[ItemInfo]:
+        rows = {r.key: r for r in self.store.items()}
+        wanted = text.casefold()
+        out = []
+        for item in self.library.items(()):
+            title = title_of(item)
+            if wanted and wanted not in f"{item.item_id} {title}".casefold():
+                continue
+            if tag is not None and tag not in item.tags:
+                continue
+            row = rows[item.key]
+            sched = row.sched
+            known = row.schedulable  # else its due time and stability may not even be dates
+            out.append(
+                ItemInfo(
+                    item.key,
+                    item.deck_id,
+                    item.item_id,
+                    item.sub,
+                    title,
+                    item.tags,
+                    STATE_NAMES[sched.state],
+                    from_ms(sched.due) if known and sched.due is not None else None,
+                    sched.stability if known else None,
+                    row.suspended,
+                )
+            )
+        return out
+
+    def _item_pk(self, key: Key) -> int:
+        pk = self.store.pk(key)
+        if pk is None:
+            raise GradeckError(f"no item {'/'.join(k for k in key if k)} in the progress store")
+        return pk
+
+    def history(self, key: Key) -> list[dict]:
+        return self.store.history(self._item_pk(key))
+
+    def preview(self, key: Key, seed: int | None = None) -> Exercise:
+        """A variant of exercise item `key` (from `seed`, else a fresh one) to look at; nothing
+        is logged. GradeckError when `key` is no exercise of a loaded deck or its template
+        cannot give one."""
+        item = self.library.review_item(key)
+        if item is None or item.exercise is None:
+            name = "/".join(k for k in key if k)
+            raise GradeckError(f"{name} is not an exercise of a loaded deck")
+        return draw(item, self.rng.randrange(SEED_RANGE) if seed is None else seed)
+
+    def family_session(self, family: str, difficulty: int | None = None) -> FamilySession:
+        """Practice of one exercise family without end (see FamilySession). GradeckError for
+        an unknown family or a difficulty it does not have."""
+        from gradeck.exercises.registry import FAMILIES
+
+        info = FAMILIES.get(family)
+        if info is None:
+            hint = did_you_mean(family, list(FAMILIES))
+            raise GradeckError(f"no exercise family {family!r}{hint} (see `gradeck families`)", 2)
+        if difficulty is not None and difficulty not in info.difficulties:
+            levels = ", ".join(map(str, info.difficulties))
+            raise GradeckError(f"{family} has difficulties {levels}, not {difficulty}", 2)
+        levels = info.difficulties if difficulty is None else (difficulty,)
+        return FamilySession(self, family, levels)
+
+    def suspend(self, key: Key, on: bool = True) -> None:
+        self.store.set_suspended(self._item_pk(key), on)
+
+    # -- copies -------------------------------------------------------------------------------
+
+    def backup(self, dest: Path) -> None:
+        self.store.backup(dest)
+
+    def check(self) -> Health:
+        return repair.check(self.store)
+
+    def repair(self, health: Health) -> int:
+        """Make the items `health` found out of bounds new again, their answers kept."""
+        return repair.repair(self.store, health.items)
+
+    def export_progress(self) -> dict[str, Any]:
+        return transfer.export(self.store, exported=self._now())
+
+    def import_progress(self, data: Any) -> dict[str, int]:
+        counts = transfer.import_(self.store, data)
+        self.store.forget_sync()  # imported items may belong to decks loaded here
+        self._sync()
+        return counts

@@ -1,0 +1,301 @@
+"""A sitting: serves queued items one at a time and records each answer as it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from gradeck.decks.cards import choice_options
+from gradeck.decks.model import ExerciseItem, ReviewItem
+from gradeck.srs.days import from_ms, to_ms
+from gradeck.srs.scheduler import (
+    LEARNING,
+    NEW,
+    RELEARNING,
+    STATE_NAMES,
+    Scheduler,
+    Settings,
+    format_interval,
+)
+from gradeck.srs.store import PRACTICE_DECK
+from gradeck.study import queue as queues
+from gradeck.study.items import SEED_RANGE, Answered, Shown, card_texts, draw, kind_of
+from gradeck.study.outcome import log_entry
+from gradeck.study.queue import LEARN_AHEAD_MS, Queue
+
+if TYPE_CHECKING:
+    from gradeck.exercises.check import ExerciseResult
+    from gradeck.study.profile import Profile
+
+
+class Session:
+    """One sitting: serves items in queue order and records each answer as it is given."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        decks: Sequence[str],
+        tag: str | None,
+        settings: Settings,
+        *,
+        limit: int | None,
+        practice: bool,
+    ) -> None:
+        self.profile = profile
+        self.store = profile.store
+        self.settings = settings
+        self.scheduler = Scheduler(settings)
+        self.limit = limit
+        self.practice = practice
+        self._start, self._end = profile._bounds(settings)
+        # Learning steps are intraday: one due just after the day turns is still this sitting's.
+        self._learn_until = max(self._end, to_ms(profile._now()) + LEARN_AHEAD_MS)
+        built = queues.build(
+            self.store,
+            profile.library,
+            decks,
+            tag,
+            settings,
+            day=(self._start, self._end),
+            learn_until=self._learn_until,
+            practice=practice,
+        )
+        self._by_pk: dict[int, ReviewItem] = built.items
+        self._groups: dict[int, tuple[str, str]] = built.groups
+        self._q = built.queue
+        self.damaged = len(self.store.damaged)  # items left out: their schedule is out of bounds
+        self._current: Shown | None = None
+        self._undo: list[tuple[int, Shown, Queue]] = []
+        self._suspended: set[int] = set()  # suspended during the session: undo keeps them out
+
+    # -- counts -------------------------------------------------------------------------------
+
+    @property
+    def answered(self) -> int:
+        return self._q.answered
+
+    @property
+    def remaining(self) -> int:
+        left = len(self._q.main) + len(self._q.learning)
+        if self.limit is not None:
+            left = min(left, self.limit - self._q.answered)
+        return max(0, left)
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.remaining
+
+    # -- serving ------------------------------------------------------------------------------
+
+    def next(self) -> Shown | None:
+        """The item to show now, or None when the session is over."""
+        if self._current is not None:
+            return self._current
+        if self.limit is not None and self._q.answered >= self.limit:
+            return None
+        pk = self._pick(to_ms(self.profile._now()))
+        if pk is None:
+            return None
+        self._current = self._show(pk)
+        return self._current
+
+    def _pick(self, now: int) -> int | None:
+        learning = sorted((due, pk) for pk, due in self._q.learning.items())
+        if learning and learning[0][0] <= now:
+            return learning[0][1]
+        if self._q.main:
+            return self._q.main[0]
+        if learning and learning[0][0] <= now + LEARN_AHEAD_MS:
+            return learning[0][1]
+        return None
+
+    @property
+    def next_learning_due(self) -> datetime | None:
+        """When the earliest learning step left today comes back (None when none is left)."""
+        if not self._q.learning:
+            return None
+        return from_ms(min(self._q.learning.values()))
+
+    def _show(self, pk: int, seed: int | None = None) -> Shown:
+        item = self._by_pk[pk]
+        sched = self.store.item(pk).sched
+        now = to_ms(self.profile._now())
+        intervals = {r: format_interval(ms) for r, ms in self.scheduler.preview(sched, now).items()}
+        rng = self.profile.rng
+        kind = kind_of(item)
+        if item.exercise is not None:
+            seed = rng.randrange(SEED_RANGE) if seed is None else seed
+            exercise = draw(item, seed)
+            return Shown(
+                item,
+                kind,
+                STATE_NAMES[sched.state],
+                intervals,
+                exercise.title,
+                "",
+                exercise=exercise,
+                seed=seed,
+                pk=pk,
+            )
+        assert item.card is not None
+        question, answer = card_texts(item)
+        options = tuple(choice_options(item.card, rng)) if kind == "choice" else ()
+        return Shown(
+            item,
+            kind,
+            STATE_NAMES[sched.state],
+            intervals,
+            question,
+            answer,
+            note=item.card.note,
+            options=options,
+            pk=pk,
+        )
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def answer(
+        self,
+        shown: Shown,
+        rating: int,
+        *,
+        duration_ms: int = 0,
+        answer: str | None = None,
+        parts_right: Sequence[bool] | None = None,
+        mistake: str | None = None,
+        result: ExerciseResult | None = None,
+    ) -> Answered:
+        """Record the answer (committed before returning) and move the queue on."""
+        now = to_ms(self.profile._now())
+        entry = log_entry(
+            now,
+            rating,
+            practice=self.practice,
+            seed=shown.seed,
+            duration_ms=duration_ms,
+            answer=answer,
+            parts_right=parts_right,
+            mistake=mistake,
+            result=result,
+        )
+        schedule = None if self.practice else (lambda s: self.scheduler.review(s, rating, now))
+        before = self._q.copy()
+        review_id, after = self.store.record(shown.pk, entry, schedule)
+        self._undo.append((review_id, shown, before))
+        self._current = None
+        self._q.answered += 1
+        self._q.drop(shown.pk)
+        if self.practice:
+            return Answered(rating, shown.state, None, "")
+        if after.state in (LEARNING, RELEARNING) and after.due < self._learn_until:
+            self._q.learning[shown.pk] = after.due
+        group = (shown.item.deck_id, shown.item.item_id)
+        self._q.main = [pk for pk in self._q.main if self._groups[pk] != group]
+        return Answered(
+            rating, STATE_NAMES[after.state], from_ms(after.due), format_interval(after.due - now)
+        )
+
+    def undo(self) -> Shown | None:
+        """Take back the last answer of this session; its item is shown again as it was, and
+        the queue and counts are put back as they were then, less any item suspended since."""
+        if not self._undo:
+            return None
+        review_id, shown, before = self._undo.pop()
+        self.store.undo(review_id)
+        for pk in self._suspended:
+            before.drop(pk)
+        self._q = before
+        self._current = shown
+        return shown
+
+    def suspend(self, shown: Shown) -> None:
+        """Put an item aside until unsuspended; it leaves this session's queue."""
+        self.store.set_suspended(shown.pk, True)
+        self._suspended.add(shown.pk)
+        self._q.drop(shown.pk)
+        if self._current is shown:
+            self._current = None
+
+
+class FamilySession:
+    """Practice of one exercise family without end: a fresh variant each time, at the given
+    difficulty or any of the family's. Nothing is scheduled, but every answer is logged as
+    practice under the family (see PRACTICE_DECK), so the statistics' accuracy per family and
+    most frequent mistakes count practice too: those figures are about how well each kind of
+    calculation goes, wherever it was done. Deck counts and queues never see these answers."""
+
+    practice = True
+
+    def __init__(self, profile: Profile, family: str, levels: Sequence[int]) -> None:
+        self.profile = profile
+        self.store = profile.store
+        self.family = family
+        self.levels = tuple(levels)
+        self._pk = self.store.family_item(family)
+        self._current: Shown | None = None
+        self._undo: list[tuple[int, Shown]] = []
+
+    @property
+    def answered(self) -> int:
+        return len(self._undo)
+
+    def next(self) -> Shown:
+        """The exercise to answer now (the same one until it is answered); never None."""
+        if self._current is None:
+            rng = self.profile.rng
+            level = rng.choice(self.levels)
+            exercise_item = ExerciseItem(id=self.family, family=self.family, difficulty=level)
+            item = ReviewItem(PRACTICE_DECK, self.family, "", (), exercise=exercise_item)
+            seed = rng.randrange(SEED_RANGE)
+            exercise = draw(item, seed)
+            self._current = Shown(
+                item,
+                "exercise",
+                STATE_NAMES[NEW],
+                {},  # nothing is scheduled, so no button has an interval
+                exercise.title,
+                "",
+                exercise=exercise,
+                seed=seed,
+                pk=self._pk,
+            )
+        return self._current
+
+    def answer(
+        self,
+        shown: Shown,
+        rating: int,
+        *,
+        duration_ms: int = 0,
+        answer: str | None = None,
+        parts_right: Sequence[bool] | None = None,
+        mistake: str | None = None,
+        result: ExerciseResult | None = None,
+    ) -> Answered:
+        """Log the answer as practice (committed before returning); the next call to `next`
+        draws a new variant."""
+        entry = log_entry(
+            to_ms(self.profile._now()),
+            rating,
+            practice=True,
+            seed=shown.seed,
+            duration_ms=duration_ms,
+            answer=answer,
+            parts_right=parts_right,
+            mistake=mistake,
+            result=result,
+        )
+        review_id, _after = self.store.record(self._pk, entry, None)
+        self._undo.append((review_id, shown))
+        self._current = None
+        return Answered(rating, shown.state, None, "")
+
+    def undo(self) -> Shown | None:
+        """Take back the last answer; its exercise is shown again as it was."""
+        if not self._undo:
+            return None
+        review_id, shown = self._undo.pop()
+        self.store.undo(review_id)
+        self._current = shown
+        return shown
