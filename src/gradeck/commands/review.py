@@ -126,6 +126,12 @@ def run_review(args: argparse.Namespace) -> int:
         for problem in profile.problems:
             print(printable(f"warning: {problem}"), file=sys.stderr)
         session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
+        if session.damaged:
+            print(
+                f"warning: {session.damaged} item(s) left out: their stored schedule is out of "
+                "bounds. `gradeck check` names them; `gradeck check --repair` mends them.",
+                file=sys.stderr,
+            )
         if session.next() is None:
             say("Nothing to review now.")
             return 0

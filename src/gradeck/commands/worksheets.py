@@ -90,7 +90,7 @@ def _render(fmt: str, docs: list[Document]) -> str | bytes:
     if fmt == "md":
         from gradeck.exercises.worksheet import worksheet_markdown
 
-        return worksheet_markdown(docs)
+        return printable(worksheet_markdown(docs))
     from gradeck.exercises.worksheet_typst import typeset
 
     return typeset(docs)
