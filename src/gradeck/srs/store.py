@@ -138,7 +138,7 @@ class Store:
         self.path = path
         self.read_only = read_only
         # Items a queue left out because their stored schedule is out of bounds (see bounds.py).
-        self.damaged: set[int] = set()
+        self.unschedulable: set[int] = set()
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -415,7 +415,7 @@ class Store:
         entered the profile (deck order for the items of one sync); others by due time. Rows
         are read in that order and only while fewer than `limit` have passed `keep`, so a
         short queue over a large profile reads little more than it keeps. An item whose stored
-        schedule the scheduler cannot work with is left out and noted in `damaged`."""
+        schedule the scheduler cannot work with is left out and noted in `unschedulable`."""
         where = ["suspended = 0", "archived = 0"]
         where.append(f"state IN ({', '.join(str(int(n)) for n in states)})")
         args: list[object] = []
@@ -442,7 +442,7 @@ class Store:
                 try:
                     for values in cursor:
                         if not bounds.fits(dict(zip(SCHED_NAMES, values[5:], strict=True))):
-                            self.damaged.add(values[0])
+                            self.unschedulable.add(values[0])
                             continue
                         row = QueueRow._make(values[:7])
                         if keep is None or keep(row):
