@@ -105,3 +105,110 @@ def test_gru_step(difficulty: int) -> None:
         # n from torch's h' = (1 − z) n + z h, solved for n
         z = gates[1]
         assert_close(n, (h - z * v.h) / (1 - z))
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_pooling(difficulty: int) -> None:
+    from gradeck.exercises.families import pooling
+
+    for seed in SEEDS:
+        v = pooling.draw(seed, difficulty)
+        x = t(v.x)[None, None]
+        k, s, p = v.kernel, v.stride, v.padding
+        mx = F.max_pool2d(x, k, s, p)[0, 0]
+        avg = F.avg_pool2d(x, k, s, p)[0, 0]  # count_include_pad=True by default
+        size, m, a = expected("pooling", seed, difficulty)
+        assert size == mx.shape[0] == avg.shape[0]
+        assert_close(m, mx[v.row, v.col].item())
+        assert_close(a, avg[v.row, v.col].item())
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_grad_clipping(difficulty: int) -> None:
+    from gradeck.exercises.families import grad_clipping
+
+    for seed in SEEDS:
+        v = grad_clipping.draw(seed, difficulty)
+        params = [torch.zeros(len(g), dtype=torch.float64) for g in (v.weight, v.bias) if g]
+        for p, g in zip(params, (v.weight, v.bias), strict=False):
+            p.grad = t(g)
+        norm = torch.nn.utils.clip_grad_norm_(params, v.max_norm)
+        clipped = params[0].grad.clone()
+        params[0].grad = t(v.weight)
+        torch.nn.utils.clip_grad_value_(params[:1], v.clip_value)
+        total, by_norm, by_value = expected("grad-clipping", seed, difficulty)
+        assert_close(total, norm.item())
+        assert_close(by_norm, clipped.numpy())
+        assert_close(by_value, params[0].grad.numpy())
+
+
+@pytest.mark.parametrize("schedule", ["step", "cosine", "warmup"])
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_lr_schedule(schedule: str, difficulty: int) -> None:
+    from gradeck.exercises.families import lr_schedule
+
+    sched = torch.optim.lr_scheduler
+    for seed in range(25):
+        v = lr_schedule.draw(seed, difficulty, schedule)
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=v.lr)
+        if schedule == "step":
+            s = sched.StepLR(opt, step_size=v.n, gamma=v.a)
+        elif schedule == "cosine":
+            s = sched.CosineAnnealingLR(opt, T_max=v.n, eta_min=v.a)
+        else:
+            s = sched.LinearLR(opt, start_factor=v.a, total_iters=v.n)
+        rates = []
+        for _ in range(max(v.epochs) + 1):
+            rates.append(opt.param_groups[0]["lr"])
+            opt.step()
+            s.step()
+        ex = registry.generate("lr-schedule", seed, difficulty, {"schedule": schedule})
+        for part, epoch in zip(ex.parts, v.epochs, strict=True):
+            assert_close(part.expected, rates[epoch], rtol=1e-9)
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_dense_batch_backprop(difficulty: int) -> None:
+    from gradeck.exercises.families import dense_batch
+
+    for seed in SEEDS:
+        v = dense_batch.draw(seed, difficulty)
+        layer = torch.nn.Linear(len(v.w[0]), len(v.w), dtype=torch.float64)
+        with torch.no_grad():
+            layer.weight.copy_(t(v.w))
+            layer.bias.copy_(t(v.b))
+        x = t(v.x).requires_grad_()
+        layer(x).backward(t(v.g))
+        found = expected("dense-batch-backprop", seed, difficulty)
+        assert_close(found[0], layer.weight.grad.numpy())
+        assert_close(found[1], layer.bias.grad.numpy())
+        if difficulty == 2:
+            assert_close(found[2], x.grad.numpy())
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_label_smoothing(difficulty: int) -> None:
+    from gradeck.exercises.families import label_smoothing
+
+    for seed in SEEDS:
+        v = label_smoothing.draw(seed, difficulty)
+        z = t(v.p).log().requires_grad_()
+        loss = F.cross_entropy(z[None], torch.tensor([v.target]), label_smoothing=v.eps)
+        loss.backward()
+        _, value, grad = expected("label-smoothing", seed, difficulty)
+        assert_close(value, loss.item())
+        assert_close(grad, z.grad.numpy(), rtol=1e-7)
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_bce_with_logits(difficulty: int) -> None:
+    from gradeck.exercises.families import bce_logits
+
+    for seed in SEEDS:
+        v = bce_logits.draw(seed, difficulty)
+        z = t(v.z).requires_grad_()
+        loss = F.binary_cross_entropy_with_logits(z, t(v.y), pos_weight=t([v.pos_weight]))
+        loss.backward()
+        found = expected("bce-logits", seed, difficulty)
+        assert_close(found[-2], loss.item())
+        assert_close(found[-1], z.grad.numpy() if difficulty == 2 else z.grad.item())

@@ -52,3 +52,40 @@ def test_a_narrow_domain_answer_is_proved_by_the_worker() -> None:
     symbolic_worker.prove_equal("x", "x", ("x",), PATIENT)  # warm, so the check is in time
     assert check_part(part, "2*log(x - 3)").verdict == "right"
     assert check_part(part, "3*log(x - 3)").verdict == "wrong"
+
+
+def test_a_first_symbolic_check_does_not_load_sympy() -> None:
+    """Sampling decides ordinary answers, so the first check of a session waits for no sympy."""
+    import subprocess
+
+    probe = (
+        "import sys\n"
+        "from gradeck.exercises.check import check_part\n"
+        "from gradeck.exercises.registry import generate\n"
+        "part = generate('symbolic-derivative', 0, 1, {'item': 'sigmoid'}).parts[0]\n"
+        "print(check_part(part, 's(1-s)').verdict, check_part(part, 's').verdict)\n"
+        "print('sympy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.split() == ["right", "wrong", "False"], done.stderr
+
+
+def test_prepare_warms_the_worker_for_a_symbolic_exercise() -> None:
+    """prepare() starts the worker in the background for a symbolic exercise, and only then."""
+    import subprocess
+
+    probe = (
+        "import sys, time\n"
+        "from gradeck.exercises import symbolic_worker\n"
+        "from gradeck.exercises.check import prepare\n"
+        "from gradeck.exercises.registry import generate\n"
+        "prepare(generate('update-rule', 0, 1))\n"
+        "before = symbolic_worker.worker_pid()\n"
+        "prepare(generate('symbolic-derivative', 0, 1))\n"
+        "for _ in range(600):\n"
+        "    if symbolic_worker.worker_pid() is not None: break\n"
+        "    time.sleep(0.1)\n"
+        "print(before is None, symbolic_worker.worker_pid() is not None, 'sympy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "True", "False"], done.stderr

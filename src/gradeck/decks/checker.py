@@ -44,7 +44,7 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(mapping.at(key), f"{key!r} must be text, not {kind(value)}")
             return ""
-        value = str(value)
+        value = value if isinstance(value, str) else mapping.raw.get(key, str(value))
         if not value.strip():
             self.error(mapping.at(key), f"{key!r} is empty")
         elif len(value) > MAX_TEXT:
@@ -61,9 +61,10 @@ class Checker:
             return ()
         value = mapping[key]
         if single and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value_list, positions = [value], [mapping.at(key)]
+            value_list, positions = [mapping.raw.get(key, value)], [mapping.at(key)]
         elif isinstance(value, LocList):
-            value_list, positions = list(value), [value.at(i) for i in range(len(value))]
+            value_list = [raw or item for item, raw in zip(value, value.raw, strict=True)]
+            positions = [value.at(i) for i in range(len(value))]
         else:
             self.error(mapping.at(key), f"{key!r} must be a list of text, not {kind(value)}")
             return ()

@@ -16,7 +16,7 @@ from gradeck.text import did_you_mean
 FORMAT = 1
 DECK_KEYS = ("format", "id", "title", "description", "tags", "cards", "exercises")
 CARD_KEYS = ("id", "type", "front", "back", "text", "question", "correct", "wrong", "answer")
-CARD_KEYS += ("tags", "note")
+CARD_KEYS += ("tags", "note", "alternatives")
 EXERCISE_KEYS = ("id", "family", "template", "difficulty", "title", "tags", "params")
 
 # Which text fields each card type needs; any other type-specific field is out of place.
@@ -27,8 +27,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "choice": ("question", "correct"),
     "typed": ("question", "answer"),
 }
-_TYPE_FIELDS = {"front", "back", "text", "question", "correct", "wrong", "answer"}
-_OPTIONAL = {"choice": {"wrong"}}
+_TYPE_FIELDS = {"front", "back", "text", "question", "correct", "wrong", "answer", "alternatives"}
+_OPTIONAL = {"choice": {"wrong"}, "typed": {"alternatives"}}
 
 MAX_ITEMS = 10_000
 
@@ -130,6 +130,8 @@ def _read_card(check: Checker, item: LocDict) -> Card | None:
     tags = check.text_list(item, "tags", where)
     note = check.text(item, "note", where) if "note" in item else ""
     answers = fields.pop("answer", ())
+    if card_type == "typed":  # also accepted; the first `answer` stays the one shown
+        answers += check.text_list(item, "alternatives", where, single=True)
     return Card(
         id=card_id,
         type=card_type,

@@ -20,13 +20,14 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from gradeck.srs import bounds, schema
 from gradeck.srs.dbfile import (
     BUSY_TIMEOUT_S,
+    ReadOnlyError,
     StoreError,
     busy,
     connect_read_only,
@@ -65,6 +66,12 @@ class ItemRow:
     @property
     def key(self) -> Key:
         return (self.deck_id, self.item_id, self.sub)
+
+    @property
+    def schedulable(self) -> bool:
+        """Whether the stored schedule is within bounds (bounds.py): one that is not is left
+        out of sessions until `gradeck check --repair` mends it."""
+        return bounds.fits(asdict(self.sched))
 
 
 @dataclass(frozen=True)
@@ -137,8 +144,9 @@ class Store:
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Store:
-        """Open (creating or migrating) the database at `path`; `read_only` opens an existing
-        one for reading only (statistics, a backup), which works on a read-only profile too.
+        """Open (creating or migrating) the database at `path`. `read_only` says the caller only
+        reads (statistics, a backup): a database or folder that cannot be written is then
+        opened for reading rather than refused, and the store writes nothing.
 
         Raises StoreError for a newer, locked, read-only or damaged database; a damaged or
         empty one is first moved aside and replaced by a fresh one, and the message names the
@@ -150,7 +158,10 @@ class Store:
                 "name. Move the folder away, or point --data-dir at another profile folder."
             )
         if read_only:
-            return cls._openread_only_error(path)
+            try:
+                return cls.open(path)
+            except ReadOnlyError:
+                return cls._reader(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -182,7 +193,7 @@ class Store:
         return store
 
     @classmethod
-    def _openread_only_error(cls, path: Path) -> Store:
+    def _reader(cls, path: Path) -> Store:
         if not path.exists() or is_empty(path):
             raise StoreError(f"there is no progress in {path.parent} yet: nothing to read")
         try:
