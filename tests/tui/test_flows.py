@@ -456,3 +456,29 @@ async def test_footer_keys_fit_80_columns(make_app, keys) -> None:
             assert "question_mark" in shown, (name, app.screen, app.focused, shown)
             assert all(r.right <= 80 and r.width > 0 for r in shown.values()), name
         assert isinstance(app.screen, ExerciseScreen)
+
+
+async def test_browse_reads_a_long_list_a_page_at_a_time(make_app, keys, home) -> None:
+    from gradeck.tui.screens.browse import PAGE
+
+    count = 2 * PAGE + 10
+    cards = "".join(
+        f"  - {{id: c{n}, front: Zyzzyva {n}, back: Answer {n}}}\n" for n in range(count)
+    )
+    (home / "decks" / "big.yaml").write_text(f"format: 1\nid: big\ntitle: Big\ncards:\n{cards}")
+    app = make_app()
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        await keys.press(pilot, "b")
+        screen = app.screen
+        screen.query_one("#browse-text").value = "zyzzyva"
+        await keys.settle(pilot)
+        table = screen.query_one("#browse-table")
+        table.focus()
+        assert screen.total == count and len(screen.items) == PAGE
+        assert screen.sub_title == f"Browse · {count} items"
+        for held in (2 * PAGE, count, count):  # Ctrl+End: near the end, one more page
+            await keys.press(pilot, "ctrl+end")
+            assert len(screen.items) == table.row_count == held
+        titles = [screen.items[k].title for k in list(screen.items)[-2:]]
+        assert titles == [f"Zyzzyva {count - 2}", f"Zyzzyva {count - 1}"]

@@ -23,7 +23,7 @@ from gradeck.text import printable
 from gradeck.tui.widgets.exercise_view import exercise_body
 from gradeck.tui.widgets.text import plain, shorten
 
-MAX_ROWS = 500
+PAGE = 200  # rows read at a time: more are read as the cursor nears the end
 ITEM_WIDTH = 24  # with State and Due, the framed table fits its 3/5 of 80 columns
 
 
@@ -92,6 +92,7 @@ class BrowseScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, ItemInfo] = {}
+        self.total = 0  # items the search finds; the table holds the first pages of them
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,29 +138,51 @@ class BrowseScreen(Screen):
     def _submitted(self) -> None:
         self.query_one("#browse-table", DataTable).focus()
 
+    def _query(self) -> tuple[str, str | None]:
+        text = self.query_one("#browse-text", Input).value.strip()
+        tag = self.query_one("#browse-tag", Input).value.strip().lstrip("#") or None
+        return text, tag
+
     @work(exclusive=True, group="browse")
     async def search(self) -> None:
         app = self.app
-        text = self.query_one("#browse-text", Input).value.strip()
-        tag = self.query_one("#browse-tag", Input).value.strip().lstrip("#") or None
+        text, tag = self._query()
         profile = await app.load_profile()  # type: ignore[attr-defined]
-        found = await app.call(profile.browse, text, tag)  # type: ignore[attr-defined]
+        total, found = await app.call(profile.browse_page, text, tag, 0, PAGE)  # type: ignore[attr-defined]
         table = self.query_one("#browse-table", DataTable)
         row = table.cursor_row
         table.clear()
         self.items = {}
-        for info in found[:MAX_ROWS]:
+        self.total = total
+        self._add_rows(found)
+        if found:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+        self.sub_title = f"Browse · {total} items"
+        await self._show_detail()
+
+    def _add_rows(self, found: list[ItemInfo]) -> None:
+        table = self.query_one("#browse-table", DataTable)
+        for info in found:
             key = "/".join(info.key)
+            if key in self.items:
+                continue
             self.items[key] = info
             state = Text(info.state + (" ⏸" if info.suspended else ""))
             if info.suspended:
                 state.stylize("dim")
             due = "–" if info.due is None else f"{info.due.astimezone():%m-%d}"
             table.add_row(shorten(info.title, ITEM_WIDTH), state, due, key=key)
-        if found:
-            table.move_cursor(row=min(row, len(self.items) - 1))
-        self.sub_title = f"Browse · {len(found)} items"
-        await self._show_detail()
+
+    @work(exclusive=True, group="browse-more")
+    async def _more(self) -> None:
+        """The next page of results, read when the cursor comes near the last row held."""
+        text, tag = self._query()
+        profile = self.app.profile  # type: ignore[attr-defined]
+        _total, found = await self.app.call(  # type: ignore[attr-defined]
+            profile.browse_page, text, tag, len(self.items), PAGE
+        )
+        if (text, tag) == self._query():
+            self._add_rows(found)
 
     def _current(self) -> ItemInfo | None:
         table = self.query_one("#browse-table", DataTable)
@@ -171,6 +194,9 @@ class BrowseScreen(Screen):
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
         self.run_worker(self._show_detail(), exclusive=True, group="detail")
+        table = self.query_one("#browse-table", DataTable)
+        if table.cursor_row >= len(self.items) - PAGE // 4 and len(self.items) < self.total:
+            self._more()
 
     async def _show_detail(self) -> None:
         info = self._current()
