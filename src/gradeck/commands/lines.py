@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from gradeck.text import printable
+
 if TYPE_CHECKING:
     from gradeck.exercises.attempt import Attempt, ExerciseRun, Outcome
     from gradeck.exercises.model import Exercise
@@ -32,7 +34,8 @@ class Quit(Exception):
 
 
 def say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """One line out; control characters (from a deck, an answer, a file) shown, not acted on."""
+    sys.stdout.write(printable(text) + "\n")
     sys.stdout.flush()
 
 
@@ -64,7 +67,7 @@ def _known(encoding: str) -> bool:
 
 def ask(prompt: str) -> str | None:
     """One line from stdin, or None at end of input; echoed when stdin is not a terminal."""
-    sys.stdout.write(prompt)
+    sys.stdout.write(printable(prompt))
     sys.stdout.flush()
     line = _readline()
     if not line:

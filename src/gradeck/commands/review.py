@@ -27,6 +27,7 @@ from gradeck.study import (
     card_rating,
     suggest_rating,
 )
+from gradeck.text import printable
 
 if TYPE_CHECKING:
     from gradeck.exercises.attempt import Outcome
@@ -135,8 +136,14 @@ def _closing(session: Session, quit_early: bool) -> str:
 def run_review(args: argparse.Namespace) -> int:
     with Profile.open(args.data_dir, args.deck_args) as profile:
         for problem in profile.problems:
-            print(f"warning: {problem}", file=sys.stderr)
+            print(printable(f"warning: {problem}"), file=sys.stderr)
         session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
+        if session.unschedulable:
+            print(
+                f"warning: {session.unschedulable} item(s) left out: their stored schedule is "
+                "out of bounds. `gradeck check` names them; `gradeck check --repair` mends them.",
+                file=sys.stderr,
+            )
         if session.next() is None:
             say("Nothing to review now.")
             return 0

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from gradeck.decks.loader import _Checker, _kind
+from gradeck.decks.checker import Checker, kind
 from gradeck.decks.network_spec import float_text, plain_number
 from gradeck.decks.source import LocDict, LocList, Pos
 from gradeck.exercises import template as tpl
@@ -70,14 +70,14 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _COMPARISON = re.compile(r"<=|>=|!=|==|<|>|≤|≥|≠")
 
 
-def read_template(item: LocDict, check: _Checker) -> tpl.Template | None:
+def read_template(item: LocDict, check: Checker) -> tpl.Template | None:
     """The template of an exercise item (its `template:` mapping), or None after adding to the
     checker's problems everything that is wrong with it."""
     return _TemplateReader(check).read(item)
 
 
 class _TemplateReader:
-    def __init__(self, check: _Checker) -> None:
+    def __init__(self, check: Checker) -> None:
         self.check = check
         self.problems: list[Problem] = check.problems
         self.text_names: dict[str, tuple[str, ...]] = {}  # variables whose choices are text
@@ -94,7 +94,7 @@ class _TemplateReader:
     def read(self, item: LocDict) -> tpl.Template | None:
         body = item["template"]
         if not isinstance(body, LocDict):
-            self.error(item.at("template"), f"'template' must be a mapping, not {_kind(body)}")
+            self.error(item.at("template"), f"'template' must be a mapping, not {kind(body)}")
             return None
         if self.check.sample_work + READ_COST > FILE_SAMPLE_BUDGET:
             self.over_budget(item.at("template"))
@@ -180,7 +180,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocDict):
-            self.error(body.at("variables"), f"'variables' must be a mapping, not {_kind(spec)}")
+            self.error(body.at("variables"), f"'variables' must be a mapping, not {kind(spec)}")
             return []
         if len(spec) > MAX_VARIABLES:
             self.error(body.at("variables"), f"more than {MAX_VARIABLES} variables")
@@ -214,7 +214,7 @@ class _TemplateReader:
         if isinstance(value, str) and (spelled := float_text(value)) is not None:
             value = spelled  # 1e-9: YAML 1.1 reads it as text; it means the number
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(pos, f"{what} must be a number, not {_kind(value)}")
+            self.error(pos, f"{what} must be a number, not {kind(value)}")
             return None
         if not math.isfinite(value):
             self.error(pos, f"{what} must be a finite number, not {value}")
@@ -228,7 +228,7 @@ class _TemplateReader:
         items = spec["choices"]
         where = f"variable {name!r}"
         if not isinstance(items, LocList):
-            self.error(spec.at("choices"), f"'choices' must be a list, not {_kind(items)}")
+            self.error(spec.at("choices"), f"'choices' must be a list, not {kind(items)}")
             return None
         if not items:
             self.error(spec.at("choices"), f"{where}: 'choices' is empty")
@@ -293,7 +293,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocDict):
-            self.error(body.at("derived"), f"'derived' must be a mapping, not {_kind(spec)}")
+            self.error(body.at("derived"), f"'derived' must be a mapping, not {kind(spec)}")
             return []
         if len(spec) > MAX_DERIVED:
             self.error(body.at("derived"), f"more than {MAX_DERIVED} derived values")
@@ -374,7 +374,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocList):
-            self.error(body.at("constraints"), f"'constraints' must be a list, not {_kind(spec)}")
+            self.error(body.at("constraints"), f"'constraints' must be a list, not {kind(spec)}")
             return []
         if len(spec) > MAX_CONSTRAINTS:
             self.error(body.at("constraints"), f"more than {MAX_CONSTRAINTS} constraints")
@@ -384,7 +384,7 @@ class _TemplateReader:
             pos = spec.at(index)
             if not isinstance(text, str):
                 self.error(
-                    pos, f"a constraint must be text such as 'a - b > 0.1', not {_kind(text)}"
+                    pos, f"a constraint must be text such as 'a - b > 0.1', not {kind(text)}"
                 )
                 continue
             found = list(_COMPARISON.finditer(text))
@@ -418,7 +418,7 @@ class _TemplateReader:
 
         tree = body["network"]
         if not isinstance(tree, LocDict):
-            self.error(body.at("network"), f"'network' must be a mapping, not {_kind(tree)}")
+            self.error(body.at("network"), f"'network' must be a mapping, not {kind(tree)}")
             return None
         if _leaf_count(tree) > MAX_NETWORK_VALUES:
             self.error(
@@ -427,6 +427,9 @@ class _TemplateReader:
                 f"at most {MAX_NETWORK_PARAMS} weights and biases, {MAX_NETWORK_SAMPLES} samples "
                 f"and {MAX_NETWORK_STEPS} steps",
             )
+            return None
+        steps = self.steps_range(tree, probe)
+        if steps is None:
             return None
         report = tpl.sample(probe, FILE_SAMPLE_BUDGET - self.check.sample_work, PROBES)
         self.check.sample_work += report.work
@@ -454,14 +457,47 @@ class _TemplateReader:
         else:
             self.problems.extend(failures)
             return None
-        if not self.small_enough(tree, spec):
+        if not self.small_enough(tree, spec, steps[1]):
             return None
         return NetworkPlan(
             tuple(spec.input.shape),
             tuple(layer.weights.shape for layer in spec.layers),
-            spec.steps,
+            steps[0],
             _builder(tree, self.check.path, leaves, frozenset(self.text_names)),
+            max_steps=steps[1],
         )
+
+    def steps_range(self, tree: LocDict, probe: tpl.Template) -> tuple[int, int] | None:
+        """The fewest and the most steps any draw can ask for, from the declared values (the
+        worst case, never one draw's); None after an error.
+
+        `steps` is a whole number or one variable, whose every declared value is checked. The
+        shapes (layer sizes, batch) need no such care: they are lists in the file, the same for
+        every draw.
+        """
+        value = tree.get("steps", 1)
+        if not isinstance(value, str):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.error(tree.at("steps"), f"steps must be a whole number of at least 1, "
+                           f"not {_short(value)}")  # fmt: skip
+                return None
+            return value, value
+        name = _leaf_text(value)
+        variable = next((v for v in probe.variables if v.name == name), None)
+        extremes = None if variable is None else _extremes(variable)
+        if extremes is None:
+            self.error(
+                tree.at("steps"),
+                f"steps {name!r} must be a whole number or one numeric variable (not a derived "
+                "value or an expression), so that its largest value can be checked",
+            )
+            return None
+        least, most, whole = extremes
+        if not whole or least < 1:
+            self.error(tree.at("steps"), f"steps {name!r} can be {_short(least)}; each of its "
+                       "values must be a whole number of at least 1")  # fmt: skip
+            return None
+        return int(least), int(most)
 
     def leaf(self, text: str, names: frozenset[str]) -> tpl.Expr:
         """A number of the network written as a variable or an expression (ValueError if not)."""
@@ -477,14 +513,16 @@ class _TemplateReader:
         self.parts_nodes += _nodes(expr)
         return expr
 
-    def small_enough(self, tree: LocDict, spec: NetworkSpec) -> bool:
-        """A template's network is solved at every review: keep it to paper-sized work."""
+    def small_enough(self, tree: LocDict, spec: NetworkSpec, steps: int) -> bool:
+        """A template's network is solved at every review: keep it to paper-sized work, with
+        `steps` the most that any draw can ask for."""
         weights = sum(layer.weights.size + layer.bias.size for layer in spec.layers)
         samples = spec.input.shape[0] if spec.input.ndim == 2 else 1
+        most = "" if isinstance(tree.get("steps"), int) else "up to "
         for too_big, key, message in (
             (weights > MAX_NETWORK_PARAMS, "layers", f"{weights} weights and biases"),
             (samples > MAX_NETWORK_SAMPLES, "input", f"{samples} samples"),
-            (spec.steps > MAX_NETWORK_STEPS, "steps", f"{spec.steps} steps"),
+            (steps > MAX_NETWORK_STEPS, "steps", f"{most}{steps} steps"),
         ):
             if too_big:
                 limits = (
@@ -540,7 +578,7 @@ class _TemplateReader:
             return []
         spec = body["parts"]
         if not isinstance(spec, LocList) or not spec:
-            what = "empty" if isinstance(spec, LocList) else f"not a list but {_kind(spec)}"
+            what = "empty" if isinstance(spec, LocList) else f"not a list but {kind(spec)}"
             self.error(body.at("parts"), f"'parts' is {what}; give at least one answer part")
             return []
         if len(spec) > MAX_PARTS:
@@ -628,7 +666,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocList):
-            self.error(part.at("mistakes"), f"'mistakes' must be a list, not {_kind(spec)}")
+            self.error(part.at("mistakes"), f"'mistakes' must be a list, not {kind(spec)}")
             return None
         if len(spec) > MAX_MISTAKES:
             self.error(part.at("mistakes"), f"more than {MAX_MISTAKES} mistakes")
@@ -781,6 +819,20 @@ def _locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
             break
         pos, node = node.at(step), node[step]
     return pos
+
+
+def _extremes(variable: tpl.Variable) -> tuple[float, float, bool] | None:
+    """(least, most, whether every value is whole) of a numeric variable; None for words."""
+    if isinstance(variable, tpl.RangeVar):
+        top = variable.low + variable.step * (variable.count - 1)
+        whole = variable.low == int(variable.low) and (
+            variable.count == 1 or variable.step == int(variable.step)
+        )
+        return float(variable.low), float(top), whole
+    numbers = [float(c) for c in variable.choices if not isinstance(c, str)]
+    if len(numbers) < len(variable.choices):
+        return None
+    return min(numbers), max(numbers), all(x.is_integer() for x in numbers)
 
 
 def _decimal(value: float) -> Decimal:

@@ -28,6 +28,7 @@ from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
 from gradeck.exercises.parse import CONSTANTS, FUNCTIONS, Node, ParseError, Var, evaluate, parse
 from gradeck.exercises.parse import walk as walk_nodes
 from gradeck.exercises.render import format_value
+from gradeck.exercises.template_base import Ref, Rejected
 
 # Drawing budgets. Validation samples until MIN_ACCEPTED draws are usable, giving up after
 # SAMPLE_DRAWS (so at least about 1% of draws must be usable); generation then tries up to
@@ -73,15 +74,6 @@ _REF_STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
 
 
 @dataclass(frozen=True)
-class Ref:
-    """A reference to an engine result: a root and a path of attribute names and indices."""
-
-    root: str
-    path: tuple[str | int, ...]
-    text: str
-
-
-@dataclass(frozen=True)
 class Expr:
     """A parsed expression: its text, tree, the names it uses and the engine results it reads."""
 
@@ -96,6 +88,13 @@ class Expr:
         text = next((n for n in self.names if isinstance(env.get(n), str)), None)
         if text is not None:
             raise ParseError(f"{text!r} is text, not a number", 0)
+        vector = next((n for n in self.names if isinstance(env.get(n), tuple)), None)
+        if vector is not None:
+            if isinstance(self.node, Var):
+                return env[vector]  # a whole vector, named on its own
+            raise ParseError(
+                f"{vector!r} is a vector, not a number: name it alone as a whole answer", 0
+            )
         if not self.refs:
             return evaluate(self.node, env, self.source)
         scope = {n: env[n] for n in self.names if n in env}
@@ -270,15 +269,6 @@ class Template:
 
 
 # ---------------------------------------------------------------- drawing
-
-
-class Rejected(Exception):
-    """A draw that gives no exercise: where in the template it failed, and why."""
-
-    def __init__(self, where: tuple[str | int, ...], reason: str) -> None:
-        super().__init__(reason)
-        self.where = where  # a path in the template, e.g. ("parts", 0, "mistakes", 1, "value")
-        self.reason = reason
 
 
 def draw(template: Template, rng: random.Random) -> dict[str, Any]:
@@ -645,4 +635,7 @@ def make_exercise(
         return generate(template, seed, difficulty)
     from gradeck.exercises.registry import generate as generate_family
 
-    return generate_family(family, seed, difficulty, params)
+    try:
+        return generate_family(family, seed, difficulty, params)
+    except ValueError as exc:  # a deck's params the family does not take
+        raise TemplateError(f"{family}: {exc}; check the deck with `gradeck validate`") from None
