@@ -448,6 +448,14 @@ def test_rmsprop_a_corrected_first_try_mistake_still_counts(profile: Profile) ->
         "accuracy": 0.5,
     }
     assert figures["mistakes"] == [{"family": "rmsprop", "mistake": slip.name, "count": 1}]
+    # As `gradeck stats` and the Statistics screen show them.
+    from gradeck.commands.stats import summary
+    from gradeck.tui.screens.stats import weakest_text
+
+    text = summary(profile.stats())
+    assert "  rmsprop: 50% of 2" in text and f"  rmsprop: {slip.name} (1×)" in text
+    screen = weakest_text(figures).plain
+    assert "50% right first time  (2 answers)" in screen and f"1× {slip.name}  in rmsprop" in screen
 
 
 def test_attempts_travel_with_an_export_and_import_once(profile: Profile, tmp_path) -> None:
