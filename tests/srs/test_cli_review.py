@@ -268,3 +268,20 @@ def test_review_on_a_version_3_database_keeps_every_review(home: Path, monkeypat
     assert {"family": "training-iterations", "mistake": "no-ceiling", "count": 1} in stats[
         "exercises"
     ]["mistakes"]
+
+
+def test_a_byte_that_is_not_utf8_loses_nothing(home: Path) -> None:
+    """A stray byte at the answer prompt is read as �: the item at hand is asked again."""
+    env = {**os.environ, "GRADECK_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gradeck", "review", "--deck", "mini", "--limit", "2"],
+        input=b"\n3\n\xff\xfe\n!!\n\n",
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in done.stderr
+    assert "not utf-8 text" in out.lower() and "\ufffd" in out
+    assert [row[:2] for row in _log(home)] == [("bias", 3), ("iters", 1)]
