@@ -93,10 +93,10 @@ async def test_exercise_wrong_then_hint_then_right(make_app, keys, home) -> None
         part = panel.exercise.parts[0]
         await keys.answer(pilot, _wrong_answer(part))
         feedback = str(panel.query_one("#feedback-0").render())
-        assert feedback.startswith("✗ wrong") and "try again" in feedback
+        assert feedback.startswith("✗ wrong") and "1 more try" in feedback
         assert not panel.finished
         await keys.press(pilot, "h")
-        assert panel.hints_shown == 1
+        assert panel.run.hints == 1
         assert "Hint 1" in str(panel.query_one("#hints").render())
         await keys.answer(pilot, format_value(part.expected))
         assert panel.finished

@@ -21,11 +21,11 @@ from gradeck.srs.scheduler import (
 from gradeck.srs.store import PRACTICE_DECK
 from gradeck.study import queue as queues
 from gradeck.study.items import SEED_RANGE, Answered, Shown, card_texts, draw, kind_of
-from gradeck.study.outcome import log_entry
+from gradeck.study.outcome import CardAnswer, log_entry
 from gradeck.study.queue import LEARN_AHEAD_MS, Queue
 
 if TYPE_CHECKING:
-    from gradeck.exercises.check import ExerciseResult
+    from gradeck.exercises.attempt import Outcome
     from gradeck.study.profile import Profile
 
 
@@ -162,10 +162,7 @@ class Session:
         rating: int,
         *,
         duration_ms: int = 0,
-        answer: str | None = None,
-        parts_right: Sequence[bool] | None = None,
-        mistake: str | None = None,
-        result: ExerciseResult | None = None,
+        outcome: Outcome | CardAnswer | None = None,
     ) -> Answered:
         """Record the answer (committed before returning) and move the queue on."""
         now = to_ms(self.profile._now())
@@ -175,10 +172,7 @@ class Session:
             practice=self.practice,
             seed=shown.seed,
             duration_ms=duration_ms,
-            answer=answer,
-            parts_right=parts_right,
-            mistake=mistake,
-            result=result,
+            outcome=outcome,
         )
         schedule = None if self.practice else (lambda s: self.scheduler.review(s, rating, now))
         before = self._q.copy()
@@ -269,10 +263,7 @@ class FamilySession:
         rating: int,
         *,
         duration_ms: int = 0,
-        answer: str | None = None,
-        parts_right: Sequence[bool] | None = None,
-        mistake: str | None = None,
-        result: ExerciseResult | None = None,
+        outcome: Outcome | CardAnswer | None = None,
     ) -> Answered:
         """Log the answer as practice (committed before returning); the next call to `next`
         draws a new variant."""
@@ -282,10 +273,7 @@ class FamilySession:
             practice=True,
             seed=shown.seed,
             duration_ms=duration_ms,
-            answer=answer,
-            parts_right=parts_right,
-            mistake=mistake,
-            result=result,
+            outcome=outcome,
         )
         review_id, _after = self.store.record(self._pk, entry, None)
         self._undo.append((review_id, shown))
