@@ -216,7 +216,10 @@ def _qa(line: str, pattern: re.Pattern[str]) -> str | None:
     """The text after `Q:`/`A:` when the line is one (also as `**Q:** ...` or `***Q:...***`)."""
     if ":" not in line:
         return None
-    match = pattern.match(plain(_strip_lead(line)))
+    lead = _strip_lead(line)
+    if not lead.lstrip(" \t*_`").startswith(("Q", "A")):  # plain() only drops those marks
+        return None
+    match = pattern.match(plain(lead))
     return match.group(1).strip() if match else None
 
 
