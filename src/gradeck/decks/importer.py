@@ -13,11 +13,24 @@ by hand. The readers are `notes_markdown` and `notes_csv`; what they share is in
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from gradeck.decks.notes import MAX_NOTES_BYTES, Imported, Skipped, TooMany
+from gradeck.decks.checker import MAX_TEXT
+from gradeck.decks.loader import MAX_ITEMS
+from gradeck.decks.notes import (
+    MAX_NOTES_BYTES,
+    Draft,
+    Imported,
+    Skipped,
+    TooMany,
+    build_deck,
+    too_long,
+)
 from gradeck.decks.notes_csv import import_csv, table_separator, whole_fields
+from gradeck.decks.notes_logseq import looks_like_logseq, read_logseq
 from gradeck.decks.notes_markdown import import_markdown
+from gradeck.decks.notes_obsidian import NoteCards, looks_like_obsidian, read_obsidian
 from gradeck.errors import GradeckError
 from gradeck.text import printable
 
@@ -60,10 +73,38 @@ def is_csv(path: Path, text: str) -> bool:
         return table_separator(text) is not None
 
 
+def import_cards(found: NoteCards, name: str) -> Imported:
+    """A deck from the cards an Obsidian or Logseq reader found."""
+    if len(found.cards) > MAX_ITEMS:
+        raise TooMany(found.cards[MAX_ITEMS].line)
+    drafts = [
+        Draft(c.line, c.name, c.fields, c.tags) for c in found.cards if not too_long(c.fields)
+    ]
+    skipped = [Skipped(line, end, reason) for line, end, reason in found.skipped]
+    skipped += [Skipped(c.line, c.line, f"a card longer than {MAX_TEXT:,} characters")
+                for c in found.cards if too_long(c.fields)]  # fmt: skip
+    return Imported(build_deck(name, "", drafts, found.tags), sorted(skipped, key=_first_line))
+
+
+def _first_line(skipped: Skipped) -> int:
+    return skipped.line
+
+
+def _reader(path: Path, text: str) -> Callable[[str, str], Imported]:
+    """How to read these notes: CSV, Logseq, Obsidian, else Markdown."""
+    if is_csv(path, text):
+        return import_csv
+    if looks_like_logseq(text):
+        return lambda text, name: import_cards(read_logseq(text), name)
+    if looks_like_obsidian(text):
+        return lambda text, name: import_cards(read_obsidian(text), name)
+    return import_markdown
+
+
 def import_file(path: Path) -> Imported:
     """The deck made from the notes in `path`, and what was skipped; GradeckError if none."""
     text = _read_notes(path)
-    read = import_csv if is_csv(path, text) else import_markdown
+    read = _reader(path, text)
     try:
         result = read(text, path.name)
     except TooMany as exc:

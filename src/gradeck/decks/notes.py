@@ -56,6 +56,7 @@ class Draft:
     name: str  # what the id is made from: the term, question or heading
     fields: dict[str, Any]
     tags: tuple[str, ...] = ()
+    id: str = ""  # a fixed id (from an Anki guid) instead of one made from the name
 
 
 @dataclass
@@ -136,7 +137,7 @@ def unique_ids(names: list[str]) -> list[str]:
 def build_deck(name: str, title: str, drafts: list[Draft], tags: tuple[str, ...] = ()):
     """The deck mapping, ready to dump as YAML, with the ids given out."""
     cards: list[dict[str, Any]] = []
-    for card_id, draft in zip(unique_ids([d.name for d in drafts]), drafts, strict=True):
+    for card_id, draft in zip(unique_ids([d.id or d.name for d in drafts]), drafts, strict=True):
         card: dict[str, Any] = {"id": card_id, **draft.fields}
         if draft.tags:
             card["tags"] = list(draft.tags)

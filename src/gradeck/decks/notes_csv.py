@@ -9,7 +9,7 @@ where it opens.
 from __future__ import annotations
 
 import csv
-import html
+import hashlib
 import itertools
 import re
 from collections.abc import Iterator
@@ -19,16 +19,19 @@ from typing import Any
 
 from gradeck.decks.cards import ClozeSyntaxError, parse_holes
 from gradeck.decks.checker import MAX_TEXT
+from gradeck.decks.html_text import html_to_text
 from gradeck.decks.loader import MAX_ITEMS
 from gradeck.decks.notes import (
     MAX_BLOCKS,
     MAX_NOTES_BYTES,
+    TAG_LENGTH,
     Draft,
     Imported,
     Skipped,
     TooMany,
     build_deck,
     too_long,
+    words_slug,
 )
 
 # ---------------------------------------------------------------- CSV (Anki's text format)
@@ -140,12 +143,6 @@ def table_separator(text: str) -> str | None:
     return None
 
 
-def _from_html(text: str) -> str:
-    text = re.sub(r"<br\s*/?>|</div>\s*<div>|</p>\s*<p>", "\n", text, flags=re.IGNORECASE)
-    text = re.sub(r"<[^<>]*>", "", text)  # not [^>]*: from every '<' to the end, quadratic
-    return html.unescape(text).strip()
-
-
 @contextmanager
 def whole_fields() -> Iterator[None]:
     """Let the csv module read a field as long as the file (its default stops at 131 072
@@ -187,7 +184,7 @@ def _unquoted(cell: str) -> str:
 
 def _csv_card(row: list[str], headers: _CsvHeaders) -> tuple[str, dict[str, Any], tuple] | str:
     """(name, fields, tags) for a row, or the reason it gives no card."""
-    cells = [_unquoted(_from_html(c) if headers.html else c.strip()) for c in row]
+    cells = [_unquoted(html_to_text(c) if headers.html else c.strip()) for c in row]
     special = set(headers.special.values())
     note_type = headers.notetype
     if "notetype" in headers.special and headers.special["notetype"] < len(cells):
@@ -230,6 +227,26 @@ def _csv_card(row: list[str], headers: _CsvHeaders) -> tuple[str, dict[str, Any]
     return name, fields, tags
 
 
+def _special(row: list[str], headers: _CsvHeaders, role: str) -> str:
+    index = headers.special.get(role)
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _deck_tag(row: list[str], headers: _CsvHeaders) -> tuple[str, ...]:
+    """The row's Anki deck (`#deck column`) as a tag: `NN::Week 1` is `nn/week-1`."""
+    deck = _special(row, headers, "deck")
+    levels = [words_slug(level, TAG_LENGTH) for level in deck.split("::")]
+    tag = "/".join(level for level in levels if level)[:TAG_LENGTH].strip("/")
+    return (tag,) if tag else ()
+
+
+def _guid_id(row: list[str], headers: _CsvHeaders) -> str:
+    """A card id from the row's Anki guid (`#guid column`), so that a note edited in Anki and
+    exported again keeps its id, and its progress, here."""
+    guid = _special(row, headers, "guid")
+    return f"anki-{hashlib.sha256(guid.encode()).hexdigest()[:12]}" if guid else ""
+
+
 def import_csv(text: str, name: str) -> Imported:
     headers = _csv_headers(text.splitlines())
     drafts: list[Draft] = []
@@ -257,6 +274,7 @@ def _csv_cards(
             skipped.append(Skipped(line, line, result))
             continue
         card_name, fields, tags = result
-        drafts.append(Draft(line, card_name, fields, tags))
+        drafts.append(Draft(line, card_name, fields, tags + _deck_tag(row, headers),
+                            _guid_id(row, headers)))  # fmt: skip
         if len(drafts) > MAX_ITEMS:
             raise TooMany(line)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -289,7 +290,7 @@ def _elements_message(wrong: tuple[int, ...], answer: Value) -> str:
     return f"elements {listed} of {len(answer)} are wrong; the others are right"
 
 
-def _same_expression(part: Part, answer: str, target: str) -> bool:
+def _same_expression(part: Part, answer: str, target: str, deadline: float | None = None) -> bool:
     from gradeck.exercises import symbolic
 
     try:
@@ -297,7 +298,7 @@ def _same_expression(part: Part, answer: str, target: str) -> bool:
     except ParseError:
         return False
     expected = symbolic.read(target, part.symbols)
-    return symbolic.equivalent(expected, learner, part.symbols, target, answer)
+    return symbolic.equivalent(expected, learner, part.symbols, target, answer, deadline)
 
 
 def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) -> PartResult:
@@ -308,13 +309,17 @@ def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) ->
     except ParseError as exc:
         return PartResult("unreadable", exc.render())
     answer = text.strip()
-    if matches(part, answer, part.expected):
+    # One time budget for every comparison of this answer (right, carried, each mistake).
+    deadline = time.monotonic() + symbolic.PROOF_SECONDS
+    if _same_expression(part, answer, part.expected, deadline):
         return PartResult("right", value=answer)
     carried = _carried(part, earlier)
-    if isinstance(carried, str) and matches(part, answer, carried):
+    if isinstance(carried, str) and _same_expression(part, answer, carried, deadline):
         return PartResult("carried", "right given your earlier answer", value=answer)
     for mistake in part.mistakes:
-        if matches(part, answer, mistake.value):
+        if isinstance(mistake.value, str) and _same_expression(
+            part, answer, mistake.value, deadline
+        ):
             return PartResult("wrong", mistake.feedback, mistake, answer)
     return PartResult("wrong", value=answer)
 
