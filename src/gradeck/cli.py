@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", metavar="FILE.json")
     p.add_argument("--force", action="store_true", help="let export overwrite FILE.json")
+    p = cmd("optimize", "tuning:run_optimize", "fit FSRS's weights to your answers")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = cmd("simulate", "tuning:run_simulate", "what each desired retention would cost a day")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p = cmd("check", "check:run_check", "check the progress database; --repair mends items")
     p.add_argument(
         "--repair", action="store_true", help="make unschedulable items new, keeping answers"

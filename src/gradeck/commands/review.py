@@ -126,10 +126,10 @@ def run_review(args: argparse.Namespace) -> int:
         for problem in profile.problems:
             print(printable(f"warning: {problem}"), file=sys.stderr)
         session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
-        if session.damaged:
+        if session.unschedulable:
             print(
-                f"warning: {session.damaged} item(s) left out: their stored schedule is out of "
-                "bounds. `gradeck check` names them; `gradeck check --repair` mends them.",
+                f"warning: {session.unschedulable} item(s) left out: their stored schedule is "
+                "out of bounds. `gradeck check` names them; `gradeck check --repair` mends them.",
                 file=sys.stderr,
             )
         if session.next() is None:

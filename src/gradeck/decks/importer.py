@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import itertools
 import re
 import unicodedata
@@ -29,7 +28,10 @@ import yaml
 
 from gradeck.decks.cards import ClozeSyntaxError, parse_holes
 from gradeck.decks.checker import MAX_TEXT
+from gradeck.decks.html_text import html_to_text
 from gradeck.decks.loader import MAX_ITEMS
+from gradeck.decks.notes_logseq import looks_like_logseq, read_logseq
+from gradeck.decks.notes_obsidian import NoteCards, looks_like_obsidian, read_obsidian
 from gradeck.errors import GradeckError
 from gradeck.text import printable
 
@@ -69,6 +71,7 @@ class Draft:
     name: str  # what the id is made from: the term, question or heading
     fields: dict[str, Any]
     tags: tuple[str, ...] = ()
+    id: str = ""  # a fixed id (from an Anki guid) instead of one made from the name
 
 
 @dataclass
@@ -149,7 +152,7 @@ def unique_ids(names: list[str]) -> list[str]:
 def build_deck(name: str, title: str, drafts: list[Draft], tags: tuple[str, ...] = ()):
     """The deck mapping, ready to dump as YAML, with the ids given out."""
     cards: list[dict[str, Any]] = []
-    for card_id, draft in zip(unique_ids([d.name for d in drafts]), drafts, strict=True):
+    for card_id, draft in zip(unique_ids([d.id or d.name for d in drafts]), drafts, strict=True):
         card: dict[str, Any] = {"id": card_id, **draft.fields}
         if draft.tags:
             card["tags"] = list(draft.tags)
@@ -613,12 +616,6 @@ def _table_separator(text: str) -> str | None:
     return None
 
 
-def _from_html(text: str) -> str:
-    text = re.sub(r"<br\s*/?>|</div>\s*<div>|</p>\s*<p>", "\n", text, flags=re.IGNORECASE)
-    text = re.sub(r"<[^<>]*>", "", text)  # not [^>]*: from every '<' to the end, quadratic
-    return html.unescape(text).strip()
-
-
 @contextmanager
 def _whole_fields() -> Iterator[None]:
     """Let the csv module read a field as long as the file (its default stops at 131 072
@@ -660,7 +657,7 @@ def _unquoted(cell: str) -> str:
 
 def _csv_card(row: list[str], headers: _CsvHeaders) -> tuple[str, dict[str, Any], tuple] | str:
     """(name, fields, tags) for a row, or the reason it gives no card."""
-    cells = [_unquoted(_from_html(c) if headers.html else c.strip()) for c in row]
+    cells = [_unquoted(html_to_text(c) if headers.html else c.strip()) for c in row]
     special = set(headers.special.values())
     note_type = headers.notetype
     if "notetype" in headers.special and headers.special["notetype"] < len(cells):
@@ -703,6 +700,26 @@ def _csv_card(row: list[str], headers: _CsvHeaders) -> tuple[str, dict[str, Any]
     return name, fields, tags
 
 
+def _special(row: list[str], headers: _CsvHeaders, role: str) -> str:
+    index = headers.special.get(role)
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _deck_tag(row: list[str], headers: _CsvHeaders) -> tuple[str, ...]:
+    """The row's Anki deck (`#deck column`) as a tag: `NN::Week 1` is `nn/week-1`."""
+    deck = _special(row, headers, "deck")
+    levels = [words_slug(level, TAG_LENGTH) for level in deck.split("::")]
+    tag = "/".join(level for level in levels if level)[:TAG_LENGTH].strip("/")
+    return (tag,) if tag else ()
+
+
+def _guid_id(row: list[str], headers: _CsvHeaders) -> str:
+    """A card id from the row's Anki guid (`#guid column`), so that a note edited in Anki and
+    exported again keeps its id, and its progress, here."""
+    guid = _special(row, headers, "guid")
+    return f"anki-{hashlib.sha256(guid.encode()).hexdigest()[:12]}" if guid else ""
+
+
 def import_csv(text: str, name: str) -> Imported:
     headers = _csv_headers(text.splitlines())
     drafts: list[Draft] = []
@@ -730,7 +747,8 @@ def _csv_cards(
             skipped.append(Skipped(line, line, result))
             continue
         card_name, fields, tags = result
-        drafts.append(Draft(line, card_name, fields, tags))
+        drafts.append(Draft(line, card_name, fields, tags + _deck_tag(row, headers),
+                            _guid_id(row, headers)))  # fmt: skip
         if len(drafts) > MAX_ITEMS:
             raise TooMany(line)
 
@@ -776,10 +794,38 @@ def is_csv(path: Path, text: str) -> bool:
         return _table_separator(text) is not None
 
 
+def import_cards(found: NoteCards, name: str) -> Imported:
+    """A deck from the cards an Obsidian or Logseq reader found."""
+    if len(found.cards) > MAX_ITEMS:
+        raise TooMany(found.cards[MAX_ITEMS].line)
+    drafts = [
+        Draft(c.line, c.name, c.fields, c.tags) for c in found.cards if not _too_long(c.fields)
+    ]
+    skipped = [Skipped(line, end, reason) for line, end, reason in found.skipped]
+    skipped += [Skipped(c.line, c.line, f"a card longer than {MAX_TEXT:,} characters")
+                for c in found.cards if _too_long(c.fields)]  # fmt: skip
+    return Imported(build_deck(name, "", drafts, found.tags), sorted(skipped, key=_first_line))
+
+
+def _first_line(skipped: Skipped) -> int:
+    return skipped.line
+
+
+def _reader(path: Path, text: str) -> Callable[[str, str], Imported]:
+    """How to read these notes: CSV, Logseq, Obsidian, else Markdown."""
+    if is_csv(path, text):
+        return import_csv
+    if looks_like_logseq(text):
+        return lambda text, name: import_cards(read_logseq(text), name)
+    if looks_like_obsidian(text):
+        return lambda text, name: import_cards(read_obsidian(text), name)
+    return import_markdown
+
+
 def import_file(path: Path) -> Imported:
     """The deck made from the notes in `path`, and what was skipped; GradeckError if none."""
     text = _read_notes(path)
-    read = import_csv if is_csv(path, text) else import_markdown
+    read = _reader(path, text)
     try:
         result = read(text, path.name)
     except TooMany as exc:

@@ -42,6 +42,7 @@ class LocDict(dict):
         super().__init__()
         self.key_pos: dict[Any, Pos] = {}
         self.value_pos: dict[Any, Pos] = {}
+        self.raw: dict[Any, str] = {}  # a number's text as written, for fields that want text
 
     def at(self, key: Any) -> Pos:
         """Where the value of `key` is, else where the mapping starts."""
@@ -56,6 +57,7 @@ class LocList(list):
     def __init__(self) -> None:
         super().__init__()
         self.item_pos: list[Pos] = []
+        self.raw: list[str | None] = []  # as LocDict.raw, per item
 
     def at(self, index: int) -> Pos:
         return self.item_pos[index] if 0 <= index < len(self.item_pos) else self.pos
@@ -157,6 +159,9 @@ def _convert(name: str, node: yaml.Node, problems: list[Problem], budget: _Budge
     if depth > MAX_DEPTH:
         raise ProblemsError([Problem(name, *_pos(node), f"nested deeper than {MAX_DEPTH} levels")])
     if isinstance(node, yaml.ScalarNode):
+        if surprise := _surprise(node):
+            problems.append(Problem(name, *_pos(node), surprise))
+            return None
         if node.tag not in _SCALAR_TAGS:
             problems.append(Problem(name, *_pos(node), f"YAML tag {node.tag!r} is not allowed"))
             return None
@@ -179,6 +184,7 @@ def _convert(name: str, node: yaml.Node, problems: list[Problem], budget: _Budge
         for item in node.value:
             seq.append(_convert(name, item, problems, budget, depth + 1))
             seq.item_pos.append(_pos(item))
+            seq.raw.append(_raw(item))
         return seq
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
@@ -197,6 +203,8 @@ def _convert(name: str, node: yaml.Node, problems: list[Problem], budget: _Budge
             mapping[key] = _convert(name, value_node, problems, budget, depth + 1)
             mapping.key_pos[key] = _pos(key_node)
             mapping.value_pos[key] = _pos(value_node)
+            if (raw := _raw(value_node)) is not None:
+                mapping.raw[key] = raw
         return mapping
     problems.append(Problem(name, *_pos(node), "unsupported YAML node"))
     return None
@@ -234,3 +242,40 @@ def _escape_pos(text: str, node: yaml.Node) -> Pos:
             if backslashes % 2 == 0:
                 return _line_col(text, match.start())
     return _pos(node)
+
+
+# Plain scalars that YAML 1.1 reads as something other than they look: 12:30:45 is 45045
+# (base 60), 012345 is 5349 (octal), 0x1F, 0b101 and 1_000 numbers, 2024-05-01 a date.
+_SURPRISING_NUMBER = re.compile(
+    r"[-+]?(?:\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|0[0-7_]+|0[xXbB].*|.*_.*)"
+)
+
+
+def _surprise(node: yaml.ScalarNode) -> str:
+    """Why a plain scalar would not mean what it looks like ('' when it would)."""
+    if node.style:  # quoted or a block: text as written
+        return ""
+    text = node.value
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        meant = "a date"
+    elif node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and (
+        _SURPRISING_NUMBER.fullmatch(text)
+    ):
+        try:
+            meant = f"the number {yaml.safe_load(text)}"
+        except (yaml.YAMLError, ValueError, OverflowError):
+            meant = "a number"
+    else:
+        return ""
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    plainly = "" if meant == "a date" else ", or write the number plainly"
+    return (
+        f"YAML reads {shown} as {meant}, not as it is written; put it in quotes "
+        f'("{shown}") for text{plainly}'
+    )
+
+
+def _raw(node: yaml.Node) -> str | None:
+    """The text of a plain number as written (0.10 stays 0.10), None for anything else."""
+    numeric = node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    return node.value if isinstance(node, yaml.ScalarNode) and numeric and not node.style else None

@@ -46,8 +46,8 @@ grade and record alike. Public API:
                 result=None) -> Answered      one transaction, committed before returning
         .undo() -> Shown | None       takes back the last answer and returns that item again
         .suspend(shown)
-        .damaged   how many items the queue left out because their stored schedule is out of
-            bounds (`gradeck check --repair` mends them); a front end says so once
+        .unschedulable   how many items the queue left out because their stored schedule is
+            out of bounds (`gradeck check --repair` mends them); a front end says so once
         .remaining, .answered, .total (answered + remaining), .practice   the total holds for
             the sitting: it grows only when an answer sends an item into a learning step that
             comes back today, shrinks only by a suspension, and undo puts it back as it was
