@@ -65,7 +65,7 @@ def tolerance(part: Part, target: float) -> float:
     The part's relative or absolute tolerance, or being correct to three significant figures,
     whichever is wider; counts are exact.
     """
-    if part.kind == "count":
+    if part.kind in ("count", "choice"):
         return 0.0
     return max(part.abs_tol, part.rel_tol * abs(target), _half_unit(target))
 
@@ -98,7 +98,7 @@ def _within(part: Part, target: Value, answer: Value, factor: float) -> bool:
         )
     if isinstance(answer, tuple | str) or isinstance(target, str):
         return False
-    if part.kind == "count":
+    if part.kind in ("count", "choice"):
         return answer == target
     return abs(answer - target) <= factor * tolerance(part, target)
 
@@ -186,6 +186,8 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
         return PartResult("blank", "no answer")
     if part.kind == "symbolic":
         return _check_symbolic(part, text, tuple(earlier))
+    if part.kind == "choice":
+        return _check_choice(part, text)
     try:
         value = parse_value(text)
     except ParseError as exc:
@@ -252,6 +254,24 @@ def prepare(exercise: Exercise) -> None:
         from gradeck.exercises import symbolic
 
         symbolic.warm_up()
+
+
+_OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
+
+
+def _check_choice(part: Part, text: str) -> PartResult:
+    """A choice part takes one option's number; a wrong option may be a named mistake."""
+    found = _OPTION.fullmatch(text)
+    count = len(part.options)
+    if found is None or not 1 <= int(found.group(1)) <= count:
+        return PartResult("unreadable", f"type the number of one option, 1 to {count}")
+    choice = int(found.group(1))
+    if choice == part.expected:
+        return PartResult("right", value=choice)
+    for mistake in part.mistakes:
+        if mistake.value == choice:
+            return PartResult("wrong", mistake.feedback, mistake, choice)
+    return PartResult("wrong", value=choice)
 
 
 def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:
