@@ -3,6 +3,8 @@
 A part's verdict is decided in this order: right, carried (right given the learner's own wrong
 earlier answer), a known mistake, close (outside the tolerance but within CLOSE_FACTOR times it),
 wrong. Text that cannot be read is "unreadable" and an empty answer is "blank" (I don't know).
+A choice part takes one option's number (from 1): that option is right, a named mistake or wrong,
+and anything else is unreadable.
 """
 
 from __future__ import annotations
