@@ -13,9 +13,12 @@ from gradeck.decks.library import DECK_SUFFIXES, load_library
 from gradeck.decks.loader import did_you_mean, load_deck
 from gradeck.decks.model import Deck, ExerciseItem
 from gradeck.errors import GradeckError
+from gradeck.text import printable
 
 if TYPE_CHECKING:
     from gradeck.exercises.model import Exercise
+
+MAX_SKIPS_SHOWN = 200  # skipped blocks listed by `import`: enough to fix the notes by
 
 
 def _write(path: Path, text: str) -> None:
@@ -39,8 +42,10 @@ def run_import(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     result = import_file(source)
-    for skipped in result.skipped:
-        print(skipped.where(str(source)), file=sys.stderr)
+    for skipped in result.skipped[:MAX_SKIPS_SHOWN]:
+        print(printable(skipped.where(str(source))), file=sys.stderr)
+    if len(result.skipped) > MAX_SKIPS_SHOWN:
+        print(f"... and {len(result.skipped) - MAX_SKIPS_SHOWN:,} more", file=sys.stderr)
     text = dump_deck(result.deck)
     if args.output:
         _write(Path(args.output), text)
@@ -48,8 +53,10 @@ def run_import(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     where = f"; wrote {args.output}" if args.output else ""
     print(
-        f"imported {len(result.cards)} card(s) from {source}; "
-        f"skipped {len(result.skipped)} block(s){where}",
+        printable(
+            f"imported {len(result.cards)} card(s) from {source}; "
+            f"skipped {len(result.skipped)} block(s){where}"
+        ),
         file=sys.stderr,
     )
     return 0
@@ -64,7 +71,7 @@ def run_export(args: argparse.Namespace) -> int:
         return _export_moodle(deck, output, args.variants)
     write = write_apkg if args.format == "apkg" else write_csv
     count = write(deck, output, args.variants)
-    print(f"wrote {count} note(s) of deck {deck.id!r} to {output}", file=sys.stderr)
+    print(printable(f"wrote {count} note(s) of deck {deck.id!r} to {output}"), file=sys.stderr)
     return 0
 
 
@@ -149,19 +156,19 @@ def run_preview(args: argparse.Namespace) -> int:
     source = sources[0]
     if len(sources) > 1:
         others = ", ".join(s.name for s in sources[1:])
-        print(f"(previewing the first of {len(sources)} exercises; the others: {others})",
-              file=sys.stderr)  # fmt: skip
+        note = f"(previewing the first of {len(sources)} exercises; the others: {others})"
+        print(printable(note), file=sys.stderr)
     seed = _seed(args.seed)
     exercise = source.exercise(seed)
-    print(f"{source.name} · seed {seed}")
+    print(printable(f"{source.name} · seed {seed}"))
     if args.seed is None:
-        print(f"(again with: gradeck preview {source.name} --seed {seed})")
+        print(printable(f"(again with: gradeck preview {source.name} --seed {seed})"))
     print()
-    print(render_exercise(exercise, answers=True, solution=True))
+    print(printable(render_exercise(exercise, answers=True, solution=True)))
     extras = _hints_and_mistakes(exercise)
     if extras:
         print()
-        print(extras)
+        print(printable(extras))
     return 0
 
 

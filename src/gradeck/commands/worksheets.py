@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from gradeck.commands.instructor import ExerciseSource, resolve
 from gradeck.errors import GradeckError
-from gradeck.text import control_chars
+from gradeck.text import control_chars, printable
 
 if TYPE_CHECKING:
     from gradeck.exercises.worksheet import Document, Sheet
@@ -31,7 +31,7 @@ def _write(path: Path, data: str | bytes) -> None:
         if isinstance(data, bytes):
             path.write_bytes(data)
         else:
-            path.write_text(data, encoding="utf-8")
+            path.write_text(printable(data), encoding="utf-8")  # deck text, shown with `cat`
     except OSError as exc:
         raise GradeckError(f"cannot write {path}: {exc.strerror}") from None
 
@@ -90,7 +90,7 @@ def _render(fmt: str, docs: list[Document]) -> str | bytes:
     if fmt == "md":
         from gradeck.exercises.worksheet import worksheet_markdown
 
-        return worksheet_markdown(docs)
+        return printable(worksheet_markdown(docs))
     from gradeck.exercises.worksheet_typst import typeset
 
     return typeset(docs)
@@ -124,7 +124,7 @@ def run_worksheet(args: argparse.Namespace) -> int:
         sheets = _sheets(sources, seed, args.count)
         _write(output, _render(fmt, [Document(sheets, code, questions=not args.key)]))
         what = "the answer key" if args.key else f"{len(sheets)} exercise(s) with an answer key"
-        print(f"wrote {what} to {output} (code {code})", file=sys.stderr)
+        print(printable(f"wrote {what} to {output} (code {code})"), file=sys.stderr)
         return 0
     names = read_roster(Path(args.students))
     try:

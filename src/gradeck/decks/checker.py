@@ -21,8 +21,9 @@ MAX_TEXT = 10_000
 class Checker:
     """Collects problems for one file; small typed accessors keep the rules readable."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, deep: bool = False) -> None:
         self.path = path
+        self.deep = deep  # also try what needs the exercise families (numpy): `gradeck validate`
         self.problems: list[Problem] = []
         self.sample_work = 0  # expression nodes spent sampling templates (decks.templates)
 
@@ -44,7 +45,7 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(mapping.at(key), f"{key!r} must be text, not {kind(value)}")
             return ""
-        value = str(value)
+        value = value if isinstance(value, str) else mapping.raw.get(key, str(value))
         if not value.strip():
             self.error(mapping.at(key), f"{key!r} is empty")
         elif len(value) > MAX_TEXT:
@@ -61,9 +62,10 @@ class Checker:
             return ()
         value = mapping[key]
         if single and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value_list, positions = [value], [mapping.at(key)]
+            value_list, positions = [mapping.raw.get(key, value)], [mapping.at(key)]
         elif isinstance(value, LocList):
-            value_list, positions = list(value), [value.at(i) for i in range(len(value))]
+            value_list = [raw or item for item, raw in zip(value, value.raw, strict=True)]
+            positions = [value.at(i) for i in range(len(value))]
         else:
             self.error(mapping.at(key), f"{key!r} must be a list of text, not {kind(value)}")
             return ()

@@ -1,10 +1,12 @@
 """Export a deck for Anki: an .apkg package (via genanki) or a CSV file with Anki's headers.
 
-Identities are derived, never random: the Anki deck and note-type ids come from a hash of the
-deck id, and each note's guid from (deck id, card id), so exporting again and re-importing into
-Anki updates the notes instead of duplicating them. Exercise items become a chosen number of
-generated variants, each a note with the prompt on the front and the answers and worked solution
-on the back; the variant seeds are derived too, so the same export gives the same variants.
+Identities are derived, never random: the Anki deck id comes from a hash of the deck id, the
+note-type ids from the note types' names (so every exported deck shares the same few), and each
+note's guid from (deck id, card id), also in the CSV's guid column, so exporting again and
+re-importing into Anki updates the notes instead of duplicating them. Exercise items become a
+chosen number of generated variants, each a note with the prompt on the front and the answers and
+worked solution on the back; the variant seeds are derived too, so the same export gives the
+same variants.
 """
 
 from __future__ import annotations
@@ -48,7 +50,13 @@ def variant_seed(deck_id: str, item_id: str, index: int) -> int:
 
 def anki_tags(deck: Deck, tags: tuple[str, ...]) -> list[str]:
     """The deck's tags then the item's, without repeats; Anki tags cannot hold spaces."""
-    return ["_".join(t.split()) for t in dict.fromkeys(deck.tags + tags) if t.strip()]
+    return [_no_tags("_".join(t.split())) for t in dict.fromkeys(deck.tags + tags) if t.strip()]
+
+
+def _no_tags(text: str) -> str:
+    """Text that Anki shows in places where it may read HTML but cannot take an entity (a deck
+    name, a tag): angle brackets become look-alikes, so no tag can open."""
+    return text.replace("<", "‹").replace(">", "›")
 
 
 # ---------------------------------------------------------------- what each note says
@@ -134,17 +142,18 @@ def _pre(text: str) -> str:
 _NOTE = "{{#Note}}<div class=note>{{Note}}</div>{{/Note}}"
 _MODELS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]]] = {
     # kind: (name, fields, ((template name, question, answer), ...))
+    # Basic and reversible cards share one note type, whose second card Anki makes only when
+    # the Reverse field is filled: a card turned reversible keeps its note (and its reviews).
     "basic": (
         "gradeck Basic",
-        ("Front", "Back", "Note"),
-        (("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}" + _NOTE),),
-    ),
-    "reversible": (
-        "gradeck Basic (and reversed card)",
-        ("Front", "Back", "Note"),
+        ("Front", "Back", "Note", "Reverse"),
         (
             ("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}" + _NOTE),
-            ("Card 2", "{{Back}}", "{{FrontSide}}<hr id=answer>{{Front}}" + _NOTE),
+            (
+                "Card 2",
+                "{{#Reverse}}{{Back}}{{/Reverse}}",
+                "{{FrontSide}}<hr id=answer>{{Front}}" + _NOTE,
+            ),
         ),
     ),
     "cloze": (
@@ -176,14 +185,15 @@ _MODELS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]]
 }
 
 
-def anki_models(deck_id: str) -> dict[str, genanki.Model]:
-    """The note types, one per gradeck card kind, with ids derived from the deck id."""
+def anki_models() -> dict[str, genanki.Model]:
+    """The note types, one per gradeck card kind (basic and reversible share one), with ids
+    derived from their names: every deck exported uses the same few note types in Anki."""
     import genanki
 
     models = {}
     for kind, (name, fields, templates) in _MODELS.items():
         models[kind] = genanki.Model(
-            stable_id("model", deck_id, name),
+            stable_id("model", name),
             name,
             fields=[{"name": f} for f in fields],
             templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in templates],
@@ -196,20 +206,27 @@ def anki_models(deck_id: str) -> dict[str, genanki.Model]:
 def _anki_fields(note: NoteText) -> list[str]:
     if note.kind == "exercise":
         return [_pre(note.fields[0]), _pre(note.fields[1]), _html(note.fields[2])]
-    return [_html(f) for f in note.fields]
+    fields = [_html(f) for f in note.fields]
+    if note.kind in ("basic", "reversible"):
+        fields.append("y" if note.kind == "reversible" else "")
+    return fields
 
 
 def write_apkg(deck: Deck, path: Path, variants: int) -> int:
     """Write the package; returns how many notes it holds."""
     import genanki
 
-    models = anki_models(deck.id)
-    anki_deck = genanki.Deck(stable_id("deck", deck.id), deck.title, description=deck.description)
+    models = anki_models()
+    # Anki shows the description as HTML on the deck's overview, and the name beside it: every
+    # text gradeck writes into the package is escaped, not only the note fields.
+    anki_deck = genanki.Deck(
+        stable_id("deck", deck.id), _no_tags(deck.title), description=_html(deck.description)
+    )
     notes = deck_notes(deck, variants)
     for note in notes:
         anki_deck.add_note(
             genanki.Note(
-                model=models[note.kind],
+                model=models["basic" if note.kind == "reversible" else note.kind],
                 fields=_anki_fields(note),
                 tags=note.tags,
                 guid=genanki.guid_for(*note.guid),
@@ -248,16 +265,33 @@ def _csv_fields(note: NoteText) -> tuple[str, str]:
     return note.fields[0], note.fields[1]
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP's CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def no_formula(cell: str) -> str:
+    """The cell, with a leading ' when a spreadsheet would run it as a formula (OWASP); the
+    gradeck importer takes the quote off again."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def notes_csv(deck: Deck, notes: list[NoteText]) -> str:
-    """The notes as CSV with Anki's file headers: separator, html, note type and tags columns."""
+    """The notes as CSV with Anki's file headers: separator, html, note type, tags and guid
+    columns (the guid the .apkg gives the same note, so an edited card updates in Anki)."""
+    import genanki
+
     out = io.StringIO()
     out.write("#separator:Comma\n#html:false\n")
     out.write(f"#deck:{' '.join(deck.title.split())}\n")
-    out.write("#notetype column:1\n#tags column:4\n#columns:Note type,Front,Back,Tags\n")
+    out.write("#notetype column:1\n#tags column:4\n#guid column:5\n")
+    out.write("#columns:Note type,Front,Back,Tags,GUID\n")
     writer = csv.writer(out, lineterminator="\n")
     for note in notes:
         front, back = _csv_fields(note)
-        writer.writerow([CSV_NOTE_TYPES[note.kind], front, back, " ".join(note.tags)])
+        cells = [CSV_NOTE_TYPES[note.kind], front, back, " ".join(note.tags)]
+        # The guid is ours, not the deck's, and must match the package's to the character.
+        guid = genanki.guid_for(*note.guid)
+        writer.writerow([*(no_formula(cell) for cell in cells), guid])
     return out.getvalue()
 
 

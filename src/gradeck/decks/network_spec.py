@@ -57,6 +57,7 @@ OPTIMIZER_KEYS = (
     "alpha",
     "centered",
 )
+DIVIDING = ("rmsprop", "adam", "adamw")  # optimizers whose update divides by √v + eps
 MAX_SIZE = 64  # samples in a batch, inputs per sample, units per layer
 MAX_LAYERS = 16
 MAX_STEPS = 1000
@@ -303,6 +304,12 @@ class _Reader:
                 settings[key] = self.number(value[key], value.at(key), key)
         for key in ("nesterov", "centered"):
             settings[key] = self.flag(value, key)
+        if settings.get("eps") == 0 and settings["name"] in DIVIDING:
+            self.error(
+                value.at("eps"),
+                f"eps 0: {settings['name']} divides by √v + eps, so a weight whose gradient is 0 "
+                "gets 0/0 = NaN; use a small eps such as 1e-8",
+            )
         if "betas" in value:
             betas = value["betas"]
             if isinstance(betas, LocList) and len(betas) == 2:

@@ -28,8 +28,12 @@ def busy(exc: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
+class ReadOnlyError(StoreError):
+    """The database or its folder cannot be written."""
+
+
 def read_only_error(path: Path) -> StoreError:
-    return StoreError(
+    return ReadOnlyError(
         f"cannot write to the progress database {path}: it or its folder is read-only. "
         "Check the permissions, or point --data-dir at a writable folder."
     )

@@ -13,20 +13,20 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from gradeck.srs import bounds, schema
 from gradeck.srs.dbfile import (
     BUSY_TIMEOUT_S,
+    ReadOnlyError,
     StoreError,
     busy,
     connect_read_only,
@@ -66,6 +66,12 @@ class ItemRow:
     def key(self) -> Key:
         return (self.deck_id, self.item_id, self.sub)
 
+    @property
+    def schedulable(self) -> bool:
+        """Whether the stored schedule is within bounds (bounds.py): one that is not is left
+        out of sessions until `gradeck check --repair` mends it."""
+        return bounds.fits(asdict(self.sched))
+
 
 @dataclass(frozen=True)
 class LogEntry:
@@ -81,6 +87,7 @@ class LogEntry:
     mistake: str | None = None
 
 
+_MATCHED = "library:"  # meta key prefix: the digest a deck's items were last matched with
 QUEUE_COLUMNS = "id, deck_id, item_id, sub, family, state, due"
 SCHED_NAMES = ("state", "due", "step", "stability", "difficulty", "last_review")  # as queued
 
@@ -131,14 +138,15 @@ class Store:
         self.path = path
         self.read_only = read_only
         # Items a queue left out because their stored schedule is out of bounds (see bounds.py).
-        self.damaged: set[int] = set()
+        self.unschedulable: set[int] = set()
 
     # -- opening ------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Store:
-        """Open (creating or migrating) the database at `path`; `read_only` opens an existing
-        one for reading only (statistics, a backup), which works on a read-only profile too.
+        """Open (creating or migrating) the database at `path`. `read_only` says the caller only
+        reads (statistics, a backup): a database or folder that cannot be written is then
+        opened for reading rather than refused, and the store writes nothing.
 
         Raises StoreError for a newer, locked, read-only or damaged database; a damaged or
         empty one is first moved aside and replaced by a fresh one, and the message names the
@@ -150,7 +158,10 @@ class Store:
                 "name. Move the folder away, or point --data-dir at another profile folder."
             )
         if read_only:
-            return cls._openread_only_error(path)
+            try:
+                return cls.open(path)
+            except ReadOnlyError:
+                return cls._reader(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -182,7 +193,7 @@ class Store:
         return store
 
     @classmethod
-    def _openread_only_error(cls, path: Path) -> Store:
+    def _reader(cls, path: Path) -> Store:
         if not path.exists() or is_empty(path):
             raise StoreError(f"there is no progress in {path.parent} yet: nothing to read")
         try:
@@ -313,40 +324,58 @@ class Store:
                 db.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (pk,)).fetchone()
             )
 
+    def rows(self, keys: Iterable[Key]) -> dict[Key, ItemRow]:
+        """The rows of the items with these keys (those in the store), each found by the index:
+        a page of a list costs what it shows."""
+        sql = f"SELECT {ITEM_COLUMNS} FROM items WHERE deck_id = ? AND item_id = ? AND sub = ?"
+        with self.reading() as db:
+            found = (db.execute(sql, key).fetchone() for key in keys)
+            return {row.key: row for row in map(_item, filter(None, found))}
+
     def sync(
         self,
-        loaded_decks: Sequence[str],
-        signature: str,
-        present: Callable[[], Iterable[tuple[str, str, str, str]]],
+        decks: Sequence[tuple[str, str]],
+        present: Callable[[str], Iterable[tuple[str, str, str]]],
     ) -> None:
-        """Make the items table match the decks: add new items (with their exercise family),
-        archive items that left a loaded deck, bring back returning ones. Decks that are not
-        loaded this time are left alone. `present()` gives (deck id, item id, sub, family) of
-        every loaded item; `signature` is a text that changes whenever that list would.
+        """Make the items table match the loaded decks: add new items (with their exercise
+        family), archive items that left their deck, bring back returning ones. Decks that are
+        not loaded this time are left alone. `decks` holds (deck id, digest), the digest a text
+        that changes whenever the deck's items do; `present(deck id)` gives (item id, sub,
+        family) of each of its items.
 
-        A digest of what the items were last matched with is kept, so opening an unchanged
-        library costs one comparison instead of a pass over every item. A missing or odd digest
-        (an older or damaged `meta` table) just means matching again."""
+        The digest each deck was last matched with is kept, so only a deck whose digest changed
+        is matched again: opening an unchanged library costs one query, and editing one deck
+        file re-matches that deck alone. A missing or odd digest (an older or damaged `meta`
+        table) just means matching again."""
         if self.read_only:
             return  # shows what it holds
-        digest = hashlib.blake2b("\n".join([*loaded_decks, "", signature]).encode()).hexdigest()
         with self.reading() as db:
-            kept = db.execute("SELECT value FROM meta WHERE key = 'library'").fetchone()
-            if kept is not None and kept[0] == digest:
-                return
-            rows = db.execute("SELECT id, deck_id, item_id, sub, family, archived FROM items")
-            known = {(d, i, s): (pk, fam, arch) for pk, d, i, s, fam, arch in rows}
-        families = {(d, i, s): fam for d, i, s, fam in present()}
-        loaded = set(loaded_decks)
-        missing = [(*k, fam) for k, fam in families.items() if k not in known]
-        refamily = [
-            (fam, known[k][0]) for k, fam in families.items() if k in known and known[k][1] != fam
-        ]
-        flags = [
-            (int(key not in families), pk)
-            for key, (pk, _fam, archived) in known.items()
-            if key[0] in loaded and bool(archived) != (key not in families)
-        ]
+            kept = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'library:%'"))
+        changed = [(deck, digest) for deck, digest in decks if kept.get(_MATCHED + deck) != digest]
+        if not changed:
+            return
+        missing: list[tuple[str, str, str, str]] = []
+        refamily: list[tuple[str, int]] = []
+        flags: list[tuple[int, int]] = []
+        for deck, _digest in changed:
+            with self.reading() as db:
+                rows = db.execute(
+                    "SELECT id, item_id, sub, family, archived FROM items WHERE deck_id = ?",
+                    (deck,),
+                )
+                known = {(i, s): (pk, fam, arch) for pk, i, s, fam, arch in rows}
+            families = {(i, s): fam for i, s, fam in present(deck)}
+            missing += [(deck, *k, fam) for k, fam in families.items() if k not in known]
+            refamily += [
+                (fam, known[k][0])
+                for k, fam in families.items()
+                if k in known and known[k][1] != fam
+            ]
+            flags += [
+                (int(key not in families), pk)
+                for key, (pk, _fam, archived) in known.items()
+                if bool(archived) != (key not in families)
+            ]
 
         def work() -> None:
             self.conn.executemany(
@@ -355,8 +384,13 @@ class Store:
             )
             self.conn.executemany("UPDATE items SET family = ? WHERE id = ?", refamily)
             self.conn.executemany("UPDATE items SET archived = ? WHERE id = ?", flags)
-            self.conn.execute("DELETE FROM meta WHERE key LIKE 'library%'")
-            self.conn.execute("INSERT INTO meta (key, value) VALUES ('library', ?)", (digest,))
+            self.conn.execute(  # an older gradeck's digests
+                "DELETE FROM meta WHERE key LIKE 'library%' AND key NOT LIKE 'library:%'"
+            )
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [(_MATCHED + deck, digest) for deck, digest in changed],
+            )
 
         self.write(work)
 
@@ -404,7 +438,7 @@ class Store:
         entered the profile (deck order for the items of one sync); others by due time. Rows
         are read in that order and only while fewer than `limit` have passed `keep`, so a
         short queue over a large profile reads little more than it keeps. An item whose stored
-        schedule the scheduler cannot work with is left out and noted in `damaged`."""
+        schedule the scheduler cannot work with is left out and noted in `unschedulable`."""
         where = ["suspended = 0", "archived = 0"]
         where.append(f"state IN ({', '.join(str(int(n)) for n in states)})")
         args: list[object] = []
@@ -431,7 +465,7 @@ class Store:
                 try:
                     for values in cursor:
                         if not bounds.fits(dict(zip(SCHED_NAMES, values[5:], strict=True))):
-                            self.damaged.add(values[0])
+                            self.unschedulable.add(values[0])
                             continue
                         row = QueueRow._make(values[:7])
                         if keep is None or keep(row):

@@ -68,12 +68,10 @@ def _row_problems(row: Any, path: str, fields: dict[str, Field], prefix: str) ->
                 out.append(f"{path}.{name}: is missing")
         elif why := field.problem(row[name]):
             out.append(f"{path}.{name}: {why}")
-    for name in SCHED:
-        if prefix + name not in row:
-            out.append(f"{path}.{prefix}{name}: is missing")
-    if not out:
-        out += [f"{path}.{name}: {why}" for name, why in bounds.sched_problems(row, prefix)]
-    return out
+    sched = [f"{path}.{prefix}{name}: is missing" for name in SCHED if prefix + name not in row]
+    if not sched:  # the schedule's fields are checked together: which may be null hangs on state
+        sched = [f"{path}.{name}: {why}" for name, why in bounds.sched_problems(row, prefix)]
+    return out + sched
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -96,13 +94,8 @@ def _settings_problems(settings: Any) -> list[str]:
     return out
 
 
-def problems(data: Any) -> list[str]:
-    """Every way `data` breaks the progress format, each as `json.path: why`; [] when none."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return ["not a gradeck progress file (made by `gradeck progress export`)"]
-    if data.get("version") != VERSION:
-        version = printable(repr(data.get("version"))[:40])
-        return [f"version: {version} is not one this gradeck reads ({VERSION}); upgrade gradeck"]
+def problems(data: dict[str, Any]) -> list[str]:
+    """Every way a progress file's content breaks the format, each as `json.path: why`."""
     out = _settings_problems(data.get("settings", {}))
     seen: dict[tuple[str, str, str], int] = {}
     for what, fields, prefix in (("items", ITEM, ""), ("reviews", REVIEW, "prev_")):
@@ -114,13 +107,17 @@ def problems(data: Any) -> list[str]:
             path = f"{what}[{n}]"
             found = _row_problems(row, path, fields, prefix)
             out += found
-            if found:
+            named = isinstance(row, dict) and not any(
+                line.startswith((f"{path}.deck:", f"{path}.item:", f"{path}.sub:"))
+                for line in found
+            )
+            if not named:
                 continue
             if what == "items" and _key(row) in seen:
                 out.append(f"{path}: the same deck, item and sub as items[{seen[_key(row)]}]")
             elif what == "items":
                 seen[_key(row)] = n
-            elif _key(row) not in seen:
+            elif isinstance(data.get("items"), list) and _key(row) not in seen:
                 out.append(f"{path}: names an item that is not in 'items'")
     return out
 
@@ -128,6 +125,14 @@ def problems(data: Any) -> list[str]:
 def validate(data: Any) -> None:
     """Refuse anything that is not a progress file this gradeck can read, listing every
     problem found with its place in the file."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise GradeckError("not a gradeck progress file (made by `gradeck progress export`)")
+    if data.get("version") != VERSION:
+        version = printable(repr(data.get("version"))[:40])
+        raise GradeckError(
+            f"progress file version {version} is not one this gradeck reads ({VERSION}); "
+            "upgrade gradeck"
+        )
     found = problems(data)
     if not found:
         return

@@ -28,7 +28,7 @@ def card_rating(right: bool) -> int:
 def chosen(text: str, options: Sequence[tuple[str, bool]]) -> set[int] | None:
     """The options picked: numbers ("1 3", "1,3") or an option's own text."""
     words = re.split(r"[\s,;]+", text.strip())
-    if all(w.isdigit() for w in words if w) and any(words):
+    if all(w.isdecimal() for w in words if w) and any(words):  # not isdigit: "²", "①"
         picked = {int(w) - 1 for w in words if w}
         return picked if all(0 <= i < len(options) for i in picked) else None
     wanted = " ".join(text.split()).casefold()

@@ -12,9 +12,11 @@ from gradeck import paths
 from gradeck.decks.library import Library, load_library
 from gradeck.errors import GradeckError
 from gradeck.problems import ProblemsError
+from gradeck.srs import copies, repair, transfer
 from gradeck.srs import stats as srs_stats
-from gradeck.srs import transfer
 from gradeck.srs.days import from_ms, study_date, to_ms, today_bounds
+from gradeck.srs.dbfile import StoreError
+from gradeck.srs.repair import Health
 from gradeck.srs.scheduler import (
     SETTING_KEYS,
     STATE_NAMES,
@@ -25,7 +27,7 @@ from gradeck.srs.scheduler import (
 )
 from gradeck.srs.store import Key, Store
 from gradeck.study.clock import Clock, utc_now
-from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw, title_of
+from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw
 from gradeck.study.session import FamilySession, Session
 from gradeck.text import did_you_mean
 
@@ -48,6 +50,17 @@ def _require_named(library: Library, deck_args: Sequence[str]) -> None:
             raise GradeckError(f"deck file {arg} could not be loaded") from None
 
 
+def restore_backup(data_dir: Path | str | None, source: Path) -> Path | None:
+    """Bring the backup `source` back as the profile's database, after checking it; returns
+    where the database it replaced was kept. Needs no decks, and works on a damaged profile."""
+    home = paths.data_dir(data_dir)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the profile folder {home}: {exc.strerror}") from None
+    return copies.restore(source, paths.database_path(home))
+
+
 class Profile:
     """A learner's decks and progress store."""
 
@@ -68,8 +81,7 @@ class Profile:
         self._sync()
 
     def _sync(self) -> None:
-        decks = [d.id for d in self.library.decks]
-        self.store.sync(decks, self.library.signature(), self.library.keys)
+        self.store.sync(self.library.digests(), self.library.keys)
 
     @classmethod
     def open(
@@ -80,11 +92,12 @@ class Profile:
         now: Clock | None = None,
         tz: tzinfo | None = None,
         rng: random.Random | None = None,
+        read_only: bool = False,
     ) -> Profile:
         home = paths.data_dir(data_dir)
         library = load_library(home, deck_args)
         _require_named(library, deck_args)
-        store = Store.open(paths.database_path(home))
+        store = Store.open(paths.database_path(home), read_only=read_only)
         try:
             return cls(library, store, now=now, tz=tz, rng=rng)
         except BaseException:
@@ -207,32 +220,40 @@ class Profile:
         )
 
     def browse(self, text: str = "", tag: str | None = None) -> list[ItemInfo]:
-        rows = {r.key: r for r in self.store.items()}
-        wanted = text.casefold()
+        """Every item of the loaded decks whose id or title holds `text` and that carry `tag`."""
+        return self.browse_page(text, tag)[1]
+
+    def browse_page(
+        self, text: str = "", tag: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> tuple[int, list[ItemInfo]]:
+        """How many items `browse` finds, and `limit` of them from `offset` (all when None): a
+        page is found in the deck cache and the store by index, so it costs what it shows."""
+        total, found = self.library.search(
+            text.strip(), tag, offset, -1 if limit is None else limit
+        )
+        rows = self.store.rows((d, i, s) for d, i, s, _title, _tags in found)
         out = []
-        for item in self.library.items(()):
-            title = title_of(item)
-            if wanted and wanted not in f"{item.item_id} {title}".casefold():
+        for deck_id, item_id, sub, title, tags in found:
+            row = rows.get((deck_id, item_id, sub))
+            if row is None:  # not synced (cannot happen after open): nothing to show of it
                 continue
-            if tag is not None and tag not in item.tags:
-                continue
-            row = rows[item.key]
             sched = row.sched
+            known = row.schedulable  # else its due time and stability may not even be dates
             out.append(
                 ItemInfo(
-                    item.key,
-                    item.deck_id,
-                    item.item_id,
-                    item.sub,
+                    row.key,
+                    deck_id,
+                    item_id,
+                    sub,
                     title,
-                    item.tags,
+                    tags,
                     STATE_NAMES[sched.state],
-                    from_ms(sched.due) if sched.due is not None else None,
-                    sched.stability,
+                    from_ms(sched.due) if known and sched.due is not None else None,
+                    sched.stability if known else None,
                     row.suspended,
                 )
             )
-        return out
+        return total, out
 
     def _item_pk(self, key: Key) -> int:
         pk = self.store.pk(key)
@@ -275,6 +296,13 @@ class Profile:
 
     def backup(self, dest: Path) -> None:
         self.store.backup(dest)
+
+    def check(self) -> Health:
+        return repair.check(self.store)
+
+    def repair(self, health: Health) -> int:
+        """Make the items `health` found out of bounds new again, their answers kept."""
+        return repair.repair(self.store, health.items)
 
     def export_progress(self) -> dict[str, Any]:
         return transfer.export(self.store, exported=self._now())

@@ -64,6 +64,8 @@ class Session:
         self._by_pk: dict[int, ReviewItem] = built.items
         self._groups: dict[int, tuple[str, str]] = built.groups
         self._q = built.queue
+        # Items left out because their stored schedule is out of bounds (`gradeck check`).
+        self.unschedulable = len(self.store.unschedulable)
         self._current: Shown | None = None
         self._undo: list[tuple[int, Shown, Queue]] = []
         self._suspended: set[int] = set()  # suspended during the session: undo keeps them out

@@ -29,7 +29,7 @@ from gradeck.exercises.render import (
 )
 from gradeck.study import suggest_rating
 from gradeck.tui.widgets.exercise_view import exercise_body
-from gradeck.tui.widgets.text import shorten
+from gradeck.tui.widgets.text import plain, shorten
 
 # A part may be answered twice: a wrong first answer can be retried (after a hint, say); a second
 # wrong answer closes the part and shows what was expected.
@@ -189,7 +189,7 @@ class ExercisePanel(Vertical):
         yield Static(Text(ex.title, style="bold"), classes="exercise-title")
         yield Static(exercise_body(ex), classes="exercise-body")
         for i, part in enumerate(ex.parts):
-            yield Static(part_heading(part, ex), classes="part-prompt")
+            yield Static(plain(part_heading(part, ex)), classes="part-prompt")
             yield AnswerInput(part, id=f"answer-{i}", disabled=i > 0)
             yield Static("", id=f"feedback-{i}", classes="feedback")
         yield Static(
@@ -266,7 +266,7 @@ class ExercisePanel(Vertical):
         width = self._text_width()
         shown = "\n".join(render_hint(self.exercise, i, width) for i in range(self.hints_shown))
         hints = self.query_one("#hints", Static)
-        hints.update(shown)
+        hints.update(plain(shown))
         hints.add_class("shown")
 
     def action_solution(self) -> None:
@@ -295,7 +295,7 @@ class ExercisePanel(Vertical):
     def show_solution(self) -> None:
         if self.exercise.solution:
             solution = self.query_one("#solution", Static)
-            solution.update(render_solution(self.exercise, self._text_width()))
+            solution.update(plain(render_solution(self.exercise, self._text_width())))
             solution.add_class("shown")
             solution.scroll_visible()
 
