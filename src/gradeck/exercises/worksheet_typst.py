@@ -15,7 +15,7 @@ from typing import Any
 
 from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise, Table
-from gradeck.exercises.render import format_value, part_heading, render_network
+from gradeck.exercises.render import format_value, part_heading, render_code, render_network
 from gradeck.exercises.worksheet import Document
 from gradeck.text import printable
 
@@ -135,6 +135,7 @@ def _question(number: int, exercise: Exercise) -> dict[str, Any]:
         "title": printable(exercise.title),
         "prompt": printable(exercise.prompt),
         "network": render_network(exercise.network) if len(exercise.network) > 1 else "",
+        "code": printable(render_code(exercise.code)) if exercise.code else "",
         "tables": [_table(t) for t in exercise.tables],
         "parts": [printable(part_heading(p, exercise)) for p in exercise.parts],
     }
@@ -250,6 +251,7 @@ PROGRAM = r"""
         #v(0.2em)
         #for para in q.prompt.split("\n\n") { par(para.replace("\n", " ")) }
         #if q.network != "" { text(size: 9.5pt, q.network) }
+        #if q.code != "" { text(size: 8.5pt, raw(q.code, block: true)) }
         #v(0.3em)
         #for tb in q.tables { grid-table(tb) }
         #for p in q.parts {

@@ -152,6 +152,7 @@ def _placeholder(part: Part) -> str:
         "vector": "values separated by commas, e.g. 0.5, -1.2",
         "matrix": "rows separated by ;  e.g. 1, 2; 3, 4",
         "count": "a whole number",
+        "choice": f"the number of one option, 1 to {len(part.options)}",
         "symbolic": "an expression in " + ", ".join(part.symbols) if part.symbols else "",
     }.get(part.kind, "a number (expressions such as 0.3*2 work)")
 
