@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     # Decks
-    p = cmd("decks", "decks:run_decks", "list the built-in and user decks")
+    p = cmd("decks", "courses:run_decks", "list the decks; add a deck or course folder; path")
+    p.add_argument("action", nargs="?", choices=["add", "path"], help="add PATH, or print the "
+                   "folder user decks live in (default: list the decks)")  # fmt: skip
+    p.add_argument("target", nargs="?", metavar="PATH", help="with add: a deck file or folder")
+    p.add_argument("--copy", action="store_true", help="with add: copy instead of linking")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = cmd("validate", "decks:run_validate", "check deck files and report every problem")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: built-in)")
@@ -77,11 +81,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["get", "set", "list"])
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
-    p = cmd("backup", "progress:run_backup", "copy the progress database safely")
+    p = cmd("backup", "progress:run_backup", "copy the progress database safely, or restore one")
     p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument(
+        "--restore", metavar="FILE", help="bring a backup back (the current one is kept aside)"
+    )
     p = cmd("progress", "progress:run_progress", "export or import progress as JSON")
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", metavar="FILE.json")
+    p.add_argument("--force", action="store_true", help="let export overwrite FILE.json")
+    p = cmd("optimize", "tuning:run_optimize", "fit FSRS's weights to your answers")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = cmd("simulate", "tuning:run_simulate", "what each desired retention would cost a day")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = cmd("check", "check:run_check", "check the progress database; --repair mends items")
+    p.add_argument(
+        "--repair", action="store_true", help="make unschedulable items new, keeping answers"
+    )
 
     # Exercises
     p = cmd("families", "exercises:run_families", "list the exercise families")
@@ -101,22 +117,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     # Instructors
+    p = cmd("class", "classroom:run_class", "a class report from students' progress exports")
+    p.add_argument("action", choices=["report"])
+    p.add_argument("exports", nargs="+", metavar="EXPORT.json")
+    p.add_argument("--format", choices=["table", "csv", "md", "json"], default="table")
     p = cmd("preview", "instructor:run_preview", "show a variant of an exercise template")
     p.add_argument("template", metavar="TEMPLATE")
     p.add_argument("--seed", type=int, default=None)
     p = cmd("import", "instructor:run_import", "turn Markdown or CSV notes into a deck")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", metavar="DECK.yaml")
-    p = cmd("export", "instructor:run_export", "export a deck to Anki (.apkg) or CSV")
-    p.add_argument("deck_id", metavar="DECK")
-    p.add_argument("--format", choices=["apkg", "csv"], required=True)
-    p.add_argument("-o", "--output", metavar="FILE", required=True)
+    p = cmd("export", "instructor:run_export", "export decks to Anki (.apkg), CSV or Moodle XML")
+    p.add_argument("deck_ids", nargs="*", metavar="DECK", help="one or more decks (ids or files)")
+    p.add_argument("--all", action="store_true", help="every loaded deck")
+    p.add_argument("--format", choices=["apkg", "csv", "moodle"], required=True)
+    p.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="a file; a folder for several decks"
+    )
     p.add_argument("--variants", type=int, default=3, help="generated variants per exercise")
-    p = cmd("worksheet", "instructor:run_worksheet", "write a printable worksheet with answers")
+    p = cmd("worksheet", "worksheets:run_worksheet", "write a printable worksheet with answers")
     p.add_argument("items", nargs="+", metavar="TEMPLATE_OR_FAMILY")
     p.add_argument("--count", type=int, default=5)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("-o", "--output", metavar="FILE.md", required=True)
+    p.add_argument("--format", choices=["md", "pdf"], help="default: from the -o file's suffix")
+    p.add_argument("--students", metavar="ROSTER.txt", help="one sheet per student (names, one "
+                   "a line); -o is then a folder")  # fmt: skip
+    p.add_argument("--key", metavar="CODE", help="only the answer key of the sheet with this code")
+    p.add_argument("-o", "--output", metavar="FILE|FOLDER", required=True)
     return parser
 
 
@@ -133,16 +160,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     module_name, func_name = handler.split(":")
     from gradeck.errors import GradeckError
     from gradeck.problems import ProblemsError
+    from gradeck.text import printable
 
     try:
         module = import_module(f"gradeck.commands.{module_name}")
         return int(getattr(module, func_name)(args) or 0)
     except ProblemsError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         return EXIT_FAIL
     except GradeckError as exc:
-        print(f"gradeck: {exc}", file=sys.stderr)
+        print(printable(f"gradeck: {exc}"), file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("\ngradeck: interrupted; everything answered so far is saved.", file=sys.stderr)
@@ -154,8 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("GRADECK_DEBUG"):
             raise
         print(
-            f"gradeck: internal error: {type(exc).__name__}: {exc}\n"
-            "Please report it; set GRADECK_DEBUG=1 to see the details.",
+            printable(f"gradeck: internal error: {type(exc).__name__}: {exc}\n")
+            + "Please report it; set GRADECK_DEBUG=1 to see the details.",
             file=sys.stderr,
         )
         return EXIT_FAIL

@@ -219,8 +219,10 @@ def test_counts_are_exact() -> None:
     assert check_part(part, "401920.5").message == "a count is a whole number"
 
 
-def test_grouped_thousands_get_a_hint() -> None:
-    result = check_part(Part("a", "n", 1000, kind="count"), "1,000")
+def test_grouped_thousands_are_a_count_where_a_count_is_asked() -> None:
+    assert check_part(Part("a", "n", 1000, kind="count"), "1,000").verdict == "right"
+    assert check_part(Part("a", "n", 1000, kind="count"), "1 000").verdict == "right"
+    result = check_part(Part("a", "x", 1000.0), "1,000")  # a number: a comma is ambiguous
     assert result.verdict == "unreadable"
     assert "write 1,000 as 1000" in result.message
 
@@ -285,3 +287,41 @@ def test_suggested_rating() -> None:
     assert _result("wrong", "carried").suggested_rating() == HARD
     assert _result("close", "wrong").suggested_rating() == AGAIN
     assert _result("blank", "unreadable").suggested_rating(hinted=True) == AGAIN
+
+
+# -- updated values: judged on the change -----------------------------------------------------
+
+# w = 1.5 with gradient 0.4 and η = 0.05: w₁ = 1.5 − 0.02 = 1.48.
+STEP = Part("a", "w after one step", 1.48, start=1.5)
+
+
+def test_the_start_value_is_no_update_not_close() -> None:
+    for typed in ("1.5", "1.50", "1.502"):
+        result = check_part(STEP, typed)
+        assert result.verdict == "wrong", typed
+        assert result.mistake is not None and result.mistake.name == "no-update"
+        assert "no update" in result.message
+    # Judged on its own value, 1.5 is within 1.4 % of 1.48: "close" before this rule.
+    assert abs(1.5 - 1.48) / 1.48 < 5 * 0.01
+
+
+def test_an_updated_value_is_judged_on_its_change() -> None:
+    assert check_part(STEP, "1.48").verdict == "right"
+    assert check_part(STEP, "1.4802").verdict == "right"  # 1 % of the change 0.02
+    assert check_part(STEP, "1.479").verdict == "close"  # 5 % of the change: a rounding
+    assert check_part(STEP, "1.47").verdict == "wrong"  # half the step again
+    assert tolerance(STEP, 1.48, -0.02) == pytest.approx(0.0002)
+
+
+def test_the_change_rounded_to_three_figures_is_right() -> None:
+    # w = 2, step −0.012345: w₁ = 1.987655; the change to 3 figures, −0.0123, gives 1.9877.
+    part = Part("a", "w", 1.987655, start=2.0)
+    assert check_part(part, "1.9877").verdict == "right"
+    assert check_part(part, "1.99").verdict == "wrong"  # the value to 3 figures hides the step
+
+
+def test_a_family_mistake_at_the_start_value_keeps_its_own_name() -> None:
+    forgot = Mistake("decay-forgotten", 0.8, "add λw")
+    part = Part("a", "g + λw", 0.815, start=0.8, mistakes=(forgot,))
+    result = check_part(part, "0.8")
+    assert result.mistake is not None and result.mistake.name == "decay-forgotten"

@@ -30,6 +30,8 @@ PARAMS = {
     "activation-derivative": ("activation", "ACTIVATIONS"),
     "init-scale": ("scheme", "SCHEMES"),
     "symbolic-derivative": ("item", "KEYS"),
+    "lr-schedule": ("schedule", "SCHEDULES"),
+    "vanishing-gradients": ("activation", "ACTIVATIONS"),
 }
 
 
@@ -66,6 +68,12 @@ def _apart(a: object, b: object, rel: float) -> bool:
     return any(abs(x - y) > rel * max(abs(x), abs(y)) for x, y in zip(xs, ys, strict=True))
 
 
+def _minus(value, start):
+    if isinstance(value, tuple):
+        return tuple(_minus(v, s) for v, s in zip(value, start, strict=True))
+    return value - start
+
+
 def _assert_well_formed(ex, name: str, seed: int, difficulty: int) -> None:
     assert (ex.family, ex.seed, ex.difficulty) == (name, seed, difficulty)
     assert ex.title.strip() and ex.prompt.strip() and ex.hints
@@ -90,6 +98,9 @@ def _assert_well_formed(ex, name: str, seed: int, difficulty: int) -> None:
         values = [part.expected, *(m.value for m in part.mistakes)]
         for m in part.mistakes:
             assert _finite(m.value), m
+        if part.start is not None:
+            # An updated value is checked on its change: its mistakes differ in their changes.
+            values = [_minus(v, part.start) for v in values if v != part.start]
         for i in range(len(values)):
             for j in range(i):
                 assert _apart(values[i], values[j], rel), (seed, part.label, values[i], values[j])

@@ -6,8 +6,12 @@ import random
 
 import pytest
 
+from gradeck.exercises import registry
+from gradeck.exercises.check import check_part
+from gradeck.exercises.families import _draw
 from gradeck.exercises.families._draw import apart, choose_param, counts_and_total
 from gradeck.exercises.model import Mistake
+from gradeck.exercises.render import format_value
 
 
 def _mistake(value: float) -> Mistake:
@@ -48,3 +52,37 @@ def test_apart_needs_every_mistake_clear_of_the_answer_and_of_each_other() -> No
     assert not apart(1.0, [_mistake(2.0), _mistake(2.02)])  # two mistakes too close
     assert apart(100, [_mistake(101)], rel=0)  # counts: any difference tells them apart
     assert not apart(100, [_mistake(100)], rel=0)
+
+
+def test_redraw_stops_after_its_tries_and_falls_back() -> None:
+    r = random.Random(1)
+    calls: list[float] = []
+
+    def draw() -> float:
+        calls.append(r.random())
+        return calls[-1]
+
+    fallback_first = random.Random("gradeck/fallback/0").random()
+    # Nothing from the seed's own stream is accepted: the fallback state's first draw is.
+    value = _draw.redraw(draw, lambda x: x == fallback_first, r)
+    assert value == fallback_first
+    assert len(calls) == _draw.MAX_TRIES + 1
+    calls.clear()
+    with pytest.raises(RuntimeError):
+        _draw.redraw(draw, lambda x: False, r)
+    assert len(calls) == _draw.MAX_TRIES + _draw.MAX_FALLBACKS
+
+
+FAMILY_CASES = [
+    (n, d) for n in sorted(registry.FAMILIES) for d in registry.FAMILIES[n].difficulties
+]
+
+
+@pytest.mark.parametrize(("name", "difficulty"), FAMILY_CASES)
+def test_every_family_has_an_acceptable_fallback(monkeypatch, name: str, difficulty: int) -> None:
+    """With no tries of its own, each family still finds values among the fallback states."""
+    monkeypatch.setattr(_draw, "MAX_TRIES", 0)
+    exercise = registry.generate(name, 5, difficulty)
+    for i, part in enumerate(exercise.parts):
+        earlier = [p.expected for p in exercise.parts[:i]]
+        assert check_part(part, format_value(part.expected), earlier).verdict == "right"

@@ -5,11 +5,14 @@ References are sympy expressions built here by hand, not through the code under 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sympy
 
 from gradeck.exercises.parse import ParseError, parse
-from gradeck.exercises.symbolic import MAX_POWER, equivalent, read, to_sympy
+from gradeck.exercises.symbolic import MAX_POWER, equivalent, read
+from gradeck.exercises.symbolic_proof import to_sympy
 
 s, x, w, b, y, z = sympy.symbols("s x w b y z", real=True)
 SYMBOLS = {"s": s, "x": x, "w": w, "b": b, "y": y, "z": z}
@@ -60,7 +63,7 @@ def test_translation(text: str, reference: sympy.Expr) -> None:
     ],
 )
 def test_equivalent_forms_are_accepted(a: str, b: str, names: tuple[str, ...]) -> None:
-    assert equivalent(read(a, names), read(b, names), names)
+    assert equivalent(read(a, names), read(b, names), names, a, b)
     # and sympy agrees independently
     assert sympy.simplify(to_sympy(read(a, names)) - to_sympy(read(b, names))) == 0
 
@@ -78,7 +81,7 @@ def test_equivalent_forms_are_accepted(a: str, b: str, names: tuple[str, ...]) -
     ],
 )
 def test_different_expressions_are_rejected(a: str, b: str, names: tuple[str, ...]) -> None:
-    assert not equivalent(read(a, names), read(b, names), names)
+    assert not equivalent(read(a, names), read(b, names), names, a, b)
 
 
 def test_limits_keep_sympy_quick() -> None:
@@ -101,3 +104,68 @@ def test_limits_keep_sympy_quick() -> None:
 def test_unknown_names_list_the_allowed_ones() -> None:
     with pytest.raises(ParseError, match="the names you can use are s"):
         read("q*(1-q)", ("s",))
+
+
+CORPUS = Path(__file__).parent / "corpus" / "hostile_symbolic.txt"
+HOSTILE = [
+    line
+    for line in CORPUS.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_answers_are_refused_as_too_large_before_sympy(text: str) -> None:
+    with pytest.raises(ParseError, match="too large to check"):
+        read(text, ("s",))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_answers_get_a_too_large_verdict(text: str) -> None:
+    from gradeck.exercises.check import check_part
+    from gradeck.exercises.families.symbolic_derivs import generate
+
+    part = generate(0, 1, item="sigmoid").parts[0]
+    result = check_part(part, text)
+    assert result.verdict == "unreadable"
+    assert "too large to check" in result.message
+
+
+def test_ordinary_answers_are_within_the_limits() -> None:
+    for text in ("s*(1-s)", "(w*x + b - y)^2 * 2*x", "(x+1)^12", "exp(-z)/(1+exp(-z))^2"):
+        read(text, ("s", "w", "x", "b", "y", "z"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("2x(wx+b-y)", 2 * x * (w * x + b - y)),
+        ("s(1-s)", s * (1 - s)),
+        ("s(1 − s)", s * (1 - s)),
+        ("wx^2", w * x**2),
+        ("2σ(z)", 2 / (1 + sympy.exp(-z))),
+        ("x y", x * y),
+        ("2(x+1)(x-1)", 2 * (x + 1) * (x - 1)),
+        ("-2x", -2 * x),
+        ("x/2y", x * y / 2),  # left to right, as written
+    ],
+)
+def test_implicit_multiplication_is_a_product(typed: str, reference: sympy.Expr) -> None:
+    built = to_sympy(read(typed, SYMBOLS), SYMBOLS)
+    assert sympy.simplify(built - reference) == 0
+
+
+def test_implicit_multiplication_keeps_function_names() -> None:
+    assert same_read("exp(x)", sympy.exp(x))
+    assert same_read("2exp(-z)", 2 * sympy.exp(-z))
+    with pytest.raises(ParseError, match="unknown name"):
+        read("2q", ("s",))
+
+
+def same_read(text: str, reference: sympy.Expr) -> bool:
+    return sympy.simplify(to_sympy(read(text, SYMBOLS), SYMBOLS) - reference) == 0
+
+
+def test_numbers_stay_strict_without_implicit_multiplication() -> None:
+    with pytest.raises(ParseError, match="missing operator"):
+        parse("2 3")

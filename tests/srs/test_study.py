@@ -302,7 +302,7 @@ def test_a_bad_progress_file_is_refused(profile: Profile) -> None:
             profile.import_progress(bad)
     data = profile.export_progress()
     data["reviews"] = [{"deck": "mini"}]
-    with pytest.raises(GradeckError, match="review 1"):
+    with pytest.raises(GradeckError, match=r"reviews\[0\]\.item: is missing"):
         profile.import_progress(data)
 
 

@@ -1,4 +1,8 @@
-"""`gradeck decks`, `gradeck validate` and `gradeck show`: light commands, no numpy or sympy."""
+"""`gradeck decks`, `gradeck validate` and `gradeck show`: light commands, no numpy or sympy.
+
+Everything printed goes through `printable`: a deck file's name, or a deck that has not been
+validated, may hold control characters.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from gradeck.decks.library import DECK_SUFFIXES, builtin_files, load_library
 from gradeck.decks.loader import load_deck
 from gradeck.decks.model import Card, Deck
 from gradeck.problems import Problem, ProblemsError
+from gradeck.text import printable
 
 
 def _library(args: argparse.Namespace):
@@ -22,7 +27,7 @@ def _warn(problems) -> None:
     import sys
 
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(printable(str(problem)), file=sys.stderr)
 
 
 def run_decks(args: argparse.Namespace) -> int:
@@ -49,7 +54,7 @@ def run_decks(args: argparse.Namespace) -> int:
     for r in rows:
         counts = f"{r['cards']:>3} cards" if r["cards"] else f"{r['exercises']:>3} exercises"
         origin = "" if r["builtin"] else f"  ({r['path']})"
-        print(f"{r['id']:<{width}}  {counts}  {r['title']}{origin}")
+        print(printable(f"{r['id']:<{width}}  {counts}  {r['title']}{origin}"))
     return 0
 
 
@@ -91,7 +96,7 @@ def run_validate(args: argparse.Namespace) -> int:
         seen[deck.id] = path
         clean += 1
     for problem in problems:
-        print(problem)
+        print(printable(str(problem)))
     bad_files = len({p.path for p in problems})
     if problems:
         print(f"{len(problems)} problem(s) in {bad_files} file(s); {clean} deck(s) clean.")
@@ -101,9 +106,15 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    library = _library(args)
-    _warn(library.problems)
-    print(format_deck(library.deck(args.deck_id)))
+    """The deck named by id, or read from the file given (as `validate` reads it)."""
+    path = Path(args.deck_id)
+    if path.suffix in DECK_SUFFIXES and path.is_file():
+        deck = load_deck(path)
+    else:
+        library = _library(args)
+        _warn(library.problems)
+        deck = library.deck(args.deck_id)
+    print(printable(format_deck(deck)))
     return 0
 
 

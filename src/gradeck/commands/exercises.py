@@ -17,6 +17,7 @@ from gradeck.errors import GradeckError
 from gradeck.exercises import registry
 from gradeck.exercises.model import Exercise
 from gradeck.exercises.registry import FamilyInfo
+from gradeck.text import printable
 
 
 def _all_families() -> list[FamilyInfo]:
@@ -134,7 +135,7 @@ def run_generate(args: argparse.Namespace) -> int:
     if args.seed is None:
         print(f"(again with: gradeck generate {info.name} --seed {seed} --difficulty {difficulty})")
     print()
-    print(render_exercise(exercise, answers=True, solution=True))
+    print(printable(render_exercise(exercise, answers=True, solution=True)))
     return 0
 
 

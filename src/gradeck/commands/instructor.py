@@ -13,11 +13,12 @@ from gradeck.decks.library import DECK_SUFFIXES, load_library
 from gradeck.decks.loader import did_you_mean, load_deck
 from gradeck.decks.model import Deck, ExerciseItem
 from gradeck.errors import GradeckError
+from gradeck.text import printable
 
 if TYPE_CHECKING:
     from gradeck.exercises.model import Exercise
 
-MAX_WORKSHEET = 200  # exercises on one worksheet
+MAX_SKIPS_SHOWN = 200  # skipped blocks listed by `import`: enough to fix the notes by
 
 
 def _write(path: Path, text: str) -> None:
@@ -41,8 +42,10 @@ def run_import(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     result = import_file(source)
-    for skipped in result.skipped:
-        print(skipped.where(str(source)), file=sys.stderr)
+    for skipped in result.skipped[:MAX_SKIPS_SHOWN]:
+        print(printable(skipped.where(str(source))), file=sys.stderr)
+    if len(result.skipped) > MAX_SKIPS_SHOWN:
+        print(f"... and {len(result.skipped) - MAX_SKIPS_SHOWN:,} more", file=sys.stderr)
     text = dump_deck(result.deck)
     if args.output:
         _write(Path(args.output), text)
@@ -50,21 +53,85 @@ def run_import(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     where = f"; wrote {args.output}" if args.output else ""
     print(
-        f"imported {len(result.cards)} card(s) from {source}; "
-        f"skipped {len(result.skipped)} block(s){where}",
+        printable(
+            f"imported {len(result.cards)} card(s) from {source}; "
+            f"skipped {len(result.skipped)} block(s){where}"
+        ),
         file=sys.stderr,
     )
     return 0
 
 
+EXTENSIONS = {"apkg": ".apkg", "csv": ".csv", "moodle": ".xml"}
+
+
 def run_export(args: argparse.Namespace) -> int:
+    """One deck to the file -o names; several decks (or --all) each to a file of its own in
+    the folder -o names, all in this one process (the decks are read and the exporters
+    imported once)."""
+    names = list(args.deck_ids)
+    if args.all == bool(names):
+        raise GradeckError("name the decks to export, or give --all (not both)", 2)
+    decks = _export_decks(args, names)
+    output = Path(args.output)
+    if len(names) == 1:
+        return _export_one(decks[0], output, args.format, args.variants)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GradeckError(f"cannot use {output} as the export folder: {exc.strerror}") from None
+    used: set[str] = set()
+    for deck in decks:
+        _export_one(
+            deck, output / _file_name(deck.id, args.format, used), args.format, args.variants
+        )
+    print(f"exported {len(decks)} deck(s) to {output}", file=sys.stderr)
+    return 0
+
+
+def _export_decks(args: argparse.Namespace, names: list[str]) -> list[Deck]:
+    """The decks named (deck files by path, else ids), or every loaded deck; the library is
+    read once, and only when a name needs it."""
+    files = {n: Path(n) for n in names if Path(n).suffix in DECK_SUFFIXES and Path(n).is_file()}
+    library = None
+    if args.all or len(files) < len(names):
+        library = load_library(paths.data_dir(args.data_dir), args.deck_args)
+    if args.all:
+        assert library is not None
+        return list(library.decks)
+    return [load_deck(files[n]) if n in files else library.deck(n) for n in names]  # type: ignore[union-attr]
+
+
+def _file_name(deck_id: str, fmt: str, used: set[str]) -> str:
+    """A file name for a deck in the export folder: its id with "/" made "_", numbered when
+    two ids come out the same."""
+    stem = deck_id.replace("/", "_")
+    name, n = stem + EXTENSIONS[fmt], 1
+    while name in used:
+        n += 1
+        name = f"{stem}-{n}{EXTENSIONS[fmt]}"
+    used.add(name)
+    return name
+
+
+def _export_one(deck: Deck, output: Path, fmt: str, variants: int) -> int:
     from gradeck.decks.export import write_apkg, write_csv
 
-    deck = find_deck(args, args.deck_id)
-    output = Path(args.output)
-    write = write_apkg if args.format == "apkg" else write_csv
-    count = write(deck, output, args.variants)
-    print(f"wrote {count} note(s) of deck {deck.id!r} to {output}", file=sys.stderr)
+    if fmt == "moodle":
+        return _export_moodle(deck, output, variants)
+    write = write_apkg if fmt == "apkg" else write_csv
+    count = write(deck, output, variants)
+    print(printable(f"wrote {count} note(s) of deck {deck.id!r} to {output}"), file=sys.stderr)
+    return 0
+
+
+def _export_moodle(deck: Deck, output: Path, variants: int) -> int:
+    from gradeck.decks.moodle import write_moodle
+
+    export = write_moodle(deck, output, variants)
+    for reason, count in sorted(export.skipped.items()):
+        print(f"left out {count}: {reason}", file=sys.stderr)
+    print(f"wrote {export.questions} question(s) of deck {deck.id!r} to {output}", file=sys.stderr)
     return 0
 
 
@@ -139,19 +206,19 @@ def run_preview(args: argparse.Namespace) -> int:
     source = sources[0]
     if len(sources) > 1:
         others = ", ".join(s.name for s in sources[1:])
-        print(f"(previewing the first of {len(sources)} exercises; the others: {others})",
-              file=sys.stderr)  # fmt: skip
+        note = f"(previewing the first of {len(sources)} exercises; the others: {others})"
+        print(printable(note), file=sys.stderr)
     seed = _seed(args.seed)
     exercise = source.exercise(seed)
-    print(f"{source.name} · seed {seed}")
+    print(printable(f"{source.name} · seed {seed}"))
     if args.seed is None:
-        print(f"(again with: gradeck preview {source.name} --seed {seed})")
+        print(printable(f"(again with: gradeck preview {source.name} --seed {seed})"))
     print()
-    print(render_exercise(exercise, answers=True, solution=True))
+    print(printable(render_exercise(exercise, answers=True, solution=True)))
     extras = _hints_and_mistakes(exercise)
     if extras:
         print()
-        print(extras)
+        print(printable(extras))
     return 0
 
 
@@ -170,23 +237,3 @@ def _hints_and_mistakes(exercise: Exercise) -> str:
     if lines:
         blocks.append("\n".join(["Known mistakes", *lines]))
     return "\n\n".join(blocks)
-
-
-def run_worksheet(args: argparse.Namespace) -> int:
-    from gradeck.exercises.worksheet import Sheet, worksheet_markdown
-
-    sources = [source for name in args.items for source in resolve(args, name)]
-    total = args.count * len(sources)
-    if args.count < 1 or total > MAX_WORKSHEET:
-        raise GradeckError(
-            f"--count must be at least 1 and give at most {MAX_WORKSHEET} exercises in all "
-            f"({len(sources)} exercise source(s) × {args.count})"
-        )
-    seeds = [args.seed + i for i in range(args.count)]
-    sheets = [Sheet(s.name, seed, s.exercise(seed)) for s in sources for seed in seeds]
-    titles = list(dict.fromkeys(sheet.exercise.title for sheet in sheets))
-    more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
-    title = f"Worksheet: {'; '.join(titles[:3])}{more}"
-    _write(Path(args.output), worksheet_markdown(title, sheets))
-    print(f"wrote {len(sheets)} exercise(s) with an answer key to {args.output}", file=sys.stderr)
-    return 0

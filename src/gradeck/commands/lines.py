@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gradeck.text import printable
+
 if TYPE_CHECKING:
     from gradeck.exercises.check import ExerciseResult
     from gradeck.exercises.model import Exercise
@@ -25,13 +27,14 @@ class Quit(Exception):
 
 
 def say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """One line out; control characters (from a deck, an answer, a file) shown, not acted on."""
+    sys.stdout.write(printable(text) + "\n")
     sys.stdout.flush()
 
 
 def ask(prompt: str) -> str | None:
     """One line from stdin, or None at end of input; echoed when stdin is not a terminal."""
-    sys.stdout.write(prompt)
+    sys.stdout.write(printable(prompt))
     sys.stdout.flush()
     line = sys.stdin.readline()
     if not line:

@@ -17,6 +17,7 @@ import time
 
 from gradeck.commands.lines import QUIT, Quit, ask, ask_exercise, say, show_solution
 from gradeck.study import RATINGS, Profile, Session, Shown, card_rating, suggest_rating
+from gradeck.text import printable
 
 UNDO = "u"
 
@@ -123,8 +124,14 @@ def _closing(session: Session, quit_early: bool) -> str:
 def run_review(args: argparse.Namespace) -> int:
     with Profile.open(args.data_dir, args.deck_args) as profile:
         for problem in profile.problems:
-            print(f"warning: {problem}", file=sys.stderr)
+            print(printable(f"warning: {problem}"), file=sys.stderr)
         session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
+        if session.damaged:
+            print(
+                f"warning: {session.damaged} item(s) left out: their stored schedule is out of "
+                "bounds. `gradeck check` names them; `gradeck check --repair` mends them.",
+                file=sys.stderr,
+            )
         if session.next() is None:
             say("Nothing to review now.")
             return 0

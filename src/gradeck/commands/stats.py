@@ -67,7 +67,7 @@ def run_stats(args: argparse.Namespace) -> int:
     decks = list(args.deck_args)
     if len(decks) > 1:
         raise GradeckError("stats takes at most one --deck", 2)
-    with Profile.open(args.data_dir, decks) as profile:
+    with Profile.open(args.data_dir, decks, read_only=True) as profile:
         stats = profile.stats(profile.library.selected[0] if decks else None)
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gradeck.decks.model import Card, ExerciseItem
+from gradeck.exercises import typed
 
 _HOLE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _OPEN = re.compile(r"\{\{")
@@ -109,13 +110,14 @@ def title(entry: Card | ExerciseItem, sub: str) -> str:
 
 
 def normalise(answer: str) -> str:
-    """Case, surrounding spaces and runs of inner spaces do not matter for typed answers."""
+    """Case, surrounding spaces and runs of inner spaces folded: how answers are shown compared."""
     return " ".join(answer.split()).casefold()
 
 
 def typed_matches(given: str, accepted: Sequence[str]) -> bool:
-    wanted = normalise(given)
-    return any(wanted == normalise(a) for a in accepted)
+    """Whether a typed card's answer is accepted: numbers read as in exercises, text folded
+    (gradeck.exercises.typed says how)."""
+    return typed.matches(given, accepted)
 
 
 def choice_options(card: Card, rng: random.Random) -> list[tuple[str, bool]]:

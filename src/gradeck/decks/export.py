@@ -48,7 +48,13 @@ def variant_seed(deck_id: str, item_id: str, index: int) -> int:
 
 def anki_tags(deck: Deck, tags: tuple[str, ...]) -> list[str]:
     """The deck's tags then the item's, without repeats; Anki tags cannot hold spaces."""
-    return ["_".join(t.split()) for t in dict.fromkeys(deck.tags + tags) if t.strip()]
+    return [_no_tags("_".join(t.split())) for t in dict.fromkeys(deck.tags + tags) if t.strip()]
+
+
+def _no_tags(text: str) -> str:
+    """Text that Anki shows in places where it may read HTML but cannot take an entity (a deck
+    name, a tag): angle brackets become look-alikes, so no tag can open."""
+    return text.replace("<", "‹").replace(">", "›")
 
 
 # ---------------------------------------------------------------- what each note says
@@ -204,7 +210,11 @@ def write_apkg(deck: Deck, path: Path, variants: int) -> int:
     import genanki
 
     models = anki_models(deck.id)
-    anki_deck = genanki.Deck(stable_id("deck", deck.id), deck.title, description=deck.description)
+    # Anki shows the description as HTML on the deck's overview, and the name beside it: every
+    # text gradeck writes into the package is escaped, not only the note fields.
+    anki_deck = genanki.Deck(
+        stable_id("deck", deck.id), _no_tags(deck.title), description=_html(deck.description)
+    )
     notes = deck_notes(deck, variants)
     for note in notes:
         anki_deck.add_note(
@@ -248,6 +258,16 @@ def _csv_fields(note: NoteText) -> tuple[str, str]:
     return note.fields[0], note.fields[1]
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP's CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def no_formula(cell: str) -> str:
+    """The cell, with a leading ' when a spreadsheet would run it as a formula (OWASP); the
+    gradeck importer takes the quote off again."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def notes_csv(deck: Deck, notes: list[NoteText]) -> str:
     """The notes as CSV with Anki's file headers: separator, html, note type and tags columns."""
     out = io.StringIO()
@@ -257,7 +277,8 @@ def notes_csv(deck: Deck, notes: list[NoteText]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     for note in notes:
         front, back = _csv_fields(note)
-        writer.writerow([CSV_NOTE_TYPES[note.kind], front, back, " ".join(note.tags)])
+        cells = [CSV_NOTE_TYPES[note.kind], front, back, " ".join(note.tags)]
+        writer.writerow([no_formula(cell) for cell in cells])
     return out.getvalue()
 
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,12 +28,24 @@ from typing import Any
 import yaml
 
 from gradeck.decks.cards import ClozeSyntaxError, parse_holes
-from gradeck.decks.loader import MAX_TEXT
+from gradeck.decks.checker import MAX_TEXT
+from gradeck.decks.loader import MAX_ITEMS
 from gradeck.errors import GradeckError
+from gradeck.text import printable
 
 MAX_NOTES_BYTES = 2 * 1024 * 1024
+MAX_BLOCKS = 2 * MAX_ITEMS  # cards and skipped blocks in one file: the work stays bounded
 SLUG_LENGTH = 60
 TAG_LENGTH = 40
+
+
+class TooMany(GradeckError):
+    """More cards than one deck may hold: the notes are to be split, not cut silently."""
+
+    def __init__(self, line: int, what: str = "cards", limit: int = MAX_ITEMS) -> None:
+        most = "the most one deck may hold" if what == "cards" else "the most one import reads"
+        super().__init__(f"more than {limit:,} {what}, {most}; split the notes into smaller files")
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -88,29 +102,45 @@ def slug(text: str, limit: int = SLUG_LENGTH) -> str:
     return words_slug(text, limit) or f"card-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
-_CODE_SPAN = re.compile(r"(`{1,3})(?=\S)(.+?)(?<=\S)\1")
-_STRONG = re.compile(r"(\*{2,3}|_{2})(?=\S)(.+?)(?<=\S)\1")
+# Each span's text cannot hold its own delimiter, so a search from one opening stops at the
+# next delimiter: linear in the line, where `.+?` rescanned the rest of it from every opening.
+_CODE_SPAN = re.compile(r"(`{1,3})(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
+_STRONG = re.compile(r"(\*{2,3}|_{2})(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 
 
 def plain(text: str) -> str:
     """Inline Markdown (code spans, bold, italics) reduced to its text: cards are plain text."""
-    text = _CODE_SPAN.sub(r"\2", text)
+    if "*" not in text and "_" not in text and "`" not in text:
+        return text.strip()
+    text = _CODE_SPAN.sub(_inner, text)
     for _ in range(3):  # nested emphasis such as ***x*** or **`x`**
-        text = _STRONG.sub(r"\2", text)
-    return _EMPHASIS.sub(r"\1", text).strip()
+        text, count = _STRONG.subn(_inner, text)
+        if not count:
+            break
+    return _EMPHASIS.sub(_first, text).strip()
+
+
+def _inner(match: re.Match[str]) -> str:
+    return match.group(2)
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def unique_ids(names: list[str]) -> list[str]:
     """Slugs of `names`, with -2, -3, ... added in order where they collide."""
     ids: list[str] = []
     used: set[str] = set()
+    tried: dict[str, int] = {}  # the last suffix tried for each slug: each is tried once
     for name in names:
         base = slug(name)
-        candidate, n = base, 1
+        candidate, n = base, tried.get(base, 1)
         while candidate in used:
             n += 1
             candidate = f"{base}-{n}"
+        tried[base] = n
         used.add(candidate)
         ids.append(candidate)
     return ids
@@ -164,11 +194,18 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})\s*(\S.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*([-=*_])(?:\s*\1){2,}\s*$")
 _TABLE = re.compile(r"^\s*\|")
 _LEAD = r"(?:[⭐🌟]\ufe0f?\s*|[-+•]\s+|\*\s+)?"
-_TERM = re.compile(rf"^\s*{_LEAD}(\*{{2,3}}|__|`{{1,3}})(?=\S)(.+?)(?<=\S)\1(\s*:)?\s*(.*)$")
+_TERM = re.compile(
+    rf"^\s*{_LEAD}(\*{{2,3}}|__|`{{1,3}})(?=\S)((?:(?!\1).)+?)(?<=\S)\1(\s*:)?\s*(.*)$"
+)
 _QUESTION = re.compile(r"^(?:Q|Question)\s*:\s*(.*)$")
 _ANSWER = re.compile(r"^(?:A|Answer)\s*:\s*(.*)$")
 _BULLET = re.compile(r"^\s*(?:[-+•]\s+|\*\s+|\d{1,3}[.)]\s+|-(?=[^\W\d_])|[⭐🌟]\ufe0f?\s*)(\S.*)$")
-_TITLE = re.compile(rf"^\s*{_LEAD}(\*{{2,3}}|__)(?=\S)(.+?)(?<=\S)\1\s*$")
+_TITLE = re.compile(rf"^\s*{_LEAD}(\*{{2,3}}|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1\s*$")
+
+
+# The first character (after spaces) of every line that can start a block: any other line
+# carries on the text above it, and is known to without trying each pattern.
+_BLOCK_STARTS = frozenset("`~#-=*_|+•⭐🌟0123456789QA")
 
 
 def _strip_lead(line: str) -> str:
@@ -177,6 +214,8 @@ def _strip_lead(line: str) -> str:
 
 def _qa(line: str, pattern: re.Pattern[str]) -> str | None:
     """The text after `Q:`/`A:` when the line is one (also as `**Q:** ...` or `***Q:...***`)."""
+    if ":" not in line:
+        return None
     match = pattern.match(plain(_strip_lead(line)))
     return match.group(1).strip() if match else None
 
@@ -189,9 +228,10 @@ def _glossary(line: str) -> tuple[str, str] | None:
     term, colon, rest = match.group(2), match.group(3), match.group(4)
     if not colon and term.endswith(":"):
         term, colon = term[:-1], ":"
-    if not colon or not rest.strip() or _qa(f"{term}:", _QUESTION) is not None:
+    if not colon or not rest.strip():
         return None
-    if _qa(f"{term}:", _ANSWER) is not None:
+    label = f"{plain(_strip_lead(term))}:"
+    if _QUESTION.match(label) or _ANSWER.match(label):  # **Q:** text is a question
         return None
     return plain(term).strip(), rest
 
@@ -205,25 +245,57 @@ class _MarkdownReader:
         self.headings: list[tuple[int, str]] = []
         self.title: tuple[str, int, bool] | None = None  # (text, line, is a heading)
         self.drafts: list[Draft] = []
+        self.seen: dict[tuple[str, str], int] = {}  # (front, back) -> the line of its card
         self.skipped: list[Skipped] = []
         self.deck_title = ""
+        self._qs: dict[int, str | None] = {}
+        self._as: dict[int, str | None] = {}
+        self._glosses: dict[int, tuple[str, str] | None] = {}
+        self._starts: dict[int, bool] = {}
 
     # -- line classification
 
     def _blank(self, i: int) -> bool:
         return not self.lines[i].strip()
 
+    # Each line is looked at several times (does it start a block? which one?): the costly
+    # questions are answered once per line, so reading stays linear with a small factor.
+
+    def _cached(self, cache: dict[int, Any], i: int, work: Callable[[str], Any]) -> Any:
+        if i not in cache:
+            cache[i] = work(self.lines[i])
+        return cache[i]
+
+    def _q(self, i: int) -> str | None:
+        return self._cached(self._qs, i, lambda line: _qa(line, _QUESTION))
+
+    def _a(self, i: int) -> str | None:
+        return self._cached(self._as, i, lambda line: _qa(line, _ANSWER))
+
+    def _gloss(self, i: int) -> tuple[str, str] | None:
+        return self._cached(self._glosses, i, _glossary)
+
+    def _long(self, i: int) -> bool:
+        """A line no card can hold: not looked at further (a card over MAX_TEXT is skipped)."""
+        return len(self.lines[i]) > MAX_TEXT
+
     def _starts_block(self, i: int) -> bool:
         line = self.lines[i]
+        first = line.lstrip()[:1]
+        if first not in _BLOCK_STARTS or (first in "QA" and ":" not in line):
+            return not first  # plain prose carries on the block; a blank line ends it
+        return self._cached(self._starts, i, lambda line: self._is_start(i, line))
+
+    def _is_start(self, i: int, line: str) -> bool:
         return bool(
-            not line.strip()
+            self._long(i)
             or _FENCE.match(line)
             or _HEADING.match(line)
             or _RULE.match(line)
             or _TABLE.match(line)
-            or _glossary(line)
-            or _qa(line, _QUESTION) is not None
-            or _qa(line, _ANSWER) is not None
+            or self._gloss(i)
+            or self._q(i) is not None
+            or self._a(i) is not None
             or _BULLET.match(line)
             or _TITLE.match(line)
         )
@@ -234,17 +306,23 @@ class _MarkdownReader:
 
     def _skip(self, start: int, end: int, reason: str) -> None:
         self.skipped.append(Skipped(start + 1, end + 1, reason))
+        if len(self.skipped) + len(self.drafts) > MAX_BLOCKS:
+            raise TooMany(start + 1, "blocks (cards and skipped text)", MAX_BLOCKS)
 
     def _add(self, line: int, name: str, front: str, back: str) -> None:
         fields = {"front": front, "back": back}
         if _too_long(fields):
             self._skip(line, line, f"a card longer than {MAX_TEXT:,} characters")
             return
-        for other in self.drafts:
-            if other.fields == fields:
-                self._skip(line, line, f"a repeat of the card on line {other.line}")
-                return
+        first = self.seen.setdefault((front, back), line + 1)
+        if first != line + 1:
+            self._skip(line, line, f"a repeat of the card on line {first}")
+            return
         self.drafts.append(Draft(line + 1, name, fields, self._tags()))
+        if len(self.drafts) > MAX_ITEMS:
+            raise TooMany(line + 1)
+        if len(self.skipped) + len(self.drafts) > MAX_BLOCKS:
+            raise TooMany(line + 1, "blocks (cards and skipped text)", MAX_BLOCKS)
 
     def _drop_title(self) -> None:
         """A bold title line that no list followed: say so, it held no card."""
@@ -259,6 +337,10 @@ class _MarkdownReader:
             line = self.lines[self.i]
             if self._blank(self.i):
                 self.i += 1
+            elif self._long(self.i):
+                self._drop_title()
+                self._skip(self.i, self.i, f"a line longer than {MAX_TEXT:,} characters")
+                self.i += 1
             elif _FENCE.match(line):
                 self._drop_title()
                 start = self.i
@@ -272,13 +354,13 @@ class _MarkdownReader:
             elif _TABLE.match(line):
                 self._drop_title()
                 self._run(lambda j: bool(_TABLE.match(self.lines[j])), "a table")
-            elif _qa(line, _QUESTION) is not None:
+            elif self._q(self.i) is not None:
                 self._drop_title()
                 self._question()
-            elif _qa(line, _ANSWER) is not None:
+            elif self._a(self.i) is not None:
                 self._drop_title()
                 self._paragraph("an A: line with no Q: before it")
-            elif term := _glossary(line):
+            elif term := self._gloss(self.i):
                 self._drop_title()
                 self._term(*term)
             elif match := _TITLE.match(line):
@@ -342,11 +424,11 @@ class _MarkdownReader:
 
     def _question(self) -> None:
         start = self.i
-        first = _qa(self.lines[self.i], _QUESTION) or ""
+        first = self._q(self.i) or ""
         self.i += 1
         question = " ".join([first, *self._continuation()]).strip()
         nxt = self._next_filled(self.i)
-        if nxt is None or _qa(self.lines[nxt], _ANSWER) is None:
+        if nxt is None or self._a(nxt) is None:
             self._skip(start, self.i - 1, "a Q: with no A: after it")
             return
         self.i = nxt
@@ -359,7 +441,7 @@ class _MarkdownReader:
     def _answer(self) -> str:
         """The A: text and what belongs to it: the lines that follow, a code block that the
         text announces with a colon, and list items right after."""
-        parts = [_qa(self.lines[self.i], _ANSWER) or ""]
+        parts = [self._a(self.i) or ""]
         prose = True  # whether the last part is prose that a wrapped line continues
         self.i += 1
         while self.i < len(self.lines):
@@ -401,7 +483,7 @@ class _MarkdownReader:
         items: list[str] = []
         while self.i < len(self.lines):
             match = _BULLET.match(self.lines[self.i])
-            if match and not _glossary(self.lines[self.i]):
+            if match and not self._long(self.i) and not self._gloss(self.i):
                 items.append(plain(match.group(1)))
                 self.i += 1
                 items[-1] = " ".join([items[-1], *self._continuation()])
@@ -524,7 +606,8 @@ def _table_separator(text: str) -> str | None:
     lines = text.splitlines(keepends=True)
     for separator in ("\t", ","):
         reader = csv.reader(lines, delimiter=separator, quotechar='"', strict=False)
-        widths = {len(row) for row in reader if any(cell.strip() for cell in row)}
+        rows = itertools.islice(reader, MAX_BLOCKS + 1)  # more are refused anyway
+        widths = {len(row) for row in rows if any(cell.strip() for cell in row)}
         if len(widths) == 1 and (widths == {2} or (separator == "\t" and min(widths) > 2)):
             return separator
     return None
@@ -532,26 +615,52 @@ def _table_separator(text: str) -> str | None:
 
 def _from_html(text: str) -> str:
     text = re.sub(r"<br\s*/?>|</div>\s*<div>|</p>\s*<p>", "\n", text, flags=re.IGNORECASE)
-    text = re.sub(r"<[^>]*>", "", text)
+    text = re.sub(r"<[^<>]*>", "", text)  # not [^>]*: from every '<' to the end, quadratic
     return html.unescape(text).strip()
 
 
-def _csv_rows(text: str, headers: _CsvHeaders) -> Iterator[tuple[int, list[str]]]:
+@contextmanager
+def _whole_fields() -> Iterator[None]:
+    """Let the csv module read a field as long as the file (its default stops at 131 072
+    characters with an error); a long row is then skipped for its length, at its line."""
+    limit = csv.field_size_limit(MAX_NOTES_BYTES)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+UNCLOSED = 'a row whose quote (") is never closed: the rest of the file is inside it'
+
+
+def _csv_rows(text: str, headers: _CsvHeaders) -> Iterator[tuple[int, int, list[str] | None]]:
+    """(first line, last line, cells) of each row that holds text; cells None for a row that
+    opens a quote never closed (it runs to the end of the file)."""
     body = text.splitlines(keepends=True)[headers.lines :]
     first = next((line for line in body if line.strip()), "")
     separator = headers.separator or _table_separator("".join(body)) or _sniff(first)
     reader = csv.reader(body, delimiter=separator, quotechar='"', strict=False)
     previous = 0
     for row in reader:
-        start = headers.lines + previous + 1
+        start, end = headers.lines + previous + 1, headers.lines + reader.line_num
+        if reader.line_num == len(body) and end > start:
+            quotes = sum(line.count('"') for line in body[previous:])
+            if quotes % 2:
+                yield start, end, None
+                return
         previous = reader.line_num
         if any(cell.strip() for cell in row):
-            yield start, row
+            yield start, end, row
+
+
+def _unquoted(cell: str) -> str:
+    """A cell without the ' that a CSV export puts before a formula-like start (=, +, -, @)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 def _csv_card(row: list[str], headers: _CsvHeaders) -> tuple[str, dict[str, Any], tuple] | str:
     """(name, fields, tags) for a row, or the reason it gives no card."""
-    cells = [_from_html(c) if headers.html else c.strip() for c in row]
+    cells = [_unquoted(_from_html(c) if headers.html else c.strip()) for c in row]
     special = set(headers.special.values())
     note_type = headers.notetype
     if "notetype" in headers.special and headers.special["notetype"] < len(cells):
@@ -598,7 +707,21 @@ def import_csv(text: str, name: str) -> Imported:
     headers = _csv_headers(text.splitlines())
     drafts: list[Draft] = []
     skipped: list[Skipped] = []
-    for index, (line, row) in enumerate(_csv_rows(text, headers)):
+    with _whole_fields():
+        _csv_cards(text, headers, drafts, skipped)
+    deck = build_deck(name, headers.deck, drafts, headers.tags)
+    return Imported(deck, skipped)
+
+
+def _csv_cards(
+    text: str, headers: _CsvHeaders, drafts: list[Draft], skipped: list[Skipped]
+) -> None:
+    for index, (line, end, row) in enumerate(_csv_rows(text, headers)):
+        if len(drafts) + len(skipped) > MAX_BLOCKS:
+            raise TooMany(line, "rows", MAX_BLOCKS)
+        if row is None:
+            skipped.append(Skipped(line, end, UNCLOSED))
+            continue
         if index == 0 and not headers.columns and _is_column_row(row):
             _set_columns(headers, row)
             continue
@@ -608,8 +731,8 @@ def import_csv(text: str, name: str) -> Imported:
             continue
         card_name, fields, tags = result
         drafts.append(Draft(line, card_name, fields, tags))
-    deck = build_deck(name, headers.deck, drafts, headers.tags)
-    return Imported(deck, skipped)
+        if len(drafts) > MAX_ITEMS:
+            raise TooMany(line)
 
 
 # ---------------------------------------------------------------- files
@@ -629,10 +752,13 @@ def _read_notes(path: Path) -> str:
     if b"\x00" in data:
         raise GradeckError(f"{path} is a binary file, not Markdown or CSV notes")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise GradeckError(f"{path}:{line}: not valid UTF-8; save the notes as UTF-8") from None
+    # Control characters (a terminal acts on them) become visible stand-ins, so the cards are
+    # harmless and the deck written passes `gradeck validate`; line ends are newlines first.
+    return printable(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def is_csv(path: Path, text: str) -> bool:
@@ -644,13 +770,20 @@ def is_csv(path: Path, text: str) -> bool:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if re.match(r"#(separator|columns|html|notetype|deck|tags)\s*:", first, re.I):
         return True
-    return suffix not in (".md", ".markdown") and _table_separator(text) is not None
+    if suffix in (".md", ".markdown"):
+        return False
+    with _whole_fields():
+        return _table_separator(text) is not None
 
 
 def import_file(path: Path) -> Imported:
     """The deck made from the notes in `path`, and what was skipped; GradeckError if none."""
     text = _read_notes(path)
-    result = import_csv(text, path.name) if is_csv(path, text) else import_markdown(text, path.name)
+    read = import_csv if is_csv(path, text) else import_markdown
+    try:
+        result = read(text, path.name)
+    except TooMany as exc:
+        raise GradeckError(f"{path}:{exc.line}: {exc}") from None
     if not result.cards:
         raise GradeckError(f"no cards found in {path}{_skip_report(result.skipped, str(path))}")
     return result

@@ -1,4 +1,5 @@
-"""All the decks a learner has: built-in, in the profile's `decks/` folder, and from --deck."""
+"""All the decks a learner has: built-in, in the profile's `decks/` folder (and its course
+subfolders, see `folders`), and from --deck."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from gradeck import paths
 from gradeck.decks.cache import FILE_NAME, CachedDeck, DeckCache, Head, Stamp
 from gradeck.decks.cards import hole_ids
+from gradeck.decks.folders import course_files
 from gradeck.decks.loader import did_you_mean, load_deck
 from gradeck.decks.model import Card, Deck, ExerciseItem, ReviewItem
 from gradeck.errors import GradeckError
@@ -160,7 +162,7 @@ def load_library(data_dir: Path | None, deck_args: Sequence[str] = ()) -> Librar
     Unchanged files come from the deck cache in `data_dir` (see decks.cache)."""
     sources: list[tuple[Path, bool]] = [(p, True) for p in builtin_files()]
     if data_dir is not None:
-        sources += [(p, False) for p in deck_files(paths.user_decks_dir(data_dir))]
+        sources += [(p, False) for p in course_files(paths.user_decks_dir(data_dir))]
     wanted: list[str] = []
     for arg in deck_args:
         path = Path(arg)

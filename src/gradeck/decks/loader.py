@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gradeck.decks import cards as card_logic
+from gradeck.decks.checker import ID_PATTERN, Checker, kind
 from gradeck.decks.model import CARD_TYPES, Card, Deck, ExerciseItem
-from gradeck.decks.source import LocDict, LocList, Pos, load_file
-from gradeck.problems import Problem, ProblemsError
+from gradeck.decks.source import LocDict, LocList, load_file
+from gradeck.problems import ProblemsError
 from gradeck.text import did_you_mean
 
 FORMAT = 1
 DECK_KEYS = ("format", "id", "title", "description", "tags", "cards", "exercises")
 CARD_KEYS = ("id", "type", "front", "back", "text", "question", "correct", "wrong", "answer")
-CARD_KEYS += ("tags", "note")
+CARD_KEYS += ("tags", "note", "alternatives")
 EXERCISE_KEYS = ("id", "family", "template", "difficulty", "title", "tags", "params")
 
 # Which text fields each card type needs; any other type-specific field is out of place.
@@ -27,112 +27,16 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "choice": ("question", "correct"),
     "typed": ("question", "answer"),
 }
-_TYPE_FIELDS = {"front", "back", "text", "question", "correct", "wrong", "answer"}
-_OPTIONAL = {"choice": {"wrong"}}
+_TYPE_FIELDS = {"front", "back", "text", "question", "correct", "wrong", "answer", "alternatives"}
+_OPTIONAL = {"choice": {"wrong"}, "typed": {"alternatives"}}
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,79}")
-MAX_TEXT = 10_000
 MAX_ITEMS = 10_000
-
-
-class _Checker:
-    """Collects problems for one file; small typed accessors keep the rules readable."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self.sample_work = 0  # expression nodes spent sampling templates (decks.templates)
-
-    def error(self, pos: Pos, message: str) -> None:
-        self.problems.append(Problem(self.path, pos[0], pos[1], message))
-
-    def known_keys(self, mapping: LocDict, allowed: tuple[str, ...], where: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed)
-                self.error(mapping.key_pos[key], f"unknown key {key!r} in {where}{hint}")
-
-    def text(self, mapping: LocDict, key: str, where: str, required: bool = False) -> str:
-        if key not in mapping:
-            if required:
-                self.error(mapping.pos, f"{where} is missing required field {key!r}")
-            return ""
-        value = mapping[key]
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.error(mapping.at(key), f"{key!r} must be text, not {_kind(value)}")
-            return ""
-        value = str(value)
-        if not value.strip():
-            self.error(mapping.at(key), f"{key!r} is empty")
-        elif len(value) > MAX_TEXT:
-            self.error(mapping.at(key), f"{key!r} is longer than {MAX_TEXT:,} characters")
-        return value.strip()
-
-    def text_list(
-        self, mapping: LocDict, key: str, where: str, required: bool = False, single: bool = False
-    ) -> tuple[str, ...]:
-        """A list of non-empty strings; with `single`, one string stands for a list of one."""
-        if key not in mapping:
-            if required:
-                self.error(mapping.pos, f"{where} is missing required field {key!r}")
-            return ()
-        value = mapping[key]
-        if single and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            value_list, positions = [value], [mapping.at(key)]
-        elif isinstance(value, LocList):
-            value_list, positions = list(value), [value.at(i) for i in range(len(value))]
-        else:
-            self.error(mapping.at(key), f"{key!r} must be a list of text, not {_kind(value)}")
-            return ()
-        out: list[str] = []
-        for item, pos in zip(value_list, positions, strict=True):
-            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.error(pos, f"items of {key!r} must be text, not {_kind(item)}")
-            elif not str(item).strip():
-                self.error(pos, f"an item of {key!r} is empty")
-            else:
-                out.append(str(item).strip())
-        return tuple(out)
-
-    def ident(self, mapping: LocDict, where: str) -> str:
-        if "id" not in mapping:
-            self.error(mapping.pos, f"{where} is missing required field 'id'")
-            return ""
-        value = mapping["id"]
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            self.error(mapping.at("id"), f"'id' must be text, not {_kind(value)}")
-            return ""
-        value = str(value)
-        if not ID_PATTERN.fullmatch(value):
-            self.error(
-                mapping.at("id"),
-                f"id {value!r} must be 1-80 letters, digits, '-', '_', '.' or '/', "
-                "starting with a letter or digit",
-            )
-            return ""
-        return value
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def load_deck(path: Path, builtin: bool = False) -> Deck:
     """The deck in `path`, or ProblemsError listing everything wrong with it."""
     data = load_file(path)
-    check = _Checker(str(path))
+    check = Checker(str(path))
     deck = _read_deck(check, data, path, builtin)
     if check.problems:
         raise ProblemsError(check.problems)
@@ -140,9 +44,9 @@ def load_deck(path: Path, builtin: bool = False) -> Deck:
     return deck
 
 
-def _read_deck(check: _Checker, data: Any, path: Path, builtin: bool) -> Deck | None:
+def _read_deck(check: Checker, data: Any, path: Path, builtin: bool) -> Deck | None:
     if not isinstance(data, LocDict):
-        check.error(getattr(data, "pos", (1, 1)), f"a deck must be a mapping, not {_kind(data)}")
+        check.error(getattr(data, "pos", (1, 1)), f"a deck must be a mapping, not {kind(data)}")
         return None
     check.known_keys(data, DECK_KEYS, "the deck")
     if "format" not in data:
@@ -173,12 +77,12 @@ def _read_deck(check: _Checker, data: Any, path: Path, builtin: bool) -> Deck | 
     )
 
 
-def _read_list(check: _Checker, data: LocDict, key: str, read: Callable[..., Any]):
+def _read_list(check: Checker, data: LocDict, key: str, read: Callable[..., Any]):
     if key not in data:
         return []
     items = data[key]
     if not isinstance(items, LocList):
-        check.error(data.at(key), f"{key!r} must be a list, not {_kind(items)}")
+        check.error(data.at(key), f"{key!r} must be a list, not {kind(items)}")
         return []
     if not items:
         check.error(data.at(key), f"{key!r} is empty")
@@ -196,7 +100,7 @@ def _read_list(check: _Checker, data: LocDict, key: str, read: Callable[..., Any
     return out
 
 
-def _read_card(check: _Checker, item: LocDict) -> Card | None:
+def _read_card(check: Checker, item: LocDict) -> Card | None:
     card_id = check.ident(item, "a card")
     where = f"card {card_id!r}" if card_id else "a card"
     check.known_keys(item, CARD_KEYS, where)
@@ -226,6 +130,8 @@ def _read_card(check: _Checker, item: LocDict) -> Card | None:
     tags = check.text_list(item, "tags", where)
     note = check.text(item, "note", where) if "note" in item else ""
     answers = fields.pop("answer", ())
+    if card_type == "typed":  # also accepted; the first `answer` stays the one shown
+        answers += check.text_list(item, "alternatives", where, single=True)
     return Card(
         id=card_id,
         type=card_type,
@@ -237,7 +143,7 @@ def _read_card(check: _Checker, item: LocDict) -> Card | None:
     )
 
 
-def _check_choice(check: _Checker, item: LocDict, correct: tuple, wrong: tuple) -> None:
+def _check_choice(check: Checker, item: LocDict, correct: tuple, wrong: tuple) -> None:
     if "correct" in item and not correct and isinstance(item["correct"], LocList):
         check.error(item.at("correct"), "a choice card needs at least one correct option")
     both = set(correct) & set(wrong)
@@ -247,7 +153,7 @@ def _check_choice(check: _Checker, item: LocDict, correct: tuple, wrong: tuple) 
         check.error(item.pos, "a choice card needs at least two options in all")
 
 
-def _check_cloze(check: _Checker, item: LocDict, text: str) -> None:
+def _check_cloze(check: Checker, item: LocDict, text: str) -> None:
     try:
         holes = card_logic.parse_holes(text)
     except card_logic.ClozeSyntaxError as exc:
@@ -257,7 +163,7 @@ def _check_cloze(check: _Checker, item: LocDict, text: str) -> None:
         check.error(item.at("text"), "a cloze card needs at least one hole, like {{c1::answer}}")
 
 
-def _read_exercise(check: _Checker, item: LocDict) -> ExerciseItem | None:
+def _read_exercise(check: Checker, item: LocDict) -> ExerciseItem | None:
     item_id = check.ident(item, "an exercise")
     where = f"exercise {item_id!r}" if item_id else "an exercise"
     check.known_keys(item, EXERCISE_KEYS, where)
@@ -292,7 +198,7 @@ def _read_exercise(check: _Checker, item: LocDict) -> ExerciseItem | None:
 
 
 def _read_family_exercise(
-    check: _Checker,
+    check: Checker,
     item: LocDict,
     item_id: str,
     where: str,
@@ -315,7 +221,7 @@ def _read_family_exercise(
         check.error(item.at("difficulty"), f"{family} has difficulties {levels}, not {difficulty}")
     params = item.get("params", LocDict())
     if not isinstance(params, LocDict):
-        check.error(item.at("params"), f"'params' must be a mapping, not {_kind(params)}")
+        check.error(item.at("params"), f"'params' must be a mapping, not {kind(params)}")
         params = LocDict()
     for key in params:
         if key not in info.params:
@@ -338,7 +244,7 @@ def _read_family_exercise(
     )
 
 
-def _check_unique_ids(check: _Checker, data: LocDict) -> None:
+def _check_unique_ids(check: Checker, data: LocDict) -> None:
     """Every id once in the deck, counting items that failed other checks too."""
     seen: dict[str, int] = {}
     for key in ("cards", "exercises"):

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gradeck.decks.loader import _kind
+from gradeck.decks.checker import kind
 from gradeck.decks.source import LocDict, LocList, Pos, load_file
 from gradeck.problems import Problem, ProblemsError
 from gradeck.text import did_you_mean
@@ -57,6 +57,7 @@ OPTIMIZER_KEYS = (
     "alpha",
     "centered",
 )
+DIVIDING = ("rmsprop", "adam", "adamw")  # optimizers whose update divides by √v + eps
 MAX_SIZE = 64  # samples in a batch, inputs per sample, units per layer
 MAX_LAYERS = 16
 MAX_STEPS = 1000
@@ -83,7 +84,7 @@ def plain_number(value: Any) -> float:
     if isinstance(value, str) and (x := float_text(value)) is not None:
         return x
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"must be a number, not {_kind(value)}")
+        raise ValueError(f"must be a number, not {kind(value)}")
     return float(value)
 
 
@@ -139,7 +140,7 @@ class _Reader:
     def flag(self, mapping: LocDict, key: str) -> bool:
         value = mapping.get(key, False)
         if not isinstance(value, bool):
-            self.error(mapping.at(key), f"{key} must be true or false, not {_kind(value)}")
+            self.error(mapping.at(key), f"{key} must be true or false, not {kind(value)}")
             return False
         return value
 
@@ -150,7 +151,7 @@ class _Reader:
         what = what or key
         value = mapping.get(key, default)
         if not isinstance(value, str):
-            self.error(mapping.at(key), f"{what} must be a name, not {_kind(value)}")
+            self.error(mapping.at(key), f"{what} must be a name, not {kind(value)}")
             return default
         if value not in choices:
             hint = did_you_mean(value, choices) or f" (expected {', '.join(choices)})"
@@ -188,7 +189,7 @@ class _Reader:
 
     def row(self, value: Any, pos: Pos, what: str) -> list[float] | None:
         if not isinstance(value, LocList):
-            self.error(pos, f"{what} must be a list of numbers, not {_kind(value)}")
+            self.error(pos, f"{what} must be a list of numbers, not {kind(value)}")
             return None
         if not value or len(value) > MAX_SIZE:
             self.error(pos, f"{what} must have 1 to {MAX_SIZE} numbers, not {len(value)}")
@@ -210,7 +211,7 @@ class _Reader:
         )
 
         if not isinstance(data, LocDict):
-            self.error(getattr(data, "pos", (1, 1)), f"a spec must be a mapping, not {_kind(data)}")
+            self.error(getattr(data, "pos", (1, 1)), f"a spec must be a mapping, not {kind(data)}")
             raise ProblemsError(self.problems)
         self.known_keys(data, SPEC_KEYS, "the spec")
         for key in ("input", "target", "layers"):
@@ -247,7 +248,7 @@ class _Reader:
     def layers(self, value: Any, pos: Pos) -> list[tuple[LayerSpec | None, LayerShapes]]:
         """Each layer (None if it could not be read) with the shapes of the parts that could."""
         if not isinstance(value, LocList):
-            self.error(pos, f"layers must be a list, not {_kind(value)}")
+            self.error(pos, f"layers must be a list, not {kind(value)}")
             return []
         if not value or len(value) > MAX_LAYERS:
             self.error(pos, f"layers must list 1 to {MAX_LAYERS} layers, not {len(value)}")
@@ -261,7 +262,7 @@ class _Reader:
         from gradeck.engine.network import LayerSpec
 
         if not isinstance(item, LocDict):
-            self.error(pos, f"{where} must be a mapping, not {_kind(item)}")
+            self.error(pos, f"{where} must be a mapping, not {kind(item)}")
             return None, (None, None)
         self.known_keys(item, LAYER_KEYS, where)
         activation = self.name(item, "activation", ACTIVATIONS, "linear")
@@ -292,7 +293,7 @@ class _Reader:
             mapping.value_pos["name"] = pos
             value = mapping
         if not isinstance(value, LocDict):
-            self.error(pos, f"optimizer must be a name or a mapping, not {_kind(value)}")
+            self.error(pos, f"optimizer must be a name or a mapping, not {kind(value)}")
             return OptimizerSpec()
         self.known_keys(value, OPTIMIZER_KEYS, "optimizer")
         settings: dict[str, Any] = {
@@ -303,6 +304,12 @@ class _Reader:
                 settings[key] = self.number(value[key], value.at(key), key)
         for key in ("nesterov", "centered"):
             settings[key] = self.flag(value, key)
+        if settings.get("eps") == 0 and settings["name"] in DIVIDING:
+            self.error(
+                value.at("eps"),
+                f"eps 0: {settings['name']} divides by √v + eps, so a weight whose gradient is 0 "
+                "gets 0/0 = NaN; use a small eps such as 1e-8",
+            )
         if "betas" in value:
             betas = value["betas"]
             if isinstance(betas, LocList) and len(betas) == 2:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from gradeck.decks.loader import _Checker, _kind
+from gradeck.decks.checker import Checker, kind
 from gradeck.decks.network_spec import float_text, plain_number
 from gradeck.decks.source import LocDict, LocList, Pos
 from gradeck.exercises import template as tpl
@@ -70,14 +70,14 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _COMPARISON = re.compile(r"<=|>=|!=|==|<|>|≤|≥|≠")
 
 
-def read_template(item: LocDict, check: _Checker) -> tpl.Template | None:
+def read_template(item: LocDict, check: Checker) -> tpl.Template | None:
     """The template of an exercise item (its `template:` mapping), or None after adding to the
     checker's problems everything that is wrong with it."""
     return _TemplateReader(check).read(item)
 
 
 class _TemplateReader:
-    def __init__(self, check: _Checker) -> None:
+    def __init__(self, check: Checker) -> None:
         self.check = check
         self.problems: list[Problem] = check.problems
         self.text_names: dict[str, tuple[str, ...]] = {}  # variables whose choices are text
@@ -94,7 +94,7 @@ class _TemplateReader:
     def read(self, item: LocDict) -> tpl.Template | None:
         body = item["template"]
         if not isinstance(body, LocDict):
-            self.error(item.at("template"), f"'template' must be a mapping, not {_kind(body)}")
+            self.error(item.at("template"), f"'template' must be a mapping, not {kind(body)}")
             return None
         if self.check.sample_work + READ_COST > FILE_SAMPLE_BUDGET:
             self.over_budget(item.at("template"))
@@ -180,7 +180,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocDict):
-            self.error(body.at("variables"), f"'variables' must be a mapping, not {_kind(spec)}")
+            self.error(body.at("variables"), f"'variables' must be a mapping, not {kind(spec)}")
             return []
         if len(spec) > MAX_VARIABLES:
             self.error(body.at("variables"), f"more than {MAX_VARIABLES} variables")
@@ -214,7 +214,7 @@ class _TemplateReader:
         if isinstance(value, str) and (spelled := float_text(value)) is not None:
             value = spelled  # 1e-9: YAML 1.1 reads it as text; it means the number
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(pos, f"{what} must be a number, not {_kind(value)}")
+            self.error(pos, f"{what} must be a number, not {kind(value)}")
             return None
         if not math.isfinite(value):
             self.error(pos, f"{what} must be a finite number, not {value}")
@@ -228,7 +228,7 @@ class _TemplateReader:
         items = spec["choices"]
         where = f"variable {name!r}"
         if not isinstance(items, LocList):
-            self.error(spec.at("choices"), f"'choices' must be a list, not {_kind(items)}")
+            self.error(spec.at("choices"), f"'choices' must be a list, not {kind(items)}")
             return None
         if not items:
             self.error(spec.at("choices"), f"{where}: 'choices' is empty")
@@ -293,7 +293,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocDict):
-            self.error(body.at("derived"), f"'derived' must be a mapping, not {_kind(spec)}")
+            self.error(body.at("derived"), f"'derived' must be a mapping, not {kind(spec)}")
             return []
         if len(spec) > MAX_DERIVED:
             self.error(body.at("derived"), f"more than {MAX_DERIVED} derived values")
@@ -374,7 +374,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocList):
-            self.error(body.at("constraints"), f"'constraints' must be a list, not {_kind(spec)}")
+            self.error(body.at("constraints"), f"'constraints' must be a list, not {kind(spec)}")
             return []
         if len(spec) > MAX_CONSTRAINTS:
             self.error(body.at("constraints"), f"more than {MAX_CONSTRAINTS} constraints")
@@ -384,7 +384,7 @@ class _TemplateReader:
             pos = spec.at(index)
             if not isinstance(text, str):
                 self.error(
-                    pos, f"a constraint must be text such as 'a - b > 0.1', not {_kind(text)}"
+                    pos, f"a constraint must be text such as 'a - b > 0.1', not {kind(text)}"
                 )
                 continue
             found = list(_COMPARISON.finditer(text))
@@ -418,7 +418,7 @@ class _TemplateReader:
 
         tree = body["network"]
         if not isinstance(tree, LocDict):
-            self.error(body.at("network"), f"'network' must be a mapping, not {_kind(tree)}")
+            self.error(body.at("network"), f"'network' must be a mapping, not {kind(tree)}")
             return None
         if _leaf_count(tree) > MAX_NETWORK_VALUES:
             self.error(
@@ -540,7 +540,7 @@ class _TemplateReader:
             return []
         spec = body["parts"]
         if not isinstance(spec, LocList) or not spec:
-            what = "empty" if isinstance(spec, LocList) else f"not a list but {_kind(spec)}"
+            what = "empty" if isinstance(spec, LocList) else f"not a list but {kind(spec)}"
             self.error(body.at("parts"), f"'parts' is {what}; give at least one answer part")
             return []
         if len(spec) > MAX_PARTS:
@@ -628,7 +628,7 @@ class _TemplateReader:
         if spec is None:
             return []
         if not isinstance(spec, LocList):
-            self.error(part.at("mistakes"), f"'mistakes' must be a list, not {_kind(spec)}")
+            self.error(part.at("mistakes"), f"'mistakes' must be a list, not {kind(spec)}")
             return None
         if len(spec) > MAX_MISTAKES:
             self.error(part.at("mistakes"), f"more than {MAX_MISTAKES} mistakes")

@@ -1,8 +1,11 @@
 """Checking a learner's answers: verdicts, error carried forward, and the mistake named.
 
 A part's verdict is decided in this order: right, carried (right given the learner's own wrong
-earlier answer), a known mistake, close (outside the tolerance but within CLOSE_FACTOR times it),
-wrong. Text that cannot be read is "unreadable" and an empty answer is "blank" (I don't know).
+earlier answer), a known mistake (the family's own, then "no update at all" for an updated value,
+then slips of sign and decimal point), close (outside the tolerance but within CLOSE_FACTOR times
+it: a true rounding), wrong. Text that cannot be read is "unreadable" and an empty answer is
+"blank" (I don't know). An updated value (`Part.start`) is judged on its change: the tolerance is
+relative to the step, so the start value, or the point it converges to, is never taken as right.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from gradeck.exercises.forms import read_answer
 from gradeck.exercises.model import Exercise, Mistake, Part, Value
-from gradeck.exercises.parse import ParseError, parse_value
+from gradeck.exercises.parse import ParseError
 
 Verdict = Literal["right", "carried", "close", "wrong", "unreadable", "blank"]
 
@@ -33,6 +37,8 @@ class PartResult:
     # The learner's answer as read: floats and tuples, or the text of a symbolic answer. None
     # when blank or unreadable. Later parts' error carried forward starts from it.
     value: Value | None = None
+    # For a wrong vector answer of the right length: which elements (from 0) are wrong.
+    wrong_elements: tuple[int, ...] = ()
 
     @property
     def credited(self) -> bool:
@@ -59,15 +65,17 @@ class ExerciseResult:
         return HARD if self.any_right else AGAIN
 
 
-def tolerance(part: Part, target: float) -> float:
+def tolerance(part: Part, target: float, scale: float | None = None) -> float:
     """How far a number may be from `target` and still count as right for this part.
 
     The part's relative or absolute tolerance, or being correct to three significant figures,
-    whichever is wider; counts are exact.
+    whichever is wider, taken of `scale` (the change, for an updated value; else the target
+    itself); counts are exact.
     """
     if part.kind == "count":
         return 0.0
-    return max(part.abs_tol, part.rel_tol * abs(target), _half_unit(target))
+    size = target if scale is None else scale
+    return max(part.abs_tol, part.rel_tol * abs(size), _half_unit(size))
 
 
 def _half_unit(x: float) -> float:
@@ -79,28 +87,49 @@ def _half_unit(x: float) -> float:
 
 
 def matches(part: Part, answer: Value, target: Value) -> bool:
-    """Whether `answer` counts as `target` under this part's tolerance (used for mistakes too)."""
+    """Whether `answer` counts as `target` under this part's tolerance (used for mistakes too).
+
+    For an updated value the tolerance is relative to the change from the start value that
+    `target` stands for (the start value itself: to its own size).
+    """
     if part.kind == "symbolic":
         return (
             isinstance(answer, str)
             and isinstance(target, str)
             and _same_expression(part, answer, target)
         )
-    return _within(part, target, _conform(target, answer), 1.0)
+    return _within(part, target, _conform(target, answer), 1.0, _change(target, part.start))
 
 
-def _within(part: Part, target: Value, answer: Value, factor: float) -> bool:
+def _change(value: Value, start: Value | None) -> Value:
+    """What the tolerance of `value` is taken of: its change from `start` where it has one."""
+    if start is None or isinstance(value, str) or isinstance(start, str):
+        return value
+    if isinstance(value, tuple):
+        starts = start if isinstance(start, tuple) and len(start) == len(value) else None
+        return tuple(_change(v, None if starts is None else starts[i]) for i, v in enumerate(value))
+    if isinstance(start, tuple) or value == start:
+        return value
+    return value - start
+
+
+def _within(part: Part, target: Value, answer: Value, factor: float, scale: Value) -> bool:
     if isinstance(target, tuple):
+        scales = scale if isinstance(scale, tuple) and len(scale) == len(target) else target
         return (
             isinstance(answer, tuple)
             and len(answer) == len(target)
-            and all(_within(part, t, a, factor) for t, a in zip(target, answer, strict=True))
+            and all(
+                _within(part, t, a, factor, c)
+                for t, a, c in zip(target, answer, scales, strict=True)
+            )
         )
     if isinstance(answer, tuple | str) or isinstance(target, str):
         return False
     if part.kind == "count":
         return answer == target
-    return abs(answer - target) <= factor * tolerance(part, target)
+    size = scale if isinstance(scale, float | int) else target
+    return abs(answer - target) <= factor * tolerance(part, target, size)
 
 
 def _conform(target: Value, answer: Value) -> Value:
@@ -155,6 +184,19 @@ def _carried(part: Part, earlier: tuple[Value | None, ...]) -> Value | None:
         return None  # the earlier answers do not fit the formula (blank, wrong shape, ...)
 
 
+NO_UPDATE = (
+    "That is the value before the update, unchanged: no update at all. Work out the change "
+    "and apply it to the start value."
+)
+
+
+def _no_update(part: Part) -> tuple[Mistake, ...]:
+    """The start value of an updated value, typed as the answer."""
+    if part.start is None or isinstance(part.start, str):
+        return ()
+    return (Mistake("no-update", part.start, NO_UPDATE),)
+
+
 def _generic_mistakes(part: Part) -> tuple[Mistake, ...]:
     """Slips any number can suffer; checked after the family's own mistakes."""
     expected = part.expected
@@ -187,16 +229,25 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
     if part.kind == "symbolic":
         return _check_symbolic(part, text, tuple(earlier))
     try:
-        value = parse_value(text)
+        value = read_answer(text, part.kind, part.expected)
     except ParseError as exc:
         return PartResult("unreadable", exc.render())
     answer = _conform(part.expected, value)
-    if _within(part, part.expected, answer, 1.0):
+    scale = _change(part.expected, part.start)
+    if _within(part, part.expected, answer, 1.0, scale):
         return PartResult("right", value=value)
     carried = _carried(part, tuple(earlier))
-    if carried is not None and matches(part, value, carried):
+    # Worked from the learner's own start, an updated value is still judged on the step's size.
+    carried_scale = carried if part.start is None else scale
+    if carried is not None and _within(part, carried, _conform(carried, value), 1.0, carried_scale):
         return PartResult("carried", "right given your earlier answer", value=value)
-    for mistake in (*part.mistakes, *_generic_mistakes(part)):
+    for mistake in part.mistakes:
+        if matches(part, value, mistake.value):
+            return PartResult("wrong", mistake.feedback, mistake, value)
+    for mistake in _no_update(part):
+        if _within(part, mistake.value, _conform(mistake.value, value), 1.0, mistake.value):
+            return PartResult("wrong", mistake.feedback, mistake, value)
+    for mistake in _generic_mistakes(part):
         if matches(part, value, mistake.value):
             return PartResult("wrong", mistake.feedback, mistake, value)
     if not _same_shape(part.expected, answer):
@@ -207,9 +258,35 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
         return PartResult("unreadable", message)
     if part.kind == "count" and not _integral(answer):
         return PartResult("wrong", "a count is a whole number", value=value)
-    if part.kind != "count" and _within(part, part.expected, answer, CLOSE_FACTOR):
+    if part.kind != "count" and _within(part, part.expected, answer, CLOSE_FACTOR, scale):
         return PartResult("close", "close: did you round an intermediate value?", value=value)
-    return PartResult("wrong", value=value)
+    wrong = _wrong_elements(part, answer, scale)
+    return PartResult("wrong", _elements_message(wrong, answer), value=value, wrong_elements=wrong)
+
+
+def _wrong_elements(part: Part, answer: Value, scale: Value) -> tuple[int, ...]:
+    """Which elements of a vector answer are outside the tolerance (close ones count as wrong)."""
+    expected = part.expected
+    if not (_flat(expected, answer) and isinstance(scale, tuple)):
+        return ()
+    assert isinstance(expected, tuple) and isinstance(answer, tuple)
+    return tuple(
+        i
+        for i, (t, a, c) in enumerate(zip(expected, answer, scale, strict=True))
+        if not _within(part, t, a, 1.0, c)
+    )
+
+
+def _elements_message(wrong: tuple[int, ...], answer: Value) -> str:
+    if not wrong or not isinstance(answer, tuple):
+        return ""
+    numbers = [str(i + 1) for i in wrong]
+    if len(numbers) == len(answer):
+        return "every element is wrong"
+    if len(numbers) == 1:
+        return f"element {numbers[0]} of {len(answer)} is wrong; the others are right"
+    listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+    return f"elements {listed} of {len(answer)} are wrong; the others are right"
 
 
 def _same_expression(part: Part, answer: str, target: str) -> bool:
@@ -219,7 +296,8 @@ def _same_expression(part: Part, answer: str, target: str) -> bool:
         learner = symbolic.read(answer, part.symbols)
     except ParseError:
         return False
-    return symbolic.equivalent(symbolic.read(target, part.symbols), learner, part.symbols)
+    expected = symbolic.read(target, part.symbols)
+    return symbolic.equivalent(expected, learner, part.symbols, target, answer)
 
 
 def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) -> PartResult:
@@ -239,6 +317,18 @@ def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) ->
         if matches(part, answer, mistake.value):
             return PartResult("wrong", mistake.feedback, mistake, answer)
     return PartResult("wrong", value=answer)
+
+
+def prepare(exercise: Exercise) -> None:
+    """Called by a front end when `exercise` is shown: readies what its checks will need.
+
+    For symbolic parts that is the sympy worker, started in the background, so that the first
+    check of a session does not wait for sympy to load.
+    """
+    if any(part.kind == "symbolic" for part in exercise.parts):
+        from gradeck.exercises import symbolic
+
+        symbolic.warm_up()
 
 
 def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:

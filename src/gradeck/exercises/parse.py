@@ -11,7 +11,7 @@ Grammar (lowest precedence first):
     row     := item (',' item)*            several items make a vector
     item    := sum
     sum     := product (('+' | '-') product)*
-    product := unary (('*' | '/') unary)*
+    product := unary (('*' | '/') unary)*   with `implicit`, also unary (power)*
     unary   := ('+' | '-') unary | power    so -2^2 is -(2^2)
     power   := postfix ('^' unary)?         right-associative; 2^-3 and e^-1 work
     postfix := atom superscript*            x² and x³
@@ -370,11 +370,52 @@ def _starts_value(token: _Token) -> bool:
     return token.kind in ("num", "name") or (token.kind == "op" and token.text in "([√")
 
 
+def _known(name: str, names: Collection[str]) -> bool:
+    folded = name.lower() if name.isascii() else name
+    return (
+        name in names
+        or FUNCTION_ALIASES.get(folded, folded) in FUNCTIONS
+        or CONSTANT_ALIASES.get(name, name) in CONSTANTS
+    )
+
+
+def _split_name(name: str, names: Collection[str]) -> list[tuple[int, str]] | None:
+    """`wx` as the variables w and x (offsets within the name), or None when it does not split.
+
+    Longest names first, by dynamic programming from the end, so any name splits in linear time.
+    """
+    n = len(name)
+    rest: list[list[tuple[int, str]] | None] = [None] * n + [[]]
+    for i in range(n - 1, -1, -1):
+        for j in range(n, i, -1):
+            tail = rest[j]
+            if tail is not None and name[i:j] in names:
+                rest[i] = [(i, name[i:j]), *tail]
+                break
+    return rest[0]
+
+
+def _implicit_tokens(tokens: Iterator[_Token], names: Collection[str]) -> Iterator[_Token]:
+    """Names like `wx` that are no known name but a run of variables, split into those."""
+    for token in tokens:
+        pieces = None
+        if token.kind == "name" and not _known(token.text, names) and len(token.text) <= 20:
+            pieces = _split_name(token.text, names)
+        if not pieces:
+            yield token
+            continue
+        for offset, name in pieces:
+            yield _Token("name", name, token.pos + offset)
+
+
 class _Parser:
-    def __init__(self, text: str, names: Collection[str]) -> None:
+    def __init__(self, text: str, names: Collection[str], implicit: bool = False) -> None:
         self.text = text
         self.names = frozenset(names)
+        self.implicit = implicit
         self.tokens = _tokens(text)
+        if implicit:
+            self.tokens = _implicit_tokens(self.tokens, self.names)
         self.next: _Token | None = None  # read only when needed, so errors come in text order
         self.depth = 0
 
@@ -484,7 +525,25 @@ class _Parser:
         return self.chain("+-", self.product)
 
     def product(self) -> Node:
-        return self.chain("*/", self.unary)
+        if not self.implicit:
+            return self.chain("*/", self.unary)
+        # Implicit multiplication: a value right after a value, as in 2x(wx + b − y).
+        first = self.unary()
+        links: list[Link] = []
+        while True:
+            token = self.peek()
+            if token.kind == "op" and token.text in "*/":
+                op = self.take().text
+                operand = self.unary()
+            elif _starts_value(token):
+                op, operand = "*", self.power()
+            else:
+                break
+            if not links:
+                self.scalar(first, token.pos)
+            links.append(Link(op, token.pos, operand))
+            self.scalar(operand, token.pos)
+        return Chain(first.pos, first, tuple(links)) if links else first
 
     def unary(self) -> Node:
         if self.at("+") or self.at("-"):
@@ -550,7 +609,7 @@ class _Parser:
         token = self.take()
         name = token.text
         if name in self.names:
-            if self.at("("):
+            if self.at("(") and not self.implicit:
                 raise self.fail(f"missing operator: write {name}*( to multiply", self.peek().pos)
             return Var(token.pos, name)
         folded = name.lower() if name.isascii() else name
@@ -600,8 +659,12 @@ class _Parser:
         return Call(token.pos, func, tuple(args))
 
 
-def parse(text: str, names: Collection[str] = ()) -> Node:
-    """Read `text` into a tree; `names` are the variables it may use (none for plain answers)."""
+def parse(text: str, names: Collection[str] = (), implicit: bool = False) -> Node:
+    """Read `text` into a tree; `names` are the variables it may use (none for plain answers).
+
+    With `implicit`, for symbolic answers, a value right after another is multiplied by it
+    (`2x`, `s(1 − s)`), and a name made of variables (`wx`) is their product.
+    """
     if not isinstance(text, str):
         raise ParseError("expected text", 0, "")
     if len(text) > MAX_LENGTH:
@@ -610,7 +673,7 @@ def parse(text: str, names: Collection[str] = ()) -> Node:
         )
     if not text.strip():
         raise ParseError("empty answer", 0, text)
-    return _Parser(text, names).parse()
+    return _Parser(text, names, implicit).parse()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,18 +1,21 @@
 """Symbolic answers: whether two expressions in the answer grammar are the same function.
 
-Trees from `parse` are turned into sympy objects node by node, never by sympify on text. A quick
-comparison at random points disproves most wrong answers before sympy runs; sympy then tries to
-prove a - b == 0 within a time budget, and when it cannot, agreement at every random point decides.
+A comparison at random points decides almost every answer: a wrong one differs somewhere, and
+agreement at every usable point is taken as equality. Only when too few points are usable (an
+expression defined on a narrow domain) does sympy try to prove a − b == 0, and it does so in a
+separate process that is killed when it runs over time (`symbolic_worker`), so no input can hold
+the caller. Before anything is evaluated, `read` holds the tree to limits on its size, on constant
+exponents, and on the degree and number of terms it would expand to, and refuses what is larger
+with a message that says so. This module does not import sympy.
 """
 
 from __future__ import annotations
 
+import math
 import random
-import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 
-import sympy
-
+from gradeck.exercises import symbolic_worker
 from gradeck.exercises.parse import (
     Call,
     Chain,
@@ -31,30 +34,27 @@ from gradeck.exercises.parse import (
 
 MAX_NODES = 150
 MAX_POWER = 64  # largest exponent, in absolute value, of a power without variables in it
-SYMPY_SECONDS = 0.25
+MAX_DEGREE = 16  # of the answer as a polynomial in its variables and function calls
+MAX_TERMS = 10_000  # terms it would have if every product of sums were multiplied out
+PROOF_SECONDS = 0.6
 POINTS = 12
 MIN_POINTS = 6  # points where both sides are defined, needed for a numeric verdict
 
-_SYMPY_FUNCTIONS = {
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sqrt": sympy.sqrt,
-    "abs": sympy.Abs,
-    "min": sympy.Min,
-    "max": sympy.Max,
-    "floor": sympy.floor,
-    "ceil": sympy.ceiling,
-    "sigmoid": lambda x: 1 / (1 + sympy.exp(-x)),
-    "tanh": sympy.tanh,
-    "relu": lambda x: sympy.Max(0, x),
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-}
+# Forms that work, for prompts: what a learner may type in a symbolic part.
+FORMS_HELP = (
+    "write a product as 2*x*(1 − x) or 2x(1 − x), a power with ^ or ², e^u as exp(u), σ(u) as "
+    "sigmoid(u) or σ(u), and log for the natural logarithm"
+)
+
+
+def warm_up() -> None:
+    """Get sympy ready in the background; front ends call it when a symbolic part is shown."""
+    symbolic_worker.warm_up()
 
 
 def read(text: str, names: Collection[str]) -> Node:
-    """Parse a symbolic answer and hold it to the limits that keep sympy quick."""
-    node = parse(text, names)
+    """Parse a symbolic answer and hold it to the limits that keep checking it quick."""
+    node = parse(text, names, implicit=True)
     nodes = list(walk(node))
     if len(nodes) > MAX_NODES:
         raise ParseError("too long for a symbolic answer; simplify it first", 0, text)
@@ -69,54 +69,76 @@ def read(text: str, names: Collection[str]) -> Node:
                 raise ParseError(f"exponent larger than {MAX_POWER}", sub.pos, text)
         if isinstance(sub, Power | Call) and _constant(sub):
             evaluate(sub, text=text)  # constants must be finite and defined before sympy sees them
+    degree, terms = _size(node, text)
+    if degree > MAX_DEGREE:
+        raise ParseError(
+            f"too large to check: degree {_count(degree)} when multiplied out (at most "
+            f"{MAX_DEGREE}); simplify it first",
+            0,
+            text,
+        )
+    if terms > MAX_TERMS:
+        raise ParseError(
+            f"too large to check: {_count(terms)} terms when multiplied out (at most "
+            f"{MAX_TERMS:,}); simplify it first",
+            0,
+            text,
+        )
     return node
+
+
+def _count(n: float) -> str:
+    return f"{n:,.0f}" if n < 1e9 else "over a billion"
 
 
 def _constant(node: Node) -> bool:
     return not any(isinstance(sub, Var) for sub in walk(node))
 
 
-def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol] | None = None) -> sympy.Expr:
-    """The sympy expression of a tree read by `read` (whose limits keep this quick)."""
-    symbols = symbols or {}
+def _size(node: Node, text: str) -> tuple[float, float]:
+    """(degree, terms) of the tree multiplied out, counting each function call as a variable.
+
+    Floats, so that a tower of powers grows to inf instead of to a huge integer; the depth is
+    bounded by the parser, so the recursion is too.
+    """
     match node:
-        case Num(mantissa=mantissa, exp10=exp10):
-            if exp10 >= 0:
-                return sympy.Integer(mantissa * 10**exp10)
-            return sympy.Rational(mantissa, 10**-exp10)
-        case Const(name=name):
-            return sympy.E if name == "e" else sympy.pi
-        case Var(name=name):
-            return symbols.get(name) or sympy.Symbol(name, real=True)
+        case Num() | Const():
+            return 0.0, 1.0
+        case Var():
+            return 1.0, 1.0
         case Neg(operand=operand):
-            return -to_sympy(operand, symbols)
+            return _size(operand, text)
         case Chain(first=first, links=links):
-            terms = [to_sympy(first, symbols)]
-            for link in links:
-                operand = to_sympy(link.operand, symbols)
-                if link.op == "-":
-                    operand = -operand
-                elif link.op == "/":
-                    operand = 1 / operand
-                terms.append(operand)
-            return sympy.Add(*terms) if links[0].op in "+-" else sympy.Mul(*terms)
+            sizes = [_size(first, text), *(_size(link.operand, text) for link in links)]
+            if links[0].op in "+-":
+                return max(d for d, _ in sizes), sum(t for _, t in sizes)
+            return sum(d for d, _ in sizes), math.prod(t for _, t in sizes)
         case Power(base=base, exponent=exponent):
-            return to_sympy(base, symbols) ** to_sympy(exponent, symbols)
-        case Call(pos=pos, func=func, args=args):
-            if func not in _SYMPY_FUNCTIONS:
-                raise ParseError(f"{func}(…) cannot be part of a symbolic answer", pos)
-            return _SYMPY_FUNCTIONS[func](*(to_sympy(arg, symbols) for arg in args))
-    raise ParseError("expected one expression, not a list of values", node.pos)
+            (d_base, t_base), (d_exp, t_exp) = _size(base, text), _size(exponent, text)
+            if not _constant(exponent):
+                return d_base + d_exp + 1, t_base * t_exp
+            n = abs(float(evaluate(exponent, text=text)))  # type: ignore[arg-type]
+            power = math.ceil(n)
+            return d_base * power, _power(t_base, power)
+        case Call(args=args):
+            sizes = [_size(arg, text) for arg in args]
+            return max(1.0, *(d for d, _ in sizes)), max(1.0, *(t for _, t in sizes))
+    return 0.0, 1.0
 
 
-def equivalent(a: Node, b: Node, names: Sequence[str]) -> bool:
-    """Whether a and b agree for every value of the variables `names`."""
+def _power(terms: float, n: int) -> float:
+    """terms**n, or inf where a float would overflow."""
+    if terms <= 1:
+        return 1.0
+    return math.inf if n * math.log(terms) > 700 else terms**n
+
+
+def equivalent(a: Node, b: Node, names: Sequence[str], a_text: str, b_text: str) -> bool:
+    """Whether a and b (read from a_text and b_text) agree for every value of `names`."""
     numeric = _agree_numerically(a, b, names)
-    if numeric is False:
-        return False
-    if _sympy_proves_equal(a, b, names):
-        return True
-    return bool(numeric)
+    if numeric is not None:
+        return numeric
+    return bool(symbolic_worker.prove_equal(a_text, b_text, names, PROOF_SECONDS))
 
 
 def _agree_numerically(a: Node, b: Node, names: Sequence[str]) -> bool | None:
@@ -137,26 +159,3 @@ def _agree_numerically(a: Node, b: Node, names: Sequence[str]) -> bool | None:
             return False
         usable += 1
     return True if usable >= MIN_POINTS else None
-
-
-def _sympy_proves_equal(a: Node, b: Node, names: Sequence[str]) -> bool:
-    symbols = {name: sympy.Symbol(name, real=True) for name in names}
-    try:
-        difference = to_sympy(a, symbols) - to_sympy(b, symbols)
-    except ParseError:
-        return False
-    if difference == 0:
-        return True
-    outcome: list[bool] = []
-
-    def work() -> None:
-        try:
-            outcome.append(sympy.expand(difference) == 0 or sympy.simplify(difference) == 0)
-        except Exception:  # sympy failing on an odd expression proves nothing either way
-            outcome.append(False)
-
-    # A daemon thread so that a slow simplification is abandoned, not waited for, at exit.
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(SYMPY_SECONDS)
-    return bool(outcome and outcome[0])

@@ -28,6 +28,7 @@ from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
 from gradeck.exercises.parse import CONSTANTS, FUNCTIONS, Node, ParseError, Var, evaluate, parse
 from gradeck.exercises.parse import walk as walk_nodes
 from gradeck.exercises.render import format_value
+from gradeck.exercises.template_base import Ref, Rejected
 
 # Drawing budgets. Validation samples until MIN_ACCEPTED draws are usable, giving up after
 # SAMPLE_DRAWS (so at least about 1% of draws must be usable); generation then tries up to
@@ -70,15 +71,6 @@ _REF = re.compile(
     r"((?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*\d{1,4}\s*\])*)"
 )
 _REF_STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A reference to an engine result: a root and a path of attribute names and indices."""
-
-    root: str
-    path: tuple[str | int, ...]
-    text: str
 
 
 @dataclass(frozen=True)
@@ -270,15 +262,6 @@ class Template:
 
 
 # ---------------------------------------------------------------- drawing
-
-
-class Rejected(Exception):
-    """A draw that gives no exercise: where in the template it failed, and why."""
-
-    def __init__(self, where: tuple[str | int, ...], reason: str) -> None:
-        super().__init__(reason)
-        self.where = where  # a path in the template, e.g. ("parts", 0, "mistakes", 1, "value")
-        self.reason = reason
 
 
 def draw(template: Template, rng: random.Random) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gradeck.exercises.families._draw import finite
 from gradeck.exercises.model import Step, Table, Value
 from gradeck.exercises.render import format_number
-from gradeck.exercises.template import Ref, Rejected
+from gradeck.exercises.template_base import Ref, Rejected
 
 if TYPE_CHECKING:
     from gradeck.engine.network import NetworkSpec

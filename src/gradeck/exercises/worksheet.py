@@ -1,8 +1,9 @@
 """Printable worksheets and the plain text of an exercise's two sides.
 
-A worksheet is Markdown: numbered exercises first, then an answer key with the answers and worked
+A Markdown worksheet: numbered exercises first, then an answer key with the answers and worked
 solutions, each exercise labelled with what made it (a family or a template, and the seed) so the
-key can be regenerated with `gradeck generate` or `gradeck preview`. Exercise text sits in fenced
+key can be regenerated with `gradeck generate` or `gradeck preview` (the PDF is typeset by
+`worksheet_typst` from the same `Document`). Exercise text sits in fenced
 blocks: tables stay aligned and characters such as `*` are not read as Markdown. Nothing here
 depends on the time or the machine, so the same exercises give the same file, byte for byte.
 """
@@ -48,6 +49,24 @@ class Sheet:
     exercise: Exercise
 
 
+@dataclass(frozen=True)
+class Document:
+    """One worksheet as printed: a plain sheet (questions and key), a student's sheet
+    (questions only, with their name) or a key alone. `code` regenerates the key."""
+
+    sheets: Sequence[Sheet]
+    code: str
+    name: str = ""
+    questions: bool = True
+    key: bool = True
+
+    @property
+    def title(self) -> str:
+        titles = list(dict.fromkeys(sheet.exercise.title for sheet in self.sheets))
+        more = f" and {len(titles) - 3} more" if len(titles) > 3 else ""
+        return f"Worksheet: {'; '.join(titles[:3])}{more}"
+
+
 def _fenced(text: str) -> str:
     """`text` in a fenced block whose fence no backtick run inside it can close."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -63,16 +82,32 @@ def _question(exercise: Exercise) -> str:
     return "\n\n".join(blocks)
 
 
-def worksheet_markdown(title: str, sheets: Sequence[Sheet]) -> str:
-    """The whole worksheet: the exercises, a page break, then the answer key."""
-    seeds = sorted({sheet.seed for sheet in sheets})
+def _markdown(doc: Document) -> list[str]:
+    seeds = sorted({sheet.seed for sheet in doc.sheets})
     made = f"Seeds {seeds[0]} to {seeds[-1]}" if len(seeds) > 1 else f"Seed {seeds[0]}"
-    intro = f"{len(sheets)} exercise(s); the answer key follows them. {made}."
-    lines = [f"# {title}", "", intro, ""]
-    for number, sheet in enumerate(sheets, 1):
-        lines += [f"## Exercise {number}", "", _fenced(_question(sheet.exercise)), ""]
-    lines += ['<div style="page-break-before: always"></div>', "", "# Answer key", ""]
-    for number, sheet in enumerate(sheets, 1):
-        made = f"{sheet.source}, seed {sheet.seed}"
-        lines += [f"## Exercise {number} ({made})", "", _fenced(answer_text(sheet.exercise)), ""]
-    return "\n".join(lines)
+    who = f"Name: {doc.name}" if doc.name else "Name: ____________________"
+    lines = [f"# {doc.title}", ""]
+    if doc.questions:
+        follows = "; the answer key follows them" if doc.key else ""
+        intro = f"{len(doc.sheets)} exercise(s){follows}. Code {doc.code}."
+        lines += [who, "", intro, ""]
+        for number, sheet in enumerate(doc.sheets, 1):
+            lines += [f"## Exercise {number}", "", _fenced(_question(sheet.exercise)), ""]
+    if doc.key:
+        if doc.questions:
+            lines += ['<div style="page-break-before: always"></div>', ""]
+        owner = f" of {doc.name}" if doc.name else ""
+        lines += [f"# Answer key{owner}", "", f"Code {doc.code}. {made}.", ""]
+        for number, sheet in enumerate(doc.sheets, 1):
+            made_by = f"{sheet.source}, seed {sheet.seed}"
+            text = _fenced(answer_text(sheet.exercise))
+            lines += [f"## Exercise {number} ({made_by})", "", text, ""]
+    return lines
+
+
+def worksheet_markdown(docs: Sequence[Document]) -> str:
+    """The documents one after another, each key after a page break."""
+    pages = []
+    for doc in docs:
+        pages.append("\n".join(_markdown(doc)))
+    return '\n<div style="page-break-before: always"></div>\n\n'.join(pages)

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from fsrs import Card, Rating, State
 from fsrs import Scheduler as FsrsScheduler
+from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from gradeck.srs.days import DAY_MS, from_ms, to_ms
 from gradeck.text import did_you_mean
@@ -51,6 +52,7 @@ class Settings:
     maximum_interval: int = 36500  # days
     fuzz: bool = True
     theme: str = "textual-dark"
+    parameters: tuple[float, ...] = ()  # FSRS's 21 weights; () means fsrs's defaults
 
     @classmethod
     def from_strings(cls, stored: dict[str, str]) -> Settings:
@@ -63,6 +65,11 @@ class Settings:
                 except ValueError:
                     continue
         return replace(cls(), **values)
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """The FSRS weights in use: the fitted ones, else fsrs's defaults."""
+        return self.parameters or tuple(DEFAULT_PARAMETERS)
 
     def as_strings(self) -> dict[str, str]:
         return {f.name: format_setting(f.name, getattr(self, f.name)) for f in fields(self)}
@@ -79,6 +86,7 @@ SETTING_HELP = {
     "maximum_interval": "longest interval in days (1-36500)",
     "fuzz": "spread review dates a little so items learnt together part (on/off)",
     "theme": "the study app's colour theme, one of Textual's (textual-dark, nord, ...)",
+    "parameters": "FSRS's 21 weights, fitted by `gradeck optimize`, or 'default'",
 }
 
 # Textual's built-in themes (textual.theme.BUILTIN_THEMES), kept here as data so that checking a
@@ -141,6 +149,23 @@ def _steps(text: str) -> tuple[int, ...]:
     return tuple(steps)
 
 
+def _parameters(text: str) -> tuple[float, ...]:
+    if text.lower() in ("", "default"):
+        return ()
+    try:
+        values = tuple(float(word) for word in text.replace(",", " ").split())
+    except ValueError:
+        raise ValueError("expected 21 numbers separated by spaces, or 'default'") from None
+    if len(values) != len(DEFAULT_PARAMETERS):
+        raise ValueError(f"expected {len(DEFAULT_PARAMETERS)} numbers, got {len(values)}")
+    for n, (value, low, high) in enumerate(
+        zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    ):
+        if not low <= value <= high:
+            raise ValueError(f"weight {n} must be from {low} to {high}, got {value}")
+    return values
+
+
 def parse_setting(key: str, text: str):
     """A setting's value from text, or ValueError saying what is accepted."""
     text = text.strip()
@@ -168,6 +193,8 @@ def parse_setting(key: str, text: str):
         if text.lower() in ("off", "false", "no", "0"):
             return False
         raise ValueError(f"expected on or off, got {text!r}")
+    if key == "parameters":
+        return _parameters(text)
     if key == "theme":
         theme = THEME_ALIASES.get(text.lower(), text.lower())
         if theme not in THEMES:
@@ -182,6 +209,8 @@ def format_setting(key: str, value) -> str:
         return " ".join(format_interval(s * 1000) for s in value) or "none"
     if key == "fuzz":
         return "on" if value else "off"
+    if key == "parameters":
+        return " ".join(f"{w:.6g}" for w in value) or "default"
     return str(value)
 
 
@@ -217,6 +246,7 @@ class Scheduler:
     def __init__(self, settings: Settings, *, fuzz: bool | None = None) -> None:
         self.settings = settings
         self._fsrs = FsrsScheduler(
+            parameters=settings.weights,
             desired_retention=settings.retention,
             learning_steps=tuple(timedelta(seconds=s) for s in settings.learning_steps),
             relearning_steps=tuple(timedelta(seconds=s) for s in settings.relearning_steps),

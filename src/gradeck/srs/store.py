@@ -19,16 +19,24 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from gradeck.errors import GradeckError
-from gradeck.srs import schema
+from gradeck.srs import bounds, schema
+from gradeck.srs.dbfile import (
+    BUSY_TIMEOUT_S,
+    ReadOnlyError,
+    StoreError,
+    busy,
+    connect_read_only,
+    is_empty,
+    read_only_error,
+    set_aside,
+    translate,
+)
 from gradeck.srs.scheduler import Sched
 
-BUSY_TIMEOUT_S = 5.0
 RETRIES = 3
 
 Key = tuple[str, str, str]  # (deck id, item id, sub)
@@ -58,6 +66,12 @@ class ItemRow:
     def key(self) -> Key:
         return (self.deck_id, self.item_id, self.sub)
 
+    @property
+    def schedulable(self) -> bool:
+        """Whether the stored schedule is within bounds (bounds.py): one that is not is left
+        out of sessions until `gradeck check --repair` mends it."""
+        return bounds.fits(asdict(self.sched))
+
 
 @dataclass(frozen=True)
 class LogEntry:
@@ -75,6 +89,7 @@ class LogEntry:
 
 _MATCHED = "library:"  # meta key prefix: the digest a deck's items were last matched with
 QUEUE_COLUMNS = "id, deck_id, item_id, sub, family, state, due"
+SCHED_NAMES = ("state", "due", "step", "stability", "difficulty", "last_review")  # as queued
 
 
 class QueueRow(NamedTuple):
@@ -117,24 +132,36 @@ class TodayCounts:
     groups: frozenset[tuple[str, str]]  # (deck id, item id) answered: their siblings wait
 
 
-class StoreError(GradeckError):
-    """The database cannot be used; the message says why and what to do."""
-
-
 class Store:
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only
+        # Items a queue left out because their stored schedule is out of bounds (see bounds.py).
+        self.damaged: set[int] = set()
 
     # -- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open (creating or migrating) the database at `path`.
+    def open(cls, path: Path, *, read_only: bool = False) -> Store:
+        """Open (creating or migrating) the database at `path`. `read_only` says the caller only
+        reads (statistics, a backup): a database or folder that cannot be written is then
+        opened for reading rather than refused, and the store writes nothing.
 
-        Raises StoreError for a newer, locked, read-only or damaged database; a damaged one is
-        first moved aside and replaced by a fresh one, and the message names the copy.
+        Raises StoreError for a newer, locked, read-only or damaged database; a damaged or
+        empty one is first moved aside and replaced by a fresh one, and the message names the
+        copy. A folder in the database's place is named as such and left alone.
         """
+        if path.is_dir():
+            raise StoreError(
+                f"{path} is a folder, but gradeck keeps its progress database in a file of that "
+                "name. Move the folder away, or point --data-dir at another profile folder."
+            )
+        if read_only:
+            try:
+                return cls.open(path)
+            except ReadOnlyError:
+                return cls._reader(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -142,20 +169,53 @@ class Store:
                 f"cannot create the profile folder {path.parent}: {exc.strerror}"
             ) from None
         if path.exists() and not os.access(path, os.W_OK):
-            raise _read_only(path)
+            raise read_only_error(path)
+        if is_empty(path):
+            kept = set_aside(path)
+            cls._connect(path).close()
+            raise StoreError(
+                f"the progress database {path} was empty (0 bytes), so it held no progress; it "
+                f"was kept as {kept} and a fresh one was started. Run the command again to use "
+                "the fresh one, or bring back a backup with `gradeck backup --restore FILE`."
+            )
         try:
             store = cls._connect(path)
         except sqlite3.OperationalError as exc:
             raise translate(exc, path) from None
         except sqlite3.DatabaseError as exc:
-            kept = _set_aside(path)
+            kept = set_aside(path)
             cls._connect(path).close()
             raise StoreError(
                 f"the progress database {path} is damaged ({exc}); it was kept as {kept} and "
                 "a fresh one was started. Run the command again to use the fresh one, or "
-                "restore a backup over it (see `gradeck backup`)."
+                "bring back a backup with `gradeck backup --restore FILE`."
             ) from None
         return store
+
+    @classmethod
+    def _reader(cls, path: Path) -> Store:
+        if not path.exists() or is_empty(path):
+            raise StoreError(f"there is no progress in {path.parent} yet: nothing to read")
+        try:
+            conn = connect_read_only(path)
+        except sqlite3.Error as exc:
+            raise translate(exc, path) from None
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != schema.VERSION:
+                raise StoreError(
+                    f"the progress database {path} has schema version {version}, and this "
+                    f"gradeck reads {schema.VERSION}: run a command that writes (say `gradeck "
+                    "review`) on a writable profile to bring it up to date"
+                )
+            _ensure_pow(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise translate(exc, path) from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path, read_only=True)
 
     @classmethod
     def _connect(cls, path: Path) -> Store:
@@ -209,7 +269,7 @@ class Store:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                if _busy(exc) and attempt + 1 < RETRIES:
+                if busy(exc) and attempt + 1 < RETRIES:
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 raise translate(exc, self.path) from None
@@ -287,6 +347,8 @@ class Store:
         is matched again: opening an unchanged library costs one query, and editing one deck
         file re-matches that deck alone. A missing or odd digest (an older or damaged `meta`
         table) just means matching again."""
+        if self.read_only:
+            return  # shows what it holds
         with self.reading() as db:
             kept = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'library:%'"))
         changed = [(deck, digest) for deck, digest in decks if kept.get(_MATCHED + deck) != digest]
@@ -375,7 +437,8 @@ class Store:
         New items come deck by deck in the order of `decks`, each deck's in the order they
         entered the profile (deck order for the items of one sync); others by due time. Rows
         are read in that order and only while fewer than `limit` have passed `keep`, so a
-        short queue over a large profile reads little more than it keeps."""
+        short queue over a large profile reads little more than it keeps. An item whose stored
+        schedule the scheduler cannot work with is left out and noted in `damaged`."""
         where = ["suspended = 0", "archived = 0"]
         where.append(f"state IN ({', '.join(str(int(n)) for n in states)})")
         args: list[object] = []
@@ -384,7 +447,10 @@ class Store:
             args.append(before)
         if exercises is not None:
             where.append("family > ''" if exercises else "family = ''")  # index ranges
-        sql = f"SELECT {QUEUE_COLUMNS} FROM items WHERE {' AND '.join(where)} AND deck_id "
+        sql = (
+            f"SELECT {QUEUE_COLUMNS}, step, stability, difficulty, last_review FROM items "
+            f"WHERE {' AND '.join(where)} AND deck_id "
+        )
         if tuple(states) == (0,):
             queries = [(sql + "= ? ORDER BY id", [*args, deck]) for deck in decks]
         else:
@@ -397,7 +463,11 @@ class Store:
             for query, values in queries:
                 cursor = db.execute(query, values)
                 try:
-                    for row in map(QueueRow._make, cursor):
+                    for values in cursor:
+                        if not bounds.fits(dict(zip(SCHED_NAMES, values[5:], strict=True))):
+                            self.damaged.add(values[0])
+                            continue
+                        row = QueueRow._make(values[:7])
                         if keep is None or keep(row):
                             out.append(row)
                             if len(out) == limit:
@@ -531,10 +601,30 @@ class Store:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, r, strict=True)) for r in cursor]
 
+    # -- health -------------------------------------------------------------------------------
+
+    def damage(self, *, quick: bool = False) -> list[str]:
+        """What SQLite's own check finds wrong with the file ([] when it is sound); `quick`
+        skips comparing the indexes with their tables."""
+        pragma = "quick_check" if quick else "integrity_check"
+        try:
+            found = [row[0] for row in self.conn.execute(f"PRAGMA {pragma}(20)")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [] if found == ["ok"] else found
+
     # -- copies -------------------------------------------------------------------------------
 
     def backup(self, dest: Path) -> None:
-        """A consistent copy through SQLite's online backup, safe while others write."""
+        """A consistent copy through SQLite's online backup, safe while others write; a damaged
+        database is refused, so that no backup is ever a copy of damage."""
+        damage = self.damage(quick=True)
+        if damage:
+            raise StoreError(
+                f"the progress database {self.path} is damaged ({damage[0]}), so a backup of it "
+                "would be damaged too; none was written. Bring back an earlier backup with "
+                "`gradeck backup --restore FILE`, or see what `gradeck check` says."
+            )
         try:
             target = sqlite3.connect(dest)
         except sqlite3.Error as exc:
@@ -564,49 +654,3 @@ def _sched_values(sched: Sched) -> tuple:
         sched.due,
         sched.last_review,
     )
-
-
-def _busy(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _read_only(path: Path) -> StoreError:
-    return StoreError(
-        f"cannot write to the progress database {path}: it or its folder is read-only. "
-        "Check the permissions, or point --data-dir at a writable folder."
-    )
-
-
-def translate(exc: sqlite3.Error, path: Path) -> StoreError:
-    """A readable StoreError for an sqlite error met while using the database at `path`."""
-    text = str(exc).lower()
-    if _busy(exc):
-        return StoreError(
-            f"the progress database {path} is busy: another gradeck has held it for more than "
-            f"{BUSY_TIMEOUT_S:g} s. Close it or try again; everything answered so far is saved."
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return _read_only(path)
-    if isinstance(exc, sqlite3.OperationalError) and "disk" in text and "full" in text:
-        return StoreError(f"the disk holding {path} is full; the last answer was not saved")
-    return StoreError(
-        f"the progress database {path} cannot be used ({exc}). Restore a backup, or move the "
-        "file away to start afresh."
-    )
-
-
-def _set_aside(path: Path) -> Path:
-    """Rename a damaged database (and its WAL files) to a dated name next to it."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    kept = path.with_name(f"{path.name}.damaged-{stamp}")
-    n = 1
-    while kept.exists():
-        n += 1
-        kept = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    path.rename(kept)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            extra.rename(kept.with_name(kept.name + suffix))
-    return kept

@@ -8,13 +8,15 @@ more recent one (with its suspension; see _merge), and local settings win over i
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
 from gradeck.errors import GradeckError
-from gradeck.srs import schema
+from gradeck.srs import bounds, schema
+from gradeck.srs.bounds import ITEM, REVIEW, Field
+from gradeck.srs.scheduler import SETTING_KEYS, parse_setting
 from gradeck.srs.store import Store
+from gradeck.text import printable
 
 FORMAT = "gradeck-progress"
 VERSION = 1
@@ -22,53 +24,23 @@ SCHED = ("state", "step", "stability", "difficulty", "due", "last_review")
 LOG = ("time", "rating", "duration_ms", "mode", "seed", "answer", "parts_right", "mistake")
 PREV = tuple(f"prev_{c}" for c in SCHED)
 
-_INT, _NUM, _STR = (int,), (int, float), (str,)
-ITEM_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {  # name: (types, may be null)
-    "deck": (_STR, False),
-    "item": (_STR, False),
-    "sub": (_STR, False),
-    "family": (_STR, False),
-    "state": (_INT, False),
-    "step": (_INT, True),
-    "stability": (_NUM, True),
-    "difficulty": (_NUM, True),
-    "due": (_INT, True),
-    "last_review": (_INT, True),
-    "suspended": ((bool,), False),
-    "archived": ((bool,), False),
-}
-REVIEW_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
-    "deck": (_STR, False),
-    "item": (_STR, False),
-    "sub": (_STR, False),
-    "time": (_INT, False),
-    "rating": (_INT, False),
-    "duration_ms": (_INT, False),
-    "mode": (_STR, False),
-    "seed": (_INT, True),
-    "answer": (_STR, True),
-    "parts_right": (_STR, True),
-    "mistake": (_STR, True),
-    "prev_state": (_INT, False),
-    "prev_step": (_INT, True),
-    "prev_stability": (_NUM, True),
-    "prev_difficulty": (_NUM, True),
-    "prev_due": (_INT, True),
-    "prev_last_review": (_INT, True),
-}
+ITEM_KEYS = ("deck", "item", "sub", "family", *SCHED, "suspended", "archived")
+REVIEW_KEYS = ("deck", "item", "sub", *LOG, *PREV)
+MAX_SETTING = 1000  # characters of a setting's name or value
+SHOWN = 20  # problems listed; the rest are counted
 
 
 def export(store: Store, *, exported: datetime) -> dict[str, Any]:
     with store.reading() as db:
         items = [
-            dict(zip(ITEM_FIELDS, (*row[:-2], bool(row[-2]), bool(row[-1])), strict=True))
+            dict(zip(ITEM_KEYS, (*row[:-2], bool(row[-2]), bool(row[-1])), strict=True))
             for row in db.execute(
                 "SELECT deck_id, item_id, sub, family, state, step, stability, difficulty, due, "
                 "last_review, suspended, archived FROM items ORDER BY id"
             )
         ]
         reviews = [
-            dict(zip(REVIEW_FIELDS, row, strict=True))
+            dict(zip(REVIEW_KEYS, row, strict=True))
             for row in db.execute(
                 f"SELECT i.deck_id, i.item_id, i.sub, {', '.join('r.' + c for c in LOG + PREV)} "
                 "FROM reviews r JOIN items i ON i.id = r.item ORDER BY r.time, r.id"
@@ -86,46 +58,89 @@ def export(store: Store, *, exported: datetime) -> dict[str, Any]:
     }
 
 
-def _check_rows(rows: Any, fields: dict[str, tuple[tuple[type, ...], bool]], what: str) -> None:
-    if not isinstance(rows, list):
-        raise GradeckError(f"'{what}' should be a list")
-    for n, row in enumerate(rows, 1):
-        if not isinstance(row, dict):
-            raise GradeckError(f"{what} {n} should be an object")
-        for name, (types, nullable) in fields.items():
-            value = row.get(name)
-            if (value is None and nullable and name in row) or (
-                name == "family" and name not in row
-            ):
+def _row_problems(row: Any, path: str, fields: dict[str, Field], prefix: str) -> list[str]:
+    if not isinstance(row, dict):
+        return [f"{path}: must be an object"]
+    out = []
+    for name, field in fields.items():
+        if name not in row:
+            if name != "family":  # files from before exercise families were kept lack it
+                out.append(f"{path}.{name}: is missing")
+        elif why := field.problem(row[name]):
+            out.append(f"{path}.{name}: {why}")
+    sched = [f"{path}.{prefix}{name}: is missing" for name in SCHED if prefix + name not in row]
+    if not sched:  # the schedule's fields are checked together: which may be null hangs on state
+        sched = [f"{path}.{name}: {why}" for name, why in bounds.sched_problems(row, prefix)]
+    return out + sched
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str, str]:
+    return (row["deck"], row["item"], row["sub"])
+
+
+def _settings_problems(settings: Any) -> list[str]:
+    if not isinstance(settings, dict):
+        return ["settings: must be an object of names and text values"]
+    out = []
+    for key, value in settings.items():
+        path = f"settings.{printable(key[:40])}"
+        if len(key) > MAX_SETTING or not isinstance(value, str) or len(value) > MAX_SETTING:
+            out.append(f"{path}: must be a text of at most {MAX_SETTING} characters")
+        elif key in SETTING_KEYS:
+            try:
+                parse_setting(key, value)
+            except ValueError as exc:
+                out.append(f"{path}: {exc}")
+    return out
+
+
+def problems(data: dict[str, Any]) -> list[str]:
+    """Every way a progress file's content breaks the format, each as `json.path: why`."""
+    out = _settings_problems(data.get("settings", {}))
+    seen: dict[tuple[str, str, str], int] = {}
+    for what, fields, prefix in (("items", ITEM, ""), ("reviews", REVIEW, "prev_")):
+        rows = data.get(what)
+        if not isinstance(rows, list):
+            out.append(f"{what}: must be a list")
+            continue
+        for n, row in enumerate(rows):
+            path = f"{what}[{n}]"
+            found = _row_problems(row, path, fields, prefix)
+            out += found
+            named = isinstance(row, dict) and not any(
+                line.startswith((f"{path}.deck:", f"{path}.item:", f"{path}.sub:"))
+                for line in found
+            )
+            if not named:
                 continue
-            ok = isinstance(value, types) and (bool in types or not isinstance(value, bool))
-            if not ok or (isinstance(value, float) and not math.isfinite(value)):
-                raise GradeckError(f"{what} {n}: '{name}' is missing or has the wrong type")
-        if what == "review":
-            if not 1 <= row["rating"] <= 4 or row["mode"] not in ("scheduled", "practice"):
-                raise GradeckError(f"review {n}: bad rating or mode")
-            if not 0 <= row["prev_state"] <= 3:
-                raise GradeckError(f"review {n}: bad 'prev_state'")
-        elif not 0 <= row["state"] <= 3:
-            raise GradeckError(f"item {n}: bad 'state'")
+            if what == "items" and _key(row) in seen:
+                out.append(f"{path}: the same deck, item and sub as items[{seen[_key(row)]}]")
+            elif what == "items":
+                seen[_key(row)] = n
+            elif isinstance(data.get("items"), list) and _key(row) not in seen:
+                out.append(f"{path}: names an item that is not in 'items'")
+    return out
 
 
 def validate(data: Any) -> None:
-    """Refuse anything that is not a progress file this gradeck can read, saying why."""
+    """Refuse anything that is not a progress file this gradeck can read, listing every
+    problem found with its place in the file."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise GradeckError("not a gradeck progress file (made by `gradeck progress export`)")
     if data.get("version") != VERSION:
+        version = printable(repr(data.get("version"))[:40])
         raise GradeckError(
-            f"progress file version {data.get('version')!r} is not one this gradeck reads "
-            f"({VERSION}); upgrade gradeck"
+            f"progress file version {version} is not one this gradeck reads ({VERSION}); "
+            "upgrade gradeck"
         )
-    settings = data.get("settings", {})
-    if not isinstance(settings, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in settings.items()
-    ):
-        raise GradeckError("'settings' should map names to text values")
-    _check_rows(data.get("items"), ITEM_FIELDS, "item")
-    _check_rows(data.get("reviews"), REVIEW_FIELDS, "review")
+    found = problems(data)
+    if not found:
+        return
+    shown = found[:SHOWN]
+    if len(found) > SHOWN:
+        shown.append(f"... and {len(found) - SHOWN} more")
+    count = "1 problem" if len(found) == 1 else f"{len(found)} problems"
+    raise GradeckError(f"{count}, so nothing was imported:\n  " + "\n  ".join(shown))
 
 
 def _merge(item: dict[str, Any], last_review: int | None, suspended: bool) -> dict[str, Any]:
@@ -181,11 +196,7 @@ def import_(store: Store, data: Any) -> dict[str, int]:
             for pk, d, i, s in db.execute("SELECT id, deck_id, item_id, sub FROM items")
         }
         for review in data["reviews"]:
-            pk = ids.get((review["deck"], review["item"], review["sub"]))
-            if pk is None:
-                raise GradeckError(
-                    f"review of {review['deck']}/{review['item']} names an item the file lacks"
-                )
+            pk = ids[_key(review)]  # validate made sure the file has the item
             exists = db.execute(
                 "SELECT 1 FROM reviews WHERE item = ? AND time = ? AND rating = ? "
                 "AND mode = ? AND prev_state = ? AND prev_step IS ?",

@@ -7,7 +7,7 @@ log entries), `clock`.
 Both front ends (the Textual app and `gradeck review`) talk to this module alone, so they queue,
 grade and record alike. Public API:
 
-    Profile.open(data_dir, deck_args=(), *, now=None, tz=None, rng=None) -> Profile
+    Profile.open(data_dir, deck_args=(), *, now=None, tz=None, rng=None, read_only=False)
         A learner's decks and progress. A context manager; `.close()` when done. `now` is a
         clock (a callable returning an aware datetime; tests pass a fake one), `tz` the local
         zone that decides when a study day begins (None: the machine's), `rng` the source of
@@ -32,6 +32,13 @@ grade and record alike. Public API:
                                        clear message for a card or a template that fails
         .family_session(family, difficulty=None) -> FamilySession   (GradeckError when unknown)
         .backup(dest) ; .export_progress() -> dict ; .import_progress(data) -> dict of counts
+        .check() -> Health(damage, items) ; .repair(health) -> int   `gradeck check`: damage to
+                                       the file, items whose stored schedule is out of bounds
+        `read_only` reads without writing (stats, backup, check on a read-only profile); the
+        decks are then not matched with the store, so items never stored are not counted.
+
+    restore_backup(data_dir, file) -> Path | None   brings a checked backup back, keeping the
+        database it replaces aside (the path returned); needs no decks
 
     Session
         .next() -> Shown | None       the item to show (the same one until it is answered)
@@ -39,6 +46,8 @@ grade and record alike. Public API:
                 result=None) -> Answered      one transaction, committed before returning
         .undo() -> Shown | None       takes back the last answer and returns that item again
         .suspend(shown)
+        .damaged   how many items the queue left out because their stored schedule is out of
+            bounds (`gradeck check --repair` mends them); a front end says so once
         .remaining, .answered, .total (answered + remaining), .practice   the total holds for
             the sitting: it grows only when an answer sends an item into a learning step that
             comes back today, shrinks only by a suspension, and undo puts it back as it was
@@ -75,7 +84,7 @@ ReviewItem is made only for a queued item, so opening a profile of 100 000 items
 from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Settings
 from gradeck.study.items import Answered, DeckCounts, ItemInfo, Shown, Today
 from gradeck.study.outcome import card_rating, suggest_rating
-from gradeck.study.profile import Profile
+from gradeck.study.profile import Profile, restore_backup
 from gradeck.study.session import FamilySession, Session
 
 __all__ = [
@@ -92,5 +101,6 @@ __all__ = [
     "Shown",
     "Today",
     "card_rating",
+    "restore_backup",
     "suggest_rating",
 ]

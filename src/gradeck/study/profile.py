@@ -12,9 +12,11 @@ from gradeck import paths
 from gradeck.decks.library import Library, load_library
 from gradeck.errors import GradeckError
 from gradeck.problems import ProblemsError
+from gradeck.srs import copies, repair, transfer
 from gradeck.srs import stats as srs_stats
-from gradeck.srs import transfer
 from gradeck.srs.days import from_ms, study_date, to_ms, today_bounds
+from gradeck.srs.dbfile import StoreError
+from gradeck.srs.repair import Health
 from gradeck.srs.scheduler import (
     SETTING_KEYS,
     STATE_NAMES,
@@ -48,6 +50,17 @@ def _require_named(library: Library, deck_args: Sequence[str]) -> None:
             raise GradeckError(f"deck file {arg} could not be loaded") from None
 
 
+def restore_backup(data_dir: Path | str | None, source: Path) -> Path | None:
+    """Bring the backup `source` back as the profile's database, after checking it; returns
+    where the database it replaced was kept. Needs no decks, and works on a damaged profile."""
+    home = paths.data_dir(data_dir)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the profile folder {home}: {exc.strerror}") from None
+    return copies.restore(source, paths.database_path(home))
+
+
 class Profile:
     """A learner's decks and progress store."""
 
@@ -79,11 +92,12 @@ class Profile:
         now: Clock | None = None,
         tz: tzinfo | None = None,
         rng: random.Random | None = None,
+        read_only: bool = False,
     ) -> Profile:
         home = paths.data_dir(data_dir)
         library = load_library(home, deck_args)
         _require_named(library, deck_args)
-        store = Store.open(paths.database_path(home))
+        store = Store.open(paths.database_path(home), read_only=read_only)
         try:
             return cls(library, store, now=now, tz=tz, rng=rng)
         except BaseException:
@@ -221,9 +235,10 @@ class Profile:
         out = []
         for deck_id, item_id, sub, title, tags in found:
             row = rows.get((deck_id, item_id, sub))
-            if row is None:  # not synced (cannot happen after open): nothing to show of it
+            if row is None:  # not in the store (a read-only open does not sync)
                 continue
             sched = row.sched
+            known = row.schedulable  # else its due time and stability may not even be dates
             out.append(
                 ItemInfo(
                     row.key,
@@ -233,8 +248,8 @@ class Profile:
                     title,
                     tags,
                     STATE_NAMES[sched.state],
-                    from_ms(sched.due) if sched.due is not None else None,
-                    sched.stability,
+                    from_ms(sched.due) if known and sched.due is not None else None,
+                    sched.stability if known else None,
                     row.suspended,
                 )
             )
@@ -281,6 +296,13 @@ class Profile:
 
     def backup(self, dest: Path) -> None:
         self.store.backup(dest)
+
+    def check(self) -> Health:
+        return repair.check(self.store)
+
+    def repair(self, health: Health) -> int:
+        """Make the items `health` found out of bounds new again, their answers kept."""
+        return repair.repair(self.store, health.items)
 
     def export_progress(self) -> dict[str, Any]:
         return transfer.export(self.store, exported=self._now())

@@ -11,6 +11,7 @@ from gradeck.decks.model import ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.srs.scheduler import LEARNING, NEW, RELEARNING, REVIEW, Settings
 from gradeck.srs.store import QueueRow, Store
+from gradeck.study.interleave import no_repeats, spread
 from gradeck.text import did_you_mean
 
 LEARN_AHEAD_MS = 20 * 60 * 1000  # as Anki: with nothing else left, learning steps come early
@@ -30,6 +31,12 @@ def interleave(
     placed = [((n + 0.5) / n_cards, 0, q) for n, q in enumerate(cards[:limit])]
     placed += [((n + 0.5) / n_exercises, 1, q) for n, q in enumerate(exercises[:limit])]
     return [q for _, _, q in sorted(placed, key=lambda t: (t[0], t[1]))][:limit]
+
+
+def family_key(row: QueueRow) -> str:
+    """What interleaving tells apart: the exercise family, each template on its own; '' for a
+    card."""
+    return f"{row.deck_id}/{row.item_id}" if row.family == "template" else row.family
 
 
 def _first_of_group(seen: set[tuple[str, str]]) -> Callable[[QueueRow], bool]:
@@ -129,8 +136,9 @@ def build(
     cards = rows((NEW,), new_sibling, exercises=False, limit=new_left)
     exercises = rows((NEW,), new_sibling, exercises=True, limit=new_left)
     pool = store.new_groups(decks) if cards and exercises else (0, 0)
-    main = interleave(
-        [r for r in reviews if not r.family], [r for r in reviews if r.family]
-    ) + interleave(cards, exercises, new_left, pool)
+    due_exercises = spread([r for r in reviews if r.family], family_key)
+    main = interleave([r for r in reviews if not r.family], due_exercises)
+    main += interleave(cards, spread(exercises, family_key), new_left, pool)
+    main = no_repeats(main, family_key)
     built.queue = Queue(learning={r.id: r.due for r in learning}, main=[r.id for r in main])
     return built

@@ -64,6 +64,7 @@ class Session:
         self._by_pk: dict[int, ReviewItem] = built.items
         self._groups: dict[int, tuple[str, str]] = built.groups
         self._q = built.queue
+        self.damaged = len(self.store.damaged)  # items left out: their schedule is out of bounds
         self._current: Shown | None = None
         self._undo: list[tuple[int, Shown, Queue]] = []
         self._suspended: set[int] = set()  # suspended during the session: undo keeps them out

@@ -177,7 +177,7 @@ def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:
         slope = r.choice(SLOPES) if activation == "leaky_relu" else 0.0
         return Values(activation, z, slope)
 
-    return redraw(one, lambda v: _apart(v, both=difficulty > 1))
+    return redraw(one, lambda v: _apart(v, both=difficulty > 1), r)
 
 
 def _derivative_carry(v: Values) -> Callable | None:

@@ -15,6 +15,7 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    initial_weight,
     num,
     number_at,
     redraw,
@@ -69,6 +70,11 @@ def answers(v: Values) -> Answers:
         clean(s["v_hat"][0]),
         clean(second.after[0]),
     )
+
+
+def _m1(v: Values) -> float:
+    """m₁, the start of m₂'s update, as the engine's first step left it."""
+    return clean(run(v)[0].state["m"][0])
 
 
 def _moments(v: Values, first: float, second: float, g1: float, g2: float):
@@ -158,7 +164,7 @@ def _hat_mistakes(raw: float, beta: float, name: str) -> list[Mistake]:
 
 
 def _w2_mistakes(v: Values, a: Answers) -> list[Mistake]:
-    return _step_mistakes(v, 2, a.w1, a.w2, a.m_hat2, a.v_hat2)
+    return [initial_weight(v.w0, 2), *_step_mistakes(v, 2, a.w1, a.w2, a.m_hat2, a.v_hat2)]
 
 
 def _ok(v: Values, difficulty: int) -> bool:
@@ -166,9 +172,9 @@ def _ok(v: Values, difficulty: int) -> bool:
     # A weight near 0 would be a small difference of larger numbers: rounding would swamp it.
     if abs(a.m2) < 0.01 or abs(a.w2 - a.w1) < 0.2 * v.lr or min(abs(a.w1), abs(a.w2)) < 0.05:
         return False
-    ok = apart(a.w1, _w1_mistakes(v, a)) and apart(a.w2, _w2_mistakes(v, a))
+    ok = apart(a.w1, _w1_mistakes(v, a), start=v.w0) and apart(a.w2, _w2_mistakes(v, a), start=a.w1)
     if difficulty == 1:
-        return ok and apart(a.m2, _m2_mistakes(v, a))
+        return ok and apart(a.m2, _m2_mistakes(v, a), start=_m1(v))
     v2 = run(v)[1].state["v"][0]
     return (
         ok
@@ -193,7 +199,7 @@ def draw(seed: int, difficulty: int) -> Values:
             g2=decimal(r, -2, 2, p),
         )
 
-    return redraw(one, lambda v: _ok(v, difficulty))
+    return redraw(one, lambda v: _ok(v, difficulty), r)
 
 
 def _steps(v: Values) -> tuple[Step, ...]:
@@ -249,7 +255,13 @@ def generate(seed: int, difficulty: int) -> Exercise:
     )
     if difficulty == 1:
         asked = (
-            Part("b", "m₂ (before bias correction)", a.m2, mistakes=tuple(_m2_mistakes(v, a))),
+            Part(
+                "b",
+                "m₂ (before bias correction)",
+                a.m2,
+                mistakes=tuple(_m2_mistakes(v, a)),
+                start=_m1(v),
+            ),
         )
 
         def moments(ans: Sequence[Value | None]) -> tuple[float, float]:
@@ -270,12 +282,13 @@ def generate(seed: int, difficulty: int) -> Exercise:
         return number_at(ans, 0, a.w1) - v.lr * m_hat / (math.sqrt(v_hat) + EPS)
 
     parts = (
-        Part("a", "w₁", a.w1, mistakes=tuple(_w1_mistakes(v, a))),
+        Part("a", "w₁", a.w1, mistakes=tuple(_w1_mistakes(v, a)), start=v.w0),
         *asked,
         Part(
             LETTERS[len(asked) + 1],
             "w₂",
             a.w2,
+            start=a.w1,
             mistakes=tuple(_w2_mistakes(v, a)),
             carry=carry(a.w2, w2_rule),
         ),

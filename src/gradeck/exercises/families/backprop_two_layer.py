@@ -184,7 +184,7 @@ def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
             k=r.randint(0, 1),
         )
 
-    return redraw(one, lambda v: _ok(v, difficulty))
+    return redraw(one, lambda v: _ok(v, difficulty), r)
 
 
 def _tables(v: Values) -> tuple[Table, ...]:

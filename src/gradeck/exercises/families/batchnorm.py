@@ -169,7 +169,7 @@ def draw(seed: int, difficulty: int) -> Values:
             xs = (*xs[:-1], clean(xs[-1] - excess / 10))
         return Values(xs, decimal(r, 0.5, 2, 1), decimal(r, -1, 1, 1), r.randrange(m))
 
-    return redraw(one, lambda v: _ok(v, difficulty))
+    return redraw(one, lambda v: _ok(v, difficulty), r)
 
 
 def generate(seed: int, difficulty: int) -> Exercise:

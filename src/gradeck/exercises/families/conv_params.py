@@ -103,7 +103,7 @@ def draw(seed: int, difficulty: int) -> Values:
         layers = tuple(Layer(r.choice(KERNELS), c_in, c_out) for c_in, c_out in pairwise(channels))
         return Values(r.choice(IMAGE_SIZES), layers)
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def _working(layer: Layer) -> str:

@@ -130,7 +130,7 @@ def draw(seed: int, difficulty: int) -> Values:
             d=d,
         )
 
-    return redraw(one, lambda v: _ok(v, difficulty))
+    return redraw(one, lambda v: _ok(v, difficulty), r)
 
 
 def generate(seed: int, difficulty: int) -> Exercise:

@@ -134,7 +134,7 @@ def draw(seed: int, difficulty: int) -> Values:
         positions = tuple(r.sample(cells, difficulty))
         return Values(image, kernel, bias, s, p, positions)
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def _grid(g: Grid) -> str:

@@ -79,7 +79,7 @@ def draw(seed: int, difficulty: int) -> Values:
         hidden = [r.choice(HIDDEN) for _ in range(r.randint(*HIDDEN_LAYERS[difficulty]))]
         return Values((r.choice(INPUTS), *hidden, r.choice(OUTPUTS)))
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def generate(seed: int, difficulty: int) -> Exercise:

@@ -165,7 +165,7 @@ def draw(seed: int, difficulty: int) -> Values:
             tuple(r.sample(range(UNITS), 2)),
         )
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def generate(seed: int, difficulty: int) -> Exercise:

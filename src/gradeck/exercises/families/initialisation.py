@@ -127,7 +127,7 @@ def draw(seed: int, difficulty: int, scheme: str | None = None) -> Values:
         k, c_in, c_out = r.choice(KERNELS), r.choice(CHANNELS), r.choice(CHANNELS)
         return Values(scheme, k * k * c_in, k * k * c_out, (k, c_in, c_out))
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 NAMES = {

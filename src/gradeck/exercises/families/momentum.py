@@ -13,6 +13,7 @@ from gradeck.exercises.families._draw import (
     choose_param,
     clean,
     decimal,
+    initial_weight,
     num,
     number_at,
     redraw,
@@ -125,6 +126,7 @@ def _buffer_mistakes(v: Values) -> list[Mistake]:
 
 def _second_mistakes(v: Values, w1: float, v2: float) -> list[Mistake]:
     found = [
+        initial_weight(v.w0, 2),
         Mistake(
             "momentum-ignored",
             clean(w1 - v.lr * v.g2),
@@ -157,9 +159,9 @@ def _ok(v: Values) -> bool:
     if abs(v2) < 0.05 or abs(w2 - w1) < 0.01 or min(abs(w1), abs(w2)) < 0.05:
         return False
     return (
-        apart(w1, _first_mistakes(v, w1))
-        and apart(v2, _buffer_mistakes(v))
-        and apart(w2, _second_mistakes(v, w1, v2))
+        apart(w1, _first_mistakes(v, w1), start=v.w0)
+        and apart(v2, _buffer_mistakes(v), start=v.g1)
+        and apart(w2, _second_mistakes(v, w1, v2), start=w1)
     )
 
 
@@ -182,7 +184,7 @@ def draw(seed: int, difficulty: int, variant: str | None = None) -> Values:
             g2=decimal(r, -2, 2, p),
         )
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def generate(seed: int, difficulty: int, variant: str | None = None) -> Exercise:
@@ -229,12 +231,13 @@ def generate(seed: int, difficulty: int, variant: str | None = None) -> Exercise
         title="SGD with Nesterov momentum" if nesterov else "SGD with momentum",
         prompt=prompt,
         parts=(
-            Part("a", "w₁", w1, mistakes=tuple(_first_mistakes(v, w1))),
-            Part("b", "the buffer v₂", v2, mistakes=tuple(_buffer_mistakes(v))),
+            Part("a", "w₁", w1, mistakes=tuple(_first_mistakes(v, w1)), start=v.w0),
+            Part("b", "the buffer v₂", v2, mistakes=tuple(_buffer_mistakes(v)), start=v.g1),
             Part(
                 "c",
                 "w₂",
                 w2,
+                start=w1,
                 mistakes=tuple(_second_mistakes(v, w1, v2)),
                 carry=carry(
                     w2,

@@ -157,7 +157,7 @@ def draw(seed: int, difficulty: int, loss: str | None = None) -> Values:
             ys=tuple(target() for _ in range(m)),
         )
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 LOSS_TEXT = {

@@ -90,7 +90,7 @@ def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:
             b=decimal(r, -1, 1, BIAS_PLACES[difficulty]),
         )
 
-    return redraw(one, lambda v: _ok(v, negative))
+    return redraw(one, lambda v: _ok(v, negative), r)
 
 
 FORMULAS = {

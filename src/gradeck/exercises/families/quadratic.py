@@ -76,7 +76,14 @@ def _iterate_mistakes(v: Values) -> list[Mistake]:
             "centre-ignored",
             clean(v.factor**v.k * v.w0),
             "The factor shrinks the distance "
-            "to the minimum, w − c, not w itself: w_k = c + (1 − ηa)^k (w₀ − c).",
+            f"to the minimum, w − c, not w itself: w_k = c + (1 − ηa)^k (w₀ − c), here with "
+            f"k = {v.k}.",
+        ),
+        Mistake(
+            "minimum",
+            v.c,
+            f"That is the minimum c itself. After {v.k} steps w is still (1 − ηa)^{v.k} times "
+            "its first distance w₀ − c away from it.",
         ),
     ]
 
@@ -104,7 +111,7 @@ def _ok(v: Values, difficulty: int) -> bool:
     if difficulty == 1 and abs(r) > 1:
         return False
     right = iterate(v.c, v.w0, r, v.k)
-    ok = apart(r, _factor_mistakes(v)) and apart(right, _iterate_mistakes(v))
+    ok = apart(r, _factor_mistakes(v)) and apart(right, _iterate_mistakes(v), start=v.w0)
     if difficulty > 1:
         ok = ok and apart(clean(2 / v.a), _threshold_mistakes(v))
     # An iterate near 0 is a small difference of larger numbers: rounding would swamp it.
@@ -124,7 +131,7 @@ def draw(seed: int, difficulty: int) -> Values:
             k=r.choice(STEPS[difficulty]),
         )
 
-    return redraw(one, lambda v: _ok(v, difficulty))
+    return redraw(one, lambda v: _ok(v, difficulty), r)
 
 
 def _shifted(c: float) -> str:
@@ -135,11 +142,12 @@ def generate(seed: int, difficulty: int) -> Exercise:
     v = draw(seed, difficulty)
     r, gap = v.factor, clean(v.w0 - v.c)
     right = iterate(v.c, v.w0, r, v.k)
-    loss = f"L(w) = {num(v.a)}/2 · ({_shifted(v.c)})²"
     prompt = (
-        f"Plain gradient descent with learning rate η = {num(v.lr)} minimises {loss}, starting "
-        f"from w₀ = {num(v.w0)}. Each step multiplies the distance to the minimum, {_shifted(v.c)}"
-        f", by the same factor. Give (a) that factor and (b) w after {v.k} steps"
+        f"Plain gradient descent with learning rate η = {num(v.lr)} minimises the loss "
+        f"L(w) = (a/2)·(w − c)² with curvature a = {num(v.a)} and minimum c = {num(v.c)}, that "
+        f"is L(w) = {num(clean(v.a / 2))}·({_shifted(v.c)})², starting from w₀ = {num(v.w0)}. "
+        f"Each step multiplies the distance to the minimum, w − c, by the same factor. Give (a) "
+        f"that factor and (b) w after {v.k} steps"
         + (
             ", and (c) the learning rate above which gradient descent on this loss diverges."
             if difficulty > 1
@@ -154,6 +162,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
             "b",
             f"w after {v.k} steps",
             right,
+            start=v.w0,
             mistakes=tuple(_iterate_mistakes(v)),
             carry=carry(right, lambda ans: iterate(v.c, v.w0, number_at(ans, 0, r), v.k)),
         ),
@@ -208,6 +217,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
         solution=tuple(steps),
         hints=(
             "Write one step as w ← w − η·dL/dw and subtract c from both sides.",
-            "dL/dw = a(w − c), so w − c is multiplied by 1 − ηa at every step.",
+            f"dL/dw = a(w − c), so the distance w − c is multiplied by 1 − ηa at every step "
+            f"(here a = {num(v.a)}, η = {num(v.lr)}).",
         ),
     )

@@ -13,6 +13,7 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    initial_weight,
     num,
     number_at,
     redraw,
@@ -66,7 +67,9 @@ def _square_mistakes(v: Values, t: int, previous: float) -> list[Mistake]:
 def _weight_mistakes(v: Values, t: int, before: float, square: float) -> list[Mistake]:
     """Wrong w_t, from the right w_(t−1) = `before` and v_t = `square`."""
     g, eta = v.grads[t - 1], v.lr
+    earlier = [initial_weight(v.w0, t)] if t > 1 else []
     return [
+        *earlier,
         Mistake(
             "sqrt-forgotten",
             clean(before - eta * g / square),
@@ -98,8 +101,8 @@ def _ok(v: Values) -> bool:
             abs(after - before) < 0.05
             or abs(after) < 0.05
             or not (
-                apart(square, _square_mistakes(v, t, previous))
-                and apart(after, _weight_mistakes(v, t, before, square))
+                apart(square, _square_mistakes(v, t, previous), start=previous)
+                and apart(after, _weight_mistakes(v, t, before, square), start=before)
             )
         ):
             return False
@@ -120,7 +123,7 @@ def draw(seed: int, difficulty: int) -> Values:
             grads=tuple(decimal(r, -2, 2, p) for _ in range(STEPS[difficulty])),
         )
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def _weight_rule(v: Values, t: int, path: list[tuple[float, float]]):
@@ -170,6 +173,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
                 square,
                 mistakes=tuple(_square_mistakes(v, t, previous)),
                 carry=square_carry,
+                start=previous,
             )
         )
         parts.append(
@@ -179,6 +183,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
                 after,
                 mistakes=tuple(_weight_mistakes(v, t, before, square)),
                 carry=carry(after, _weight_rule(v, t, path)),
+                start=before,
             )
         )
         steps += [

@@ -83,7 +83,7 @@ def _ok(v: Values) -> bool:
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
-    return redraw(lambda: Values(r.choice(INPUTS), r.choice(HIDDEN), difficulty), _ok)
+    return redraw(lambda: Values(r.choice(INPUTS), r.choice(HIDDEN), difficulty), _ok, r)
 
 
 def _working(d: int, h: int) -> str:

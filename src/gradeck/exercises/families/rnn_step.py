@@ -124,7 +124,7 @@ def draw(seed: int, difficulty: int) -> Values:
             x=decimals(r, n, -2, 2),
         )
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def _scalar(v: Vector) -> float | Vector:

@@ -128,7 +128,7 @@ def draw(seed: int, difficulty: int) -> Values:
     def one() -> Values:
         return Values(decimals(r, n, -2, 2, PLACES[difficulty]), r.randrange(n))
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def generate(seed: int, difficulty: int) -> Exercise:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import check_difficulty, choose_param, rng
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
+from gradeck.exercises.symbolic import FORMS_HELP
 
 FAMILY = "symbolic-derivative"
 DIFFICULTIES = (1, 2)
@@ -422,10 +423,7 @@ def generate(seed: int, difficulty: int, item: str | None = None) -> Exercise:
     v = draw(seed, difficulty, item)
     it = _polynomial(*v.coefficients) if v.key == POLYNOMIAL else ITEMS[v.key]
     names = ", ".join(it.symbols)
-    prompt = (
-        f"{it.question} Type an expression using only {names} (write powers with ^, e^u as "
-        f"exp(u), and log for the natural logarithm)."
-    )
+    prompt = f"{it.question} Type an expression using only {names}: {FORMS_HELP}."
     return Exercise(
         family=FAMILY,
         seed=seed,

@@ -119,7 +119,7 @@ def draw(seed: int, difficulty: int) -> Values:
             epochs=r.randint(*EPOCHS[difficulty]),
         )
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 def generate(seed: int, difficulty: int) -> Exercise:

@@ -15,7 +15,7 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
+    updated_spread,
     vec,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
@@ -70,7 +70,9 @@ def _apart(v: Values) -> bool:
     groups = [(v.params, v.grads)]
     if v.target == "vector":
         groups.append(((v.bias,), (v.bias_grad,)))
-    return all(spread(updated(p, g, v.lr), list(_wrong(p, g, v.lr).values())) for p, g in groups)
+    return all(
+        updated_spread(p, updated(p, g, v.lr), list(_wrong(p, g, v.lr).values())) for p, g in groups
+    )
 
 
 def draw(seed: int, difficulty: int, target: str | None = None) -> Values:
@@ -91,7 +93,7 @@ def draw(seed: int, difficulty: int, target: str | None = None) -> Values:
         bias, bias_grad = decimal(r, -1, 1, p_places), decimal(r, -2, 2, g_places)
         return Values(target, lr, params, grads, bias, bias_grad)
 
-    return redraw(one, _apart)
+    return redraw(one, _apart, r)
 
 
 def _part(label: str, prompt: str, params: tuple, grads: tuple, lr: float, vector: bool) -> Part:
@@ -101,8 +103,8 @@ def _part(label: str, prompt: str, params: tuple, grads: tuple, lr: float, vecto
         for name, value in _wrong(params, grads, lr).items()
     )
     if vector:
-        return Part(label, prompt, right, kind="vector", mistakes=mistakes)
-    return Part(label, prompt, right[0], mistakes=mistakes)
+        return Part(label, prompt, right, kind="vector", mistakes=mistakes, start=params)
+    return Part(label, prompt, right[0], mistakes=mistakes, start=params[0])
 
 
 def _working(p: float, g: float, lr: float) -> str:

@@ -18,7 +18,7 @@ from gradeck.exercises.families._draw import (
     redraw,
     rng,
     signed,
-    spread,
+    updated_spread,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
@@ -155,7 +155,17 @@ def _ok(v: Values) -> bool:
     # A slip landing next to 0 (w − η when w ≈ η) is float noise, not a value to recognise.
     if min(abs(x) for x in (*firsts, *seconds)) < 0.01:
         return False
-    return spread(first, firsts) and spread(after, seconds)
+    start_a, start_b = starts(v, first)
+    # SGD's "decay-forgotten" is the gradient g unchanged: its own name for no update.
+    return updated_spread(start_a, first, firsts, named_start=True) and updated_spread(
+        start_b, after, seconds
+    )
+
+
+def starts(v: Values, first: float) -> tuple[float, float]:
+    """What parts (a) and (b) update: SGD adds λw to g, then steps from w; AdamW shrinks w, then
+    steps from the shrunk weight."""
+    return (v.g, v.w) if v.optimizer == "sgd" else (v.w, first)
 
 
 def draw(seed: int, difficulty: int) -> Values:
@@ -172,7 +182,7 @@ def draw(seed: int, difficulty: int) -> Values:
             g=decimal(r, -2, 2, 1),
         )
 
-    return redraw(one, _ok)
+    return redraw(one, _ok, r)
 
 
 @dataclass(frozen=True)
@@ -256,6 +266,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
     v = draw(seed, difficulty)
     first, after = answers(v)
     form = (_sgd if v.optimizer == "sgd" else _adamw)(v, first, after)
+    start_a, start_b = starts(v, first)
     return Exercise(
         family=FAMILY,
         seed=seed,
@@ -263,11 +274,12 @@ def generate(seed: int, difficulty: int) -> Exercise:
         title=form.title,
         prompt=form.prompt,
         parts=(
-            Part("a", form.asked[0], first, mistakes=tuple(_first_mistakes(v))),
+            Part("a", form.asked[0], first, mistakes=tuple(_first_mistakes(v)), start=start_a),
             Part(
                 "b",
                 form.asked[1],
                 after,
+                start=start_b,
                 mistakes=tuple(_second_mistakes(v, first, after)),
                 carry=carry(after, form.rule),
             ),

@@ -1,0 +1,220 @@
+"""Backprop through a dense layer for a whole batch, in matrix form, as torch.nn.Linear.
+
+With Z = X Wᵀ + b (X is batch × in, W is out × in) and the upstream gradient G = ∂L/∂Z,
+the engine's backward pass gives ∂L/∂W = Gᵀ X, ∂L/∂b = G summed over the batch and
+∂L/∂X = G W. G already holds the loss's 1/N when the loss averages, so nothing is divided again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gradeck.exercises.families._draw import (
+    check_difficulty,
+    cleaned,
+    decimals,
+    distinct,
+    draw_or,
+    matrix_rows,
+    rng,
+    vec,
+)
+from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
+
+FAMILY = "dense-batch-backprop"
+DIFFICULTIES = (1, 2)
+SHAPES = {1: (2, 2, 2), 2: (3, 3, 2)}  # batch, in, out
+
+Matrix = tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class Values:
+    x: Matrix  # (batch, in)
+    w: Matrix  # (out, in)
+    b: tuple[float, ...]
+    g: Matrix  # ∂L/∂Z, (batch, out)
+
+
+@dataclass(frozen=True)
+class Grads:
+    w: Matrix
+    b: tuple[float, ...]
+    x: Matrix
+
+
+def _exact(xs) -> tuple[float, ...]:
+    """Sums of products of one-decimal numbers, without float noise (1.3e-17 is 0)."""
+    return tuple(round(float(x), 10) + 0.0 for x in xs)
+
+
+def _rows(array) -> Matrix:
+    return tuple(_exact(row) for row in array)
+
+
+def grads(v: Values) -> Grads:
+    """The engine's backward pass of Z = X Wᵀ + b, seeded with G."""
+    from gradeck.engine import Tensor
+
+    x = Tensor(v.x, requires_grad=True)
+    w = Tensor(v.w, requires_grad=True)
+    b = Tensor(v.b, requires_grad=True)
+    z = x.linear(w, b)
+    z.backward(v.g)
+    assert w.grad is not None and b.grad is not None and x.grad is not None
+    return Grads(_rows(w.grad), _exact(b.grad), _rows(x.grad))
+
+
+def _matmul(a: Matrix, b: Matrix) -> Matrix:
+    return tuple(
+        _exact([sum(x * y for x, y in zip(row, col, strict=True)) for col in zip(*b, strict=True)])
+        for row in a
+    )
+
+
+def _t(m: Matrix) -> Matrix:
+    return tuple(zip(*m, strict=True))
+
+
+def _scaled(m: Matrix, k: float) -> Matrix:
+    return tuple(_exact([x * k for x in row]) for row in m)
+
+
+def _w_mistakes(v: Values) -> list[Mistake]:
+    n = len(v.x)
+    return [
+        Mistake(
+            "transposed",
+            _matmul(_t(v.x), v.g),
+            "That is Xᵀ G, shaped (in, out); W is (out, in), so ∂L/∂W = Gᵀ X.",
+        ),
+        Mistake(
+            "averaged-again",
+            _scaled(_matmul(_t(v.g), v.x), 1 / n),
+            "G already carries the loss's averaging: sum over the batch, do not divide by N.",
+        ),
+        Mistake(
+            "first-sample-only",
+            tuple(cleaned([gi * xj for xj in v.x[0]]) for gi in v.g[0]),
+            "Every sample contributes: Gᵀ X sums the outer products over the batch.",
+        ),
+    ]
+
+
+def _b_mistakes(v: Values) -> list[Mistake]:
+    n = len(v.x)
+    col_sums = tuple(sum(col) for col in zip(*v.g, strict=True))
+    return [
+        Mistake("averaged", cleaned([s / n for s in col_sums]), "Sum G over the batch, not mean."),
+        Mistake("first-sample-only", v.g[0], "Every sample's gradient adds to ∂L/∂b."),
+    ]
+
+
+def _x_mistakes(v: Values) -> list[Mistake]:
+    return [
+        Mistake(
+            "averaged-again",
+            _scaled(_matmul(v.g, v.w), 1 / len(v.x)),
+            "∂L/∂X = G W, with no extra 1/N.",
+        ),
+    ]
+
+
+def _ok(v: Values, difficulty: int) -> bool:
+    gr = grads(v)
+    if any(abs(x) < 0.05 for row in gr.w for x in row) or any(abs(x) < 0.05 for x in gr.b):
+        return False
+    ok = len(distinct(gr.w, _w_mistakes(v))) == 3 and len(distinct(gr.b, _b_mistakes(v))) == 2
+    return ok and (difficulty == 1 or len(distinct(gr.x, _x_mistakes(v))) == 1)
+
+
+FALLBACK = {
+    1: Values(
+        ((1.0, 2.0), (-1.0, 0.5)), ((0.3, -0.2), (0.5, 0.4)), (0.1, -0.1), ((0.2, -0.4), (0.3, 0.1))
+    ),
+    2: Values(
+        ((-1.0, 2.0, -2.0), (2.0, 0.0, -1.0), (0.0, 1.0, 3.0)),
+        ((-1.0, -0.1, 0.7), (-0.1, 0.1, 0.8)),
+        (0.5, -0.4),
+        ((0.5, -0.2), (0.1, -0.2), (-0.5, 0.3)),
+    ),
+}
+
+
+def draw(seed: int, difficulty: int) -> Values:
+    check_difficulty(FAMILY, difficulty, DIFFICULTIES)
+    r = rng(FAMILY, seed, difficulty)
+    n, n_in, n_out = SHAPES[difficulty]
+
+    def one() -> Values:
+        return Values(
+            x=tuple(tuple(float(r.randint(-2, 3)) for _ in range(n_in)) for _ in range(n)),
+            w=tuple(decimals(r, n_in, -1, 1) for _ in range(n_out)),
+            b=decimals(r, n_out, -0.5, 0.5),
+            g=tuple(decimals(r, n_out, -0.5, 0.5) for _ in range(n)),
+        )
+
+    return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
+
+
+def generate(seed: int, difficulty: int) -> Exercise:
+    v = draw(seed, difficulty)
+    gr = grads(v)
+    n, n_in, n_out = len(v.x), len(v.x[0]), len(v.w)
+    samples = tuple(f"sample {i + 1}" for i in range(n))
+    tables = (
+        Table(f"X ({n} × {n_in}, one sample per row)", matrix_rows(v.x), samples),
+        Table(
+            f"W ({n_out} × {n_in}, as nn.Linear)",
+            matrix_rows(v.w),
+            tuple(f"out {j + 1}" for j in range(n_out)),
+        ),
+        Table(f"G = ∂L/∂Z ({n} × {n_out})", matrix_rows(v.g), samples),
+    )
+    asked = "(a) ∂L/∂W (a matrix shaped like W) and (b) ∂L/∂b"
+    if difficulty == 2:
+        asked = "(a) ∂L/∂W (a matrix shaped like W), (b) ∂L/∂b and (c) ∂L/∂X (shaped like X)"
+    prompt = (
+        f"A dense layer, torch.nn.Linear({n_in}, {n_out}), maps a batch X of {n} samples to "
+        f"Z = X Wᵀ + b, with W shaped (out, in) = ({n_out}, {n_in}) and b = {vec(v.b)}. The "
+        f"backward pass brings G = ∂L/∂Z, one row per sample (any averaging over the batch is "
+        f"already in G). Find {asked}. Type a matrix row by row, rows separated by ';'."
+    )
+    parts: list[Part] = [
+        Part("a", "∂L/∂W", gr.w, kind="matrix", mistakes=distinct(gr.w, _w_mistakes(v))),
+        Part("b", "∂L/∂b", gr.b, kind="vector", mistakes=distinct(gr.b, _b_mistakes(v))),
+    ]
+    steps = [
+        Step(
+            "Each weight's gradient sums input × upstream gradient over the batch.",
+            "∂L/∂W = Gᵀ X, so ∂L/∂W[j][k] = Σᵢ G[i][j]·X[i][k]",
+            "; ".join(f"row {j + 1}: " + vec(gr.w[j]) for j in range(n_out)),
+        ),
+        Step("The bias gradient sums G over the batch.", "∂L/∂b = Σᵢ G[i]", vec(gr.b)),
+    ]
+    if difficulty == 2:
+        parts.append(
+            Part("c", "∂L/∂X", gr.x, kind="matrix", mistakes=distinct(gr.x, _x_mistakes(v)))
+        )
+        steps.append(
+            Step(
+                "The gradient for the layer's input goes back through W.",
+                "∂L/∂X = G W",
+                "; ".join(f"sample {i + 1}: {vec(gr.x[i])}" for i in range(n)),
+            )
+        )
+    return Exercise(
+        family=FAMILY,
+        seed=seed,
+        difficulty=difficulty,
+        title="Batch backprop through a dense layer",
+        prompt=prompt,
+        parts=tuple(parts),
+        solution=tuple(steps),
+        hints=(
+            "Check the shapes: ∂L/∂W must be (out, in), so it is Gᵀ (out × batch) times X "
+            "(batch × in).",
+            "The bias is added to every sample, so its gradient is the column sums of G.",
+        ),
+        tables=tables,
+    )

@@ -1,0 +1,126 @@
+"""What a stored schedule and a logged answer may hold: one definition for three jobs.
+
+A progress import is checked against it before anything is written, a session's queue leaves out
+an item whose stored schedule breaks it (a database written by an older gradeck, or by hand), and
+`gradeck check` reports and repairs such items. Every bound is one the scheduler and the
+statistics compute safely with: fsrs's own stability floor and difficulty range, times that a
+`datetime` holds, integers far below SQLite's 64 bits so that sums cannot overflow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from gradeck.srs.days import DAY_MS, to_ms
+from gradeck.srs.scheduler import STATE_NAMES
+from gradeck.text import control_chars
+
+MAX_TIME_MS = to_ms(datetime(3000, 1, 1, tzinfo=UTC))
+MAX_STABILITY = 1e6  # days; no card reaches it in a lifetime, and fsrs's arithmetic stays finite
+MAX_TEXT = 100_000  # characters of a typed answer
+MAX_NAME = 500  # characters of a deck, item, sub or family id
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value's type and range; `what` completes "must be ..." in a message."""
+
+    kind: type  # int, float (any finite number), str or bool
+    low: float = 0
+    high: float = 0
+    what: str = ""
+    nullable: bool = False
+    choices: tuple[str, ...] = ()  # a text must be one of these, when given
+    alphabet: str = ""  # a text may hold only these characters, when given
+
+    def problem(self, value: object, nullable: bool | None = None, when: str = "") -> str | None:
+        """Why `value` does not fit, or None when it does. `nullable` overrides the field's, and
+        `when` says why a null is refused (" for an item in review")."""
+        nullable = self.nullable if nullable is None else nullable
+        if value is None:
+            return None if nullable else f"must be {self.what}{when}, not null"
+        if isinstance(value, str) and self.kind is str:
+            if control_chars(value):
+                return "must not hold control characters"
+            ok = self.low <= len(value) <= self.high
+            ok = ok and (not self.choices or value in self.choices)
+            ok = ok and not set(value) - set(self.alphabet or value)
+        elif isinstance(value, bool) or self.kind is bool:
+            ok = isinstance(value, bool) and self.kind is bool
+        elif isinstance(value, int | float) and self.kind in (int, float):
+            ok = (self.kind is float or isinstance(value, int)) and math.isfinite(value)
+            ok = ok and self.low <= value <= self.high
+        else:
+            ok = False
+        return None if ok else f"must be {self.what}" + (" or null" if nullable else "")
+
+
+def _name(empty: bool) -> Field:
+    what = f"a text of at most {MAX_NAME} characters"
+    return Field(str, 0 if empty else 1, MAX_NAME, what if empty else f"a non-empty {what[2:]}")
+
+
+def _time(nullable: bool) -> Field:
+    return Field(int, 0, MAX_TIME_MS, "a time in ms since 1970, before the year 3000", nullable)
+
+
+STATE = Field(int, 0, 3, "a state from 0 to 3 (new, learning, review, relearning)")
+SCHED: dict[str, Field] = {
+    "step": Field(int, 0, 99, "a learning step from 0 to 99", True),
+    "stability": Field(
+        float, 0.001, MAX_STABILITY, "a positive number of days (0.001 to 1e6)", True
+    ),
+    "difficulty": Field(float, 1, 10, "a difficulty from 1 to 10", True),
+    "due": _time(True),
+    "last_review": _time(True),
+}
+# An item's and a review's other fields; their schedules are checked by sched_problems.
+ITEM: dict[str, Field] = {
+    "deck": _name(False),
+    "item": _name(False),
+    "sub": _name(True),
+    "family": _name(True),
+    "suspended": Field(bool, what="true or false"),
+    "archived": Field(bool, what="true or false"),
+}
+REVIEW: dict[str, Field] = {
+    "deck": _name(False),
+    "item": _name(False),
+    "sub": _name(True),
+    "time": _time(False),
+    "rating": Field(int, 1, 4, "a rating from 1 (Again) to 4 (Easy)"),
+    "duration_ms": Field(int, 0, 366 * DAY_MS, "a duration in ms, at most a year"),
+    "mode": Field(str, 1, 20, "'scheduled' or 'practice'", choices=("scheduled", "practice")),
+    "seed": Field(int, 0, 2**62, "a seed from 0 to 2**62", True),
+    "answer": Field(str, 0, MAX_TEXT, f"a text of at most {MAX_TEXT} characters", True),
+    "parts_right": Field(str, 0, 1000, "a text of 1s and 0s", True, alphabet="01"),
+    "mistake": Field(str, 0, 1000, "a text of at most 1000 characters", True),
+}
+
+
+def sched_problems(values: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
+    """(field, why) for each way a schedule breaks the bounds. The fields are `state`, `step`,
+    ... after `prefix` ("prev_" in a review). An item that has been reviewed (state 1-3) needs
+    its stability, difficulty, due and last review, and one in learning steps its step."""
+    out = []
+    state = values.get(prefix + "state")
+    why = STATE.problem(state)
+    if why:
+        return [(prefix + "state", why)]
+    assert isinstance(state, int)
+    for name, field in SCHED.items():
+        nullable = not state or (name == "step" and state == 2)
+        why = field.problem(
+            values.get(prefix + name), nullable, f" for an item in {STATE_NAMES[state]}"
+        )
+        if why:
+            out.append((prefix + name, why))
+    return out
+
+
+def fits(values: Mapping[str, object]) -> bool:
+    """Whether a stored item's schedule is one the scheduler can work with."""
+    return not sched_problems(values)
