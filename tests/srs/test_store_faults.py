@@ -21,7 +21,7 @@ from gradeck.srs.store import LogEntry, Store, StoreError
 
 def _profile(path: Path, answers: int = 3) -> Store:
     db = Store.open(path)
-    db.sync(["mini"], "v1", lambda: [("mini", f"c{n}", "", "") for n in range(5)])
+    db.sync([("mini", "v1")], lambda deck: [(f"c{n}", "", "") for n in range(5)])
     pk = db.pk(("mini", "c0", ""))
     assert pk is not None
     for n in range(answers):
@@ -101,7 +101,7 @@ def test_a_read_only_profile_can_be_read_and_backed_up(tmp_path: Path) -> None:
     with frozen(home / "gradeck.db", home):
         db = Store.open(home / "gradeck.db", read_only=True)
         assert len(db.history(db.pk(("mini", "c0", "")) or 0)) == 3
-        db.sync(["mini"], "v2", list)  # matching decks writes: a read-only store skips it
+        db.sync([("mini", "v2")], lambda deck: [])  # matching writes: a read-only store skips it
         db.backup(tmp_path / "copy.db")
         db.close()
     assert _reviews(tmp_path / "copy.db") == 3
