@@ -99,6 +99,11 @@ def part_heading(part: Part, exercise: Exercise) -> str:
     return "\n".join([head, *options])
 
 
+def filled_in(part: Part) -> str:
+    """The line under a part that a faded worked example fills in for the learner."""
+    return f"    filled in for you: {format_value(part.expected)}"
+
+
 def render_code(code: str) -> str:
     """A listing with its line numbers, as code-reading parts refer to them."""
     lines = code.splitlines()
