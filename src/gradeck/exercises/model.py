@@ -48,6 +48,8 @@ class Part:
     # Choice parts: the options, shown numbered from 1; the learner types one number, and a
     # mistake's value is the number of the wrong option it explains.
     options: tuple[str, ...] = ()
+    # What the part is worth in a worksheet's or an export's score.
+    points: float = 1.0
     # An updated value (a start value plus a change, such as w after a step): the value before
     # the update. The tolerance is then relative to the change, not to the value, so typing the
     # start value, or a value next to it, is never right; the start value itself is the named

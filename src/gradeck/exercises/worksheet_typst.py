@@ -15,8 +15,8 @@ from typing import Any
 
 from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise, Table
-from gradeck.exercises.render import format_value, part_heading, render_code, render_network
-from gradeck.exercises.worksheet import Document
+from gradeck.exercises.render import format_value, render_code, render_network
+from gradeck.exercises.worksheet import Document, points_text, score, scored_heading
 from gradeck.text import printable
 
 MAX_NESTING = 4  # super/subscript groups inside each other; deeper ones stay plain text
@@ -137,7 +137,8 @@ def _question(number: int, exercise: Exercise) -> dict[str, Any]:
         "network": render_network(exercise.network) if len(exercise.network) > 1 else "",
         "code": printable(render_code(exercise.code)) if exercise.code else "",
         "tables": [_table(t) for t in exercise.tables],
-        "parts": [printable(part_heading(p, exercise)) for p in exercise.parts],
+        "parts": [printable(scored_heading(p, exercise)) for p in exercise.parts],
+        "points": points_text(score(exercise)),
     }
 
 
@@ -171,7 +172,9 @@ def document_data(docs: Sequence[Document]) -> dict[str, Any]:
                 "title": printable(doc.title),
                 "code": doc.code,
                 "name": printable(doc.name),
-                "intro": f"{len(exercises)} exercise(s). Write your answers in the boxes.",
+                "intro": f"{len(exercises)} exercise(s), "
+                f"{points_text(sum(map(score, exercises)))} in all. "
+                "Write your answers in the boxes.",
                 "questions": [_question(n, e) for n, e in enumerate(exercises, 1)]
                 if doc.questions
                 else [],
@@ -248,6 +251,7 @@ PROGRAM = r"""
     for q in pg.questions {
       block(breakable: true, below: 1.4em)[
         #text(size: 12.5pt, weight: "bold")[Exercise #q.number. #q.title]
+        #h(0.5em) #text(size: 9pt, fill: luma(90))[(#q.points)]
         #v(0.2em)
         #for para in q.prompt.split("\n\n") { par(para.replace("\n", " ")) }
         #if q.network != "" { text(size: 9.5pt, q.network) }
