@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", metavar="FILE.json")
     p.add_argument("--force", action="store_true", help="let export overwrite FILE.json")
+    p.add_argument(
+        "--student", metavar="NAME", help="export: name the learner (read by `gradeck class`)"
+    )
     p = cmd("optimize", "tuning:run_optimize", "fit FSRS's weights to your answers")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = cmd("simulate", "tuning:run_simulate", "what each desired retention would cost a day")

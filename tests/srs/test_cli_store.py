@@ -43,7 +43,7 @@ ANSWERS = (
 def broken(home: Path, monkeypatch, capsys) -> Path:
     """A profile with answers, whose `bias` card was then given a schedule that no scheduler
     can use (in review, no stability), due long ago, as an unchecked import once left it."""
-    assert _run(["review", "--deck", "mini"], monkeypatch, capsys, "\n3\n" * 3)[0] == 0
+    assert _run(["review", "--deck", "mini"], monkeypatch, capsys, "!!\n3\n" * 3)[0] == 0
     _sql(
         home,
         "UPDATE items SET state = 2, step = NULL, stability = NULL, difficulty = 5, due = 1, "

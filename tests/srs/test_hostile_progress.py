@@ -93,7 +93,7 @@ def _import(path: Path, monkeypatch, capsys) -> tuple[int, str]:
 @pytest.fixture
 def studied(home: Path, monkeypatch, capsys) -> Path:
     """The profile after a few answers, so that there is progress to lose."""
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n3\n" * 3))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("!!\n3\n" * 3))
     assert main(["review", "--deck", "mini"]) == 0
     capsys.readouterr()
     return home

@@ -7,6 +7,7 @@ same dates come up on every run (the snapshot tests depend on it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from gradeck.tui.app import GradeckApp
 
@@ -102,15 +104,18 @@ class Keys:
 
     @staticmethod
     async def settle(pilot: Pilot) -> None:
+        async def one(delay: float | None = None) -> None:
+            await pilot.pause(delay)
+            with contextlib.suppress(WorkerCancelled):  # the app is leaving
+                await pilot.app.workers.wait_for_complete()
+
         for _ in range(3):
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
+            await one()
         # A screen that is still drawing its item (slow on a loaded machine) is waited for.
         for _ in range(50):
-            if not getattr(pilot.app.screen, "busy", False):
+            if not pilot.app.is_running or not getattr(pilot.app.screen, "busy", False):
                 break
-            await pilot.pause(0.05)
-            await pilot.app.workers.wait_for_complete()
+            await one(0.05)
         await pilot.pause()
 
     async def press(self, pilot: Pilot, *keys: str) -> None:

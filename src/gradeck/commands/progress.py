@@ -75,11 +75,14 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_progress(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    if args.student is not None and (args.action != "export" or not args.student.strip()):
+        raise GradeckError("--student NAME goes with export, and names someone", 2)
     if args.action == "export":
         if path.exists() and not args.force:
             raise GradeckError(f"{path} already exists; add --force to overwrite it")
         with Profile.open(args.data_dir, (), read_only=True) as profile:
-            text = json.dumps(profile.export_progress(), indent=1, ensure_ascii=False)
+            data = profile.export_progress(student=args.student)
+            text = json.dumps(data, indent=1, ensure_ascii=False)
         try:
             path.write_text(text + "\n", encoding="utf-8")
         except OSError as exc:

@@ -98,6 +98,17 @@ REVIEW: dict[str, Field] = {
     "answer": Field(str, 0, MAX_TEXT, f"a text of at most {MAX_TEXT} characters", True),
     "parts_right": Field(str, 0, 1000, "a text of 1s and 0s", True, alphabet="01"),
     "mistake": Field(str, 0, 1000, "a text of at most 1000 characters", True),
+    "hints": Field(int, 0, 999, "a count of hints from 0 to 999", True),  # absent before v4
+}
+# One attempt at a part of an exercise, as `attempts` on a review holds it (absent before v4).
+MAX_ATTEMPTS = 1000
+VERDICTS = ("right", "carried", "close", "wrong", "unreadable", "given_up", "revealed")
+ATTEMPT: dict[str, Field] = {
+    "part": Field(int, 0, 999, "a part number from 0 to 999"),
+    "try": Field(int, 1, 999, "a try number from 1 to 999"),
+    "text": Field(str, 0, MAX_TEXT, f"a text of at most {MAX_TEXT} characters"),
+    "verdict": Field(str, 1, 20, "one of " + ", ".join(VERDICTS), choices=VERDICTS),
+    "mistake": Field(str, 0, 1000, "a text of at most 1000 characters", True),
 }
 
 

@@ -100,7 +100,6 @@ class AttemptRow(NamedTuple):
 
 
 ATTEMPT_KEYS = ("part", "try", "text", "verdict", "mistake")  # as history and exports name them
-VERDICTS = ("right", "carried", "close", "wrong", "unreadable", "given_up", "revealed")
 
 
 _MATCHED = "library:"  # meta key prefix: the digest a deck's items were last matched with

@@ -13,9 +13,9 @@ from typing import Any
 
 from gradeck.errors import GradeckError
 from gradeck.srs import bounds, schema
-from gradeck.srs.bounds import ITEM, REVIEW, Field
+from gradeck.srs.bounds import ATTEMPT, ITEM, MAX_ATTEMPTS, REVIEW, Field
 from gradeck.srs.scheduler import SETTING_KEYS, parse_setting
-from gradeck.srs.store import Store
+from gradeck.srs.store import ATTEMPT_KEYS, AttemptRow, Store, add_attempts
 from gradeck.text import printable
 
 FORMAT = "gradeck-progress"
@@ -25,12 +25,17 @@ LOG = ("time", "rating", "duration_ms", "mode", "seed", "answer", "parts_right",
 PREV = tuple(f"prev_{c}" for c in SCHED)
 
 ITEM_KEYS = ("deck", "item", "sub", "family", *SCHED, "suspended", "archived")
-REVIEW_KEYS = ("deck", "item", "sub", *LOG, *PREV)
+REVIEW_KEYS = ("deck", "item", "sub", *LOG, "hints", *PREV)
+# Fields a file may lack: written only by later gradecks (family; hints and attempts, schema 4).
+OPTIONAL = ("family", "hints", "attempts")
 MAX_SETTING = 1000  # characters of a setting's name or value
 SHOWN = 20  # problems listed; the rest are counted
 
 
-def export(store: Store, *, exported: datetime) -> dict[str, Any]:
+def export(store: Store, *, exported: datetime, student: str | None = None) -> dict[str, Any]:
+    """Everything as JSON-ready data; each review with its `attempts` (every try at every part
+    of an exercise, oldest first; empty for cards and for answers logged before they were
+    kept). `student` names the learner, for a class report, when given."""
     with store.reading() as db:
         items = [
             dict(zip(ITEM_KEYS, (*row[:-2], bool(row[-2]), bool(row[-1])), strict=True))
@@ -39,19 +44,27 @@ def export(store: Store, *, exported: datetime) -> dict[str, Any]:
                 "last_review, suspended, archived FROM items ORDER BY id"
             )
         ]
+        attempts: dict[int, list[dict[str, Any]]] = {}
+        for review_id, *row in db.execute(
+            "SELECT review, part, try, text, verdict, mistake FROM attempts ORDER BY review, seq"
+        ):
+            attempts.setdefault(review_id, []).append(dict(zip(ATTEMPT_KEYS, row, strict=True)))
+        columns = ", ".join("r." + c for c in (*LOG, "hints", *PREV))
         reviews = [
-            dict(zip(REVIEW_KEYS, row, strict=True))
-            for row in db.execute(
-                f"SELECT i.deck_id, i.item_id, i.sub, {', '.join('r.' + c for c in LOG + PREV)} "
+            {**dict(zip(REVIEW_KEYS, row, strict=True)), "attempts": attempts.get(review_id, [])}
+            for review_id, *row in db.execute(
+                f"SELECT r.id, i.deck_id, i.item_id, i.sub, {columns} "
                 "FROM reviews r JOIN items i ON i.id = r.item ORDER BY r.time, r.id"
             )
         ]
         settings = dict(db.execute("SELECT key, value FROM settings ORDER BY key"))
+    named = {} if student is None else {"student": student}
     return {
         "format": FORMAT,
         "version": VERSION,
         "schema": schema.VERSION,
         "exported": exported.isoformat(),
+        **named,
         "settings": settings,
         "items": items,
         "reviews": reviews,
@@ -64,14 +77,32 @@ def _row_problems(row: Any, path: str, fields: dict[str, Field], prefix: str) ->
     out = []
     for name, field in fields.items():
         if name not in row:
-            if name != "family":  # files from before exercise families were kept lack it
+            if name not in OPTIONAL:
                 out.append(f"{path}.{name}: is missing")
         elif why := field.problem(row[name]):
             out.append(f"{path}.{name}: {why}")
+    if fields is REVIEW and "attempts" in row:
+        out += _attempt_problems(row["attempts"], f"{path}.attempts")
     sched = [f"{path}.{prefix}{name}: is missing" for name in SCHED if prefix + name not in row]
     if not sched:  # the schedule's fields are checked together: which may be null hangs on state
         sched = [f"{path}.{name}: {why}" for name, why in bounds.sched_problems(row, prefix)]
     return out + sched
+
+
+def _attempt_problems(attempts: Any, path: str) -> list[str]:
+    if not isinstance(attempts, list) or len(attempts) > MAX_ATTEMPTS:
+        return [f"{path}: must be a list of at most {MAX_ATTEMPTS} attempts"]
+    out = []
+    for n, attempt in enumerate(attempts):
+        if not isinstance(attempt, dict):
+            out.append(f"{path}[{n}]: must be an object")
+            continue
+        for name, field in ATTEMPT.items():
+            if name not in attempt:
+                out.append(f"{path}[{n}].{name}: is missing")
+            elif why := field.problem(attempt[name]):
+                out.append(f"{path}[{n}].{name}: {why}")
+    return out
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -211,11 +242,16 @@ def import_(store: Store, data: Any) -> dict[str, int]:
             ).fetchone()
             if exists:
                 continue
-            db.execute(
-                f"INSERT INTO reviews (item, {', '.join(LOG + PREV)}) "
-                f"VALUES (?, {', '.join('?' * len(LOG + PREV))})",
-                (pk, *(review[c] for c in LOG + PREV)),
+            columns = (*LOG, "hints", *PREV)
+            cursor = db.execute(
+                f"INSERT INTO reviews (item, {', '.join(columns)}) "
+                f"VALUES (?, {', '.join('?' * len(columns))})",
+                (pk, *(review.get(c) for c in columns)),
             )
+            attempts = [
+                AttemptRow(*(a[k] for k in ATTEMPT_KEYS)) for a in review.get("attempts", [])
+            ]
+            add_attempts(db, int(cursor.lastrowid or 0), attempts)
             counts["reviews_added"] += 1
 
     store.write(work)

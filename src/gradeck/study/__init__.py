@@ -31,7 +31,8 @@ grade and record alike. Public API:
                                        unless given), logging nothing; GradeckError with a
                                        clear message for a card or a template that fails
         .family_session(family, difficulty=None) -> FamilySession   (GradeckError when unknown)
-        .backup(dest) ; .export_progress() -> dict ; .import_progress(data) -> dict of counts
+        .backup(dest) ; .export_progress(student=None) -> dict (every review with its attempts;
+            `student` names the learner) ; .import_progress(data) -> dict of counts
         .check() -> Health(damage, items) ; .repair(health) -> int   `gradeck check`: damage to
                                        the file, items whose stored schedule is out of bounds
         `read_only` reads without writing (stats, backup, check on a read-only profile); the

@@ -304,8 +304,8 @@ class Profile:
         """Make the items `health` found out of bounds new again, their answers kept."""
         return repair.repair(self.store, health.items)
 
-    def export_progress(self) -> dict[str, Any]:
-        return transfer.export(self.store, exported=self._now())
+    def export_progress(self, student: str | None = None) -> dict[str, Any]:
+        return transfer.export(self.store, exported=self._now(), student=student)
 
     def import_progress(self, data: Any) -> dict[str, int]:
         counts = transfer.import_(self.store, data)
