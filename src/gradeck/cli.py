@@ -63,8 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", nargs="?", metavar="PATH", help="with add: a deck file or folder")
     p.add_argument("--copy", action="store_true", help="with add: copy instead of linking")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = cmd("validate", "decks:run_validate", "check deck files and report every problem")
+    p = cmd("validate", "lint:run_validate", "check deck files and report every problem")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: built-in)")
+    p.add_argument("--deep", action="store_true", help="also draw 1000 variants of each template "
+                   "and warn about what they show")  # fmt: skip
+    p.add_argument("--strict", action="store_true", help="with --deep: warnings fail")
     p = cmd("show", "decks:run_show", "print a deck's cards as plain text")
     p.add_argument("deck_id", metavar="DECK", help="deck id or file")
 

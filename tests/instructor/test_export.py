@@ -39,16 +39,12 @@ def test_apkg_holds_one_note_per_card_with_fitting_note_types(
     models, decks = collection(db)
 
     names = {m["name"] for m in models.values()}
-    assert names == {
-        "gradeck Basic",
-        "gradeck Basic (and reversed card)",
-        "gradeck Cloze",
-        "gradeck Choice",
-        "gradeck Typed",
-    }
+    assert names == {"gradeck Basic", "gradeck Cloze", "gradeck Choice", "gradeck Typed"}
     by_name = {m["name"]: m for m in models.values()}
     assert by_name["gradeck Cloze"]["type"] == 1  # Anki's cloze model type
-    assert len(by_name["gradeck Basic (and reversed card)"]["tmpls"]) == 2
+    # basic and reversible share a note type; its second card needs the Reverse field
+    assert len(by_name["gradeck Basic"]["tmpls"]) == 2
+    assert by_name["gradeck Basic"]["tmpls"][1]["qfmt"] == "{{#Reverse}}{{Back}}{{/Reverse}}"
     assert "{{type:Back}}" in by_name["gradeck Typed"]["tmpls"][0]["qfmt"]
     assert [d["name"] for d in decks.values() if d["name"] != "Default"] == ["All card types"]
 
@@ -64,7 +60,9 @@ def test_apkg_holds_one_note_per_card_with_fitting_note_types(
 
     name, fields, tags = notes[genanki.guid_for("all-types", "bias")]
     assert name == "gradeck Basic"
-    assert fields == ["What does a bias do?", "It shifts the activation.", ""]
+    assert fields == ["What does a bias do?", "It shifts the activation.", "", ""]
+    name, fields, _ = notes[genanki.guid_for("all-types", "sigmoid")]
+    assert name == "gradeck Basic" and fields[3] == "y"
     assert tags == ["demo", "two_words", "neuron"]
     name, fields, _ = notes[genanki.guid_for("all-types", "update")]
     assert fields[0] == "w ← w − {{c1::η}}·{{c2::∂L/∂w::which derivative?}}"
@@ -83,7 +81,7 @@ def test_apkg_holds_one_note_per_card_with_fitting_note_types(
     assert db.execute("select count(*) from cards").fetchone()[0] == len(list(review_items(deck)))
 
 
-def test_apkg_ids_are_stable_and_depend_on_the_deck(all_types: Path, tmp_path: Path) -> None:
+def test_apkg_ids_are_stable_and_note_types_shared(all_types: Path, tmp_path: Path) -> None:
     def ids(source: Path, label: str) -> tuple[set, set]:
         out = tmp_path / f"{label}.apkg"
         assert main(["export", str(source), "--format", "apkg", "-o", str(out)]) == 0
@@ -98,22 +96,24 @@ def test_apkg_ids_are_stable_and_depend_on_the_deck(all_types: Path, tmp_path: P
         encoding="utf-8",
     )
     second = ids(other, "c")
-    assert not (first[0] & second[0]) and not (first[1] & second[1])
+    # another deck: its own Anki deck, the same note types (not a set of them per deck)
+    assert first[0] == second[0] and not (first[1] & second[1])
 
 
 def test_csv_uses_anki_headers(all_types: Path, tmp_path: Path) -> None:
     out = tmp_path / "all.csv"
     assert main(["export", str(all_types), "--format", "csv", "-o", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[:6] == [
+    assert lines[:7] == [
         "#separator:Comma",
         "#html:false",
         "#deck:All card types",
         "#notetype column:1",
         "#tags column:4",
-        "#columns:Note type,Front,Back,Tags",
+        "#guid column:5",
+        "#columns:Note type,Front,Back,Tags,GUID",
     ]
-    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines(keepends=True)[6:]))
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines(keepends=True)[7:]))
     assert [r[0] for r in rows] == [
         "Basic",
         "Basic (and reversed card)",
@@ -126,6 +126,7 @@ def test_csv_uses_anki_headers(all_types: Path, tmp_path: Path) -> None:
         "What does a bias do?",
         "It shifts the activation.",
         "demo two_words neuron",
+        genanki.guid_for("all-types", "bias"),  # the guid the .apkg gives the same note
     ]
     assert rows[1][2] == "the sigmoid function\n\nIts derivative is σ(z)(1 − σ(z))."
     assert rows[4][2] == "epoch"  # Anki compares the typed answer with the whole Back field

@@ -21,7 +21,7 @@ ROOT = Path(__file__).parents[2]
 EXERCISE_DECKS = sorted((ROOT / "quizzes").glob("*.yaml")) + sorted(
     (ROOT / "quizzes" / "examples").glob("*.yaml")
 )
-BLANK = re.compile(r"\{1:(NUMERICAL|SHORTANSWER):((?:\\.|[^\\}])*)\}")
+BLANK = re.compile(r"\{\d+:(NUMERICAL|SHORTANSWER):((?:\\.|[^\\}])*)\}")
 
 
 def export(capsys, deck: Path | str, out: Path, *extra: str) -> ET.Element:

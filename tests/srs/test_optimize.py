@@ -106,7 +106,7 @@ def test_a_fit_recovers_weights_that_predict_the_history_better(tmp_path: Path) 
     fit = optimize.fit(history, DEFAULT_PARAMETERS)
     assert fit.predicted == len(history.sequences) >= optimize.MIN_PREDICTED
     assert fit.better and fit.fitted_score.log_loss < fit.current_score.log_loss
-    true_score = optimize._score(TRUE, history.items())
+    true_score = optimize.score(TRUE, history.items())
     # The fit lands near the truth: closer in loss to the weights that made the history than
     # the defaults are.
     assert (

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from gradeck.srs import copies, dbfile, repair, schema
+from gradeck.srs import store as store_module
 from gradeck.srs.scheduler import Sched
 from gradeck.srs.store import LogEntry, Store, StoreError
 
@@ -191,3 +192,15 @@ def test_a_backup_that_cannot_come_back_is_refused_untouched(tmp_path: Path, mak
         copies.restore(source, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("gradeck.db.")) == []
+
+
+@pytest.mark.parametrize(
+    ("base", "exponent"), [(-2.0, 0.5), (0.0, -1.0), (1e308, 10.0), (2.0, 0.5), (-8.0, 3.0)]
+)
+def test_the_pow_stand_in_answers_as_sqlites_own(base: float, exponent: float) -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        (expected,) = conn.execute("SELECT pow(?, ?)", (base, exponent)).fetchone()
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no math functions to compare with")
+    assert store_module._pow(base, exponent) == expected

@@ -38,7 +38,8 @@ def find_deck(args: argparse.Namespace, name: str) -> Deck:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from gradeck.decks.importer import dump_deck, import_file
+    from gradeck.decks.importer import import_file
+    from gradeck.decks.notes import dump_deck
 
     source = Path(args.file)
     result = import_file(source)

@@ -1,10 +1,12 @@
 """Export a deck for Anki: an .apkg package (via genanki) or a CSV file with Anki's headers.
 
-Identities are derived, never random: the Anki deck and note-type ids come from a hash of the
-deck id, and each note's guid from (deck id, card id), so exporting again and re-importing into
-Anki updates the notes instead of duplicating them. Exercise items become a chosen number of
-generated variants, each a note with the prompt on the front and the answers and worked solution
-on the back; the variant seeds are derived too, so the same export gives the same variants.
+Identities are derived, never random: the Anki deck id comes from a hash of the deck id, the
+note-type ids from the note types' names (so every exported deck shares the same few), and each
+note's guid from (deck id, card id), also in the CSV's guid column, so exporting again and
+re-importing into Anki updates the notes instead of duplicating them. Exercise items become a
+chosen number of generated variants, each a note with the prompt on the front and the answers and
+worked solution on the back; the variant seeds are derived too, so the same export gives the
+same variants.
 """
 
 from __future__ import annotations
@@ -140,17 +142,18 @@ def _pre(text: str) -> str:
 _NOTE = "{{#Note}}<div class=note>{{Note}}</div>{{/Note}}"
 _MODELS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]]] = {
     # kind: (name, fields, ((template name, question, answer), ...))
+    # Basic and reversible cards share one note type, whose second card Anki makes only when
+    # the Reverse field is filled: a card turned reversible keeps its note (and its reviews).
     "basic": (
         "gradeck Basic",
-        ("Front", "Back", "Note"),
-        (("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}" + _NOTE),),
-    ),
-    "reversible": (
-        "gradeck Basic (and reversed card)",
-        ("Front", "Back", "Note"),
+        ("Front", "Back", "Note", "Reverse"),
         (
             ("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}" + _NOTE),
-            ("Card 2", "{{Back}}", "{{FrontSide}}<hr id=answer>{{Front}}" + _NOTE),
+            (
+                "Card 2",
+                "{{#Reverse}}{{Back}}{{/Reverse}}",
+                "{{FrontSide}}<hr id=answer>{{Front}}" + _NOTE,
+            ),
         ),
     ),
     "cloze": (
@@ -182,14 +185,15 @@ _MODELS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...]]
 }
 
 
-def anki_models(deck_id: str) -> dict[str, genanki.Model]:
-    """The note types, one per gradeck card kind, with ids derived from the deck id."""
+def anki_models() -> dict[str, genanki.Model]:
+    """The note types, one per gradeck card kind (basic and reversible share one), with ids
+    derived from their names: every deck exported uses the same few note types in Anki."""
     import genanki
 
     models = {}
     for kind, (name, fields, templates) in _MODELS.items():
         models[kind] = genanki.Model(
-            stable_id("model", deck_id, name),
+            stable_id("model", name),
             name,
             fields=[{"name": f} for f in fields],
             templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in templates],
@@ -202,14 +206,17 @@ def anki_models(deck_id: str) -> dict[str, genanki.Model]:
 def _anki_fields(note: NoteText) -> list[str]:
     if note.kind == "exercise":
         return [_pre(note.fields[0]), _pre(note.fields[1]), _html(note.fields[2])]
-    return [_html(f) for f in note.fields]
+    fields = [_html(f) for f in note.fields]
+    if note.kind in ("basic", "reversible"):
+        fields.append("y" if note.kind == "reversible" else "")
+    return fields
 
 
 def write_apkg(deck: Deck, path: Path, variants: int) -> int:
     """Write the package; returns how many notes it holds."""
     import genanki
 
-    models = anki_models(deck.id)
+    models = anki_models()
     # Anki shows the description as HTML on the deck's overview, and the name beside it: every
     # text gradeck writes into the package is escaped, not only the note fields.
     anki_deck = genanki.Deck(
@@ -219,7 +226,7 @@ def write_apkg(deck: Deck, path: Path, variants: int) -> int:
     for note in notes:
         anki_deck.add_note(
             genanki.Note(
-                model=models[note.kind],
+                model=models["basic" if note.kind == "reversible" else note.kind],
                 fields=_anki_fields(note),
                 tags=note.tags,
                 guid=genanki.guid_for(*note.guid),
@@ -269,16 +276,22 @@ def no_formula(cell: str) -> str:
 
 
 def notes_csv(deck: Deck, notes: list[NoteText]) -> str:
-    """The notes as CSV with Anki's file headers: separator, html, note type and tags columns."""
+    """The notes as CSV with Anki's file headers: separator, html, note type, tags and guid
+    columns (the guid the .apkg gives the same note, so an edited card updates in Anki)."""
+    import genanki
+
     out = io.StringIO()
     out.write("#separator:Comma\n#html:false\n")
     out.write(f"#deck:{' '.join(deck.title.split())}\n")
-    out.write("#notetype column:1\n#tags column:4\n#columns:Note type,Front,Back,Tags\n")
+    out.write("#notetype column:1\n#tags column:4\n#guid column:5\n")
+    out.write("#columns:Note type,Front,Back,Tags,GUID\n")
     writer = csv.writer(out, lineterminator="\n")
     for note in notes:
         front, back = _csv_fields(note)
         cells = [CSV_NOTE_TYPES[note.kind], front, back, " ".join(note.tags)]
-        writer.writerow([no_formula(cell) for cell in cells])
+        # The guid is ours, not the deck's, and must match the package's to the character.
+        guid = genanki.guid_for(*note.guid)
+        writer.writerow([*(no_formula(cell) for cell in cells), guid])
     return out.getvalue()
 
 

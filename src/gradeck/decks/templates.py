@@ -39,7 +39,9 @@ TEMPLATE_KEYS = (
 )
 VARIABLE_KEYS = ("min", "max", "step", "choices")
 DERIVED_KEYS = ("value", "step")
-PART_KEYS = ("label", "prompt", "answer", "tolerance", "abs_tolerance", "mistakes")
+PART_KEYS = ("label", "prompt", "answer", "tolerance", "abs_tolerance", "exact", "points",
+             "mistakes")  # fmt: skip
+MAX_POINTS = 100
 MISTAKE_KEYS = ("name", "value", "feedback")
 
 MAX_VARIABLES = 50
@@ -428,6 +430,9 @@ class _TemplateReader:
                 f"and {MAX_NETWORK_STEPS} steps",
             )
             return None
+        steps = self.steps_range(tree, probe)
+        if steps is None:
+            return None
         report = tpl.sample(probe, FILE_SAMPLE_BUDGET - self.check.sample_work, PROBES)
         self.check.sample_work += report.work
         if not report.usable:
@@ -454,14 +459,47 @@ class _TemplateReader:
         else:
             self.problems.extend(failures)
             return None
-        if not self.small_enough(tree, spec):
+        if not self.small_enough(tree, spec, steps[1]):
             return None
         return NetworkPlan(
             tuple(spec.input.shape),
             tuple(layer.weights.shape for layer in spec.layers),
-            spec.steps,
+            steps[0],
             _builder(tree, self.check.path, leaves, frozenset(self.text_names)),
+            max_steps=steps[1],
         )
+
+    def steps_range(self, tree: LocDict, probe: tpl.Template) -> tuple[int, int] | None:
+        """The fewest and the most steps any draw can ask for, from the declared values (the
+        worst case, never one draw's); None after an error.
+
+        `steps` is a whole number or one variable, whose every declared value is checked. The
+        shapes (layer sizes, batch) need no such care: they are lists in the file, the same for
+        every draw.
+        """
+        value = tree.get("steps", 1)
+        if not isinstance(value, str):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.error(tree.at("steps"), f"steps must be a whole number of at least 1, "
+                           f"not {_short(value)}")  # fmt: skip
+                return None
+            return value, value
+        name = _leaf_text(value)
+        variable = next((v for v in probe.variables if v.name == name), None)
+        extremes = None if variable is None else _extremes(variable)
+        if extremes is None:
+            self.error(
+                tree.at("steps"),
+                f"steps {name!r} must be a whole number or one numeric variable (not a derived "
+                "value or an expression), so that its largest value can be checked",
+            )
+            return None
+        least, most, whole = extremes
+        if not whole or least < 1:
+            self.error(tree.at("steps"), f"steps {name!r} can be {_short(least)}; each of its "
+                       "values must be a whole number of at least 1")  # fmt: skip
+            return None
+        return int(least), int(most)
 
     def leaf(self, text: str, names: frozenset[str]) -> tpl.Expr:
         """A number of the network written as a variable or an expression (ValueError if not)."""
@@ -477,14 +515,16 @@ class _TemplateReader:
         self.parts_nodes += _nodes(expr)
         return expr
 
-    def small_enough(self, tree: LocDict, spec: NetworkSpec) -> bool:
-        """A template's network is solved at every review: keep it to paper-sized work."""
+    def small_enough(self, tree: LocDict, spec: NetworkSpec, steps: int) -> bool:
+        """A template's network is solved at every review: keep it to paper-sized work, with
+        `steps` the most that any draw can ask for."""
         weights = sum(layer.weights.size + layer.bias.size for layer in spec.layers)
         samples = spec.input.shape[0] if spec.input.ndim == 2 else 1
+        most = "" if isinstance(tree.get("steps"), int) else "up to "
         for too_big, key, message in (
             (weights > MAX_NETWORK_PARAMS, "layers", f"{weights} weights and biases"),
             (samples > MAX_NETWORK_SAMPLES, "input", f"{samples} samples"),
-            (spec.steps > MAX_NETWORK_STEPS, "steps", f"{spec.steps} steps"),
+            (steps > MAX_NETWORK_STEPS, "steps", f"{most}{steps} steps"),
         ):
             if too_big:
                 limits = (
@@ -569,9 +609,34 @@ class _TemplateReader:
         rel_tol = self.tolerance(part, "tolerance", where, tpl.DEFAULT_TOLERANCE)
         abs_tol = self.tolerance(part, "abs_tolerance", where, 1e-9)
         mistakes = self.mistakes(part, where, names)
-        if answer is None or rel_tol is None or abs_tol is None or mistakes is None:
+        exact = self.exact(part, where, rel_tol)
+        points = self.points(part, where)
+        if None in (answer, rel_tol, abs_tol, mistakes, exact, points):
             return None
-        return tpl.PartSpec(label, prompt, answer, rel_tol, abs_tol, tuple(mistakes))
+        assert answer is not None and rel_tol is not None and abs_tol is not None
+        assert mistakes is not None and exact is not None and points is not None
+        return tpl.PartSpec(label, prompt, answer, rel_tol, abs_tol, tuple(mistakes), exact,
+                            points)  # fmt: skip
+
+    def exact(self, part: LocDict, where: str, rel_tol: float | None) -> bool | None:
+        """`exact: true`, or `tolerance: 0`: the answer is a whole number given exactly."""
+        value = part.get("exact", False)
+        if not isinstance(value, bool):
+            self.error(part.at("exact"), f"'exact' of {where} must be true or false")
+            return None
+        return value or rel_tol == 0
+
+    def points(self, part: LocDict, where: str) -> float | None:
+        if "points" not in part:
+            return 1.0
+        number = self.number(part["points"], part.at("points"), f"'points' of {where}")
+        if number is None:
+            return None
+        if not 0 < number <= MAX_POINTS:
+            self.error(part.at("points"), f"'points' of {where} must be above 0 and at most "
+                       f"{MAX_POINTS}")  # fmt: skip
+            return None
+        return number
 
     def answer(self, where: LocDict, key: str, names: frozenset[str], what: str) -> tpl.Expr | None:
         pos = where.at(key)
@@ -781,6 +846,20 @@ def _locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
             break
         pos, node = node.at(step), node[step]
     return pos
+
+
+def _extremes(variable: tpl.Variable) -> tuple[float, float, bool] | None:
+    """(least, most, whether every value is whole) of a numeric variable; None for words."""
+    if isinstance(variable, tpl.RangeVar):
+        top = variable.low + variable.step * (variable.count - 1)
+        whole = variable.low == int(variable.low) and (
+            variable.count == 1 or variable.step == int(variable.step)
+        )
+        return float(variable.low), float(top), whole
+    numbers = [float(c) for c in variable.choices if not isinstance(c, str)]
+    if len(numbers) < len(variable.choices):
+        return None
+    return min(numbers), max(numbers), all(x.is_integer() for x in numbers)
 
 
 def _decimal(value: float) -> Decimal:

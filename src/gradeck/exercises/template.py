@@ -37,8 +37,8 @@ SAMPLE_DRAWS = 200
 MIN_ACCEPTED = 2
 DRAW_OVERHEAD = 20  # the fixed work of one draw, in expression nodes (measured)
 GENERATE_DRAWS = 5000
-# Engine runs per exercise: a variant whose answers are not finite numbers, or whose listed
-# mistakes coincide with the answer, is redrawn at most this many times.
+# Engine runs per exercise: a variant whose answers are not finite numbers is redrawn at most
+# this many times (a mistake that coincides with the answer is no reason to redraw).
 ENGINE_DRAWS = 25
 
 DEFAULT_TOLERANCE = 0.01
@@ -88,6 +88,13 @@ class Expr:
         text = next((n for n in self.names if isinstance(env.get(n), str)), None)
         if text is not None:
             raise ParseError(f"{text!r} is text, not a number", 0)
+        vector = next((n for n in self.names if isinstance(env.get(n), tuple)), None)
+        if vector is not None:
+            if isinstance(self.node, Var):
+                return env[vector]  # a whole vector, named on its own
+            raise ParseError(
+                f"{vector!r} is a vector, not a number: name it alone as a whole answer", 0
+            )
         if not self.refs:
             return evaluate(self.node, env, self.source)
         scope = {n: env[n] for n in self.names if n in env}
@@ -238,6 +245,8 @@ class PartSpec:
     rel_tol: float = DEFAULT_TOLERANCE
     abs_tol: float = 1e-9
     mistakes: tuple[MistakeSpec, ...] = ()
+    exact: bool = False  # a whole number to give exactly (a count, a size)
+    points: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -388,9 +397,11 @@ class _Variant:
 def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
     """The exercise of this template for `seed`: the same seed gives the same exercise.
 
-    Draws until the constraints hold, the network (if any) gives finite numbers and every
-    listed mistake lies apart from its answer; after ENGINE_DRAWS variants the mistakes that
-    still coincide with an answer are dropped rather than drawing on.
+    Draws until the constraints hold and the network (if any) gives finite numbers, so the
+    variables follow the distribution the author declared. A listed mistake that coincides with
+    its answer in this variant is not diagnosed in it (it is dropped from the part), never a
+    reason to draw again: redrawing would skew the variables towards values where mistakes
+    differ.
     """
     rng = random.Random(f"gradeck/template/{template.id}/{seed}")
     variants = 0
@@ -401,8 +412,6 @@ def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
             variants += 1
             variant = _solve(template, env)
             parts = _parts(template, variant)
-            if any(_collides(part) for part in parts) and variants < ENGINE_DRAWS:
-                continue
             kept = tuple(_without_collisions(part) for part in parts)
             return _exercise(template, seed, difficulty, variant, kept)
         except Rejected as exc:
@@ -444,11 +453,12 @@ def _parts(template: Template, variant: _Variant) -> list[Part]:
                 label=spec.label,
                 prompt=_text(spec.prompt, variant, ("parts", index, "prompt")),
                 expected=expected,
-                kind=_kind(expected),
+                kind="count" if spec.exact and _whole(expected) else _kind(expected),
                 rel_tol=spec.rel_tol,
                 abs_tol=spec.abs_tol,
                 mistakes=mistakes,
                 carry=_carry(template, index, variant),
+                points=spec.points,
             )
         )
     return parts
@@ -527,8 +537,8 @@ def _kind(value: Value) -> str:
     return "number"
 
 
-def _collides(part: Part) -> bool:
-    return any(not _apart(part, m.value) for m in part.mistakes)
+def _whole(value: Value) -> bool:
+    return isinstance(value, float | int) and float(value).is_integer()
 
 
 def _apart(part: Part, value: Value) -> bool:
@@ -628,4 +638,7 @@ def make_exercise(
         return generate(template, seed, difficulty)
     from gradeck.exercises.registry import generate as generate_family
 
-    return generate_family(family, seed, difficulty, params)
+    try:
+        return generate_family(family, seed, difficulty, params)
+    except ValueError as exc:  # a deck's params the family does not take
+        raise TemplateError(f"{family}: {exc}; check the deck with `gradeck validate`") from None

@@ -72,6 +72,7 @@ class Shown:
     seed: int | None = None
     options: tuple[tuple[str, bool], ...] = ()
     pk: int = field(default=0, repr=False)
+    given: int = 0  # an exercise's first parts to fill in (a faded worked example: study.fading)
 
     @property
     def key(self) -> Key:

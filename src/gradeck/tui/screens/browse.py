@@ -19,8 +19,9 @@ from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise
 from gradeck.exercises.render import render_answers, render_parts, render_solution
 from gradeck.study import RATINGS, ItemInfo
+from gradeck.text import printable
 from gradeck.tui.widgets.exercise_view import exercise_body
-from gradeck.tui.widgets.text import shorten
+from gradeck.tui.widgets.text import plain, shorten
 
 PAGE = 200  # rows read at a time: more are read as the cursor nears the end
 ITEM_WIDTH = 24  # with State and Due, the framed table fits its 3/5 of 80 columns
@@ -32,15 +33,15 @@ def _when(moment: datetime | None) -> str:
 
 def detail_text(info: ItemInfo, history: list[dict]) -> Text:
     """An item's scheduling state and its log, newest answer first."""
-    text = Text()
-    text.append(info.title + "\n\n", style="bold")
-    text.append(f"{info.deck_id} / {info.item_id}{' / ' + info.sub if info.sub else ''}\n")
+    text = plain(info.title + "\n\n", "bold")
+    where = " / ".join(k for k in (info.deck_id, info.item_id, info.sub) if k)
+    text.append_text(plain(where + "\n"))
     text.append(f"state {info.state}{'  (suspended)' if info.suspended else ''}\n")
     text.append(f"due {_when(info.due)}\n")
     stability = "–" if info.stability is None else f"{info.stability:.1f} days"
     text.append(f"stability {stability}\n")
     if info.tags:
-        text.append("tags " + " ".join(f"#{t}" for t in info.tags) + "\n", style="dim")
+        text.append_text(plain("tags " + " ".join(f"#{t}" for t in info.tags) + "\n", "dim"))
     answers = "1 answer" if len(history) == 1 else f"{len(history)} answers"
     text.append(f"\nHistory ({answers})\n", style="bold")
     for row in reversed(history[-12:]):
@@ -49,7 +50,7 @@ def detail_text(info: ItemInfo, history: list[dict]) -> Text:
         if row["mode"] == "practice":
             text.append(" practice", style="dim")
         if row.get("mistake"):
-            text.append(f" {row['mistake']}", style="yellow")
+            text.append_text(plain(f" {row['mistake']}", "yellow"))
         text.append("\n")
     return text
 
@@ -66,13 +67,13 @@ class PreviewScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         ex = self.exercise
         with VerticalScroll(id="help-box"):
-            yield Static(Text(f"{ex.title}  ·  seed {ex.seed}", style="bold"))
+            yield Static(plain(f"{ex.title}  ·  seed {ex.seed}", "bold"))
             yield Static(
                 Group(
                     exercise_body(ex),
-                    Text("\n" + render_parts(ex)),
-                    Text("\n" + render_answers(ex)),
-                    Text("\n" + render_solution(ex)),
+                    plain("\n" + render_parts(ex)),
+                    plain("\n" + render_answers(ex)),
+                    plain("\n" + render_solution(ex)),
                 )
             )
 
@@ -234,6 +235,6 @@ class BrowseScreen(Screen):
                 profile.preview, info.key, expected=(GradeckError,)
             )
         except GradeckError as exc:
-            self.notify(str(exc), severity="warning", timeout=4)
+            self.notify(printable(str(exc)), severity="warning", timeout=4, markup=False)
             return
         app.push_screen(PreviewScreen(exercise))
