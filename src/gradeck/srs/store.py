@@ -51,7 +51,7 @@ ITEM_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemRow:
     id: int
     deck_id: str

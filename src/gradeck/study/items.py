@@ -37,7 +37,7 @@ class Today:
     waiting: int  # what a session over everything would serve now: learning, reviews, new
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemInfo:
     key: Key
     deck_id: str
