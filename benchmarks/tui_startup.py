@@ -3,7 +3,8 @@
 Each run is a fresh Python process (so imports count, as they do for a learner) running the app
 headless on an empty profile. Two moments are timed from just before the process starts: the
 first frame drawn, and the deck list filled in (the home screen usable). Also checks that sympy
-was not imported on the way. Goal on the project's machine: usable within 1 s.
+was not imported on the way. Goal on the project's machine: usable within 500 ms (the same
+goal holds at 100 000 items: benchmarks/scale.py).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def main() -> None:
     usable = statistics.median(r[1] for r in runs)
     print(f"median of {RUNS} runs (fresh process each, empty profile, built-in decks)")
     print(f"first frame drawn        {drawn:7.1f} ms")
-    print(f"home usable (decks)      {usable:7.1f} ms  (goal: under 1000 ms)")
+    print(f"home usable (decks)      {usable:7.1f} ms  (goal: <= 500 ms)")
     print(f"sympy imported at start  {'yes (should not be)' if any(r[2] for r in runs) else 'no'}")
 
 

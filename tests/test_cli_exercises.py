@@ -172,23 +172,51 @@ def test_unknown_difficulty(capsys) -> None:
 
 
 def test_quiz_scores_mistakes_and_carried_errors(monkeypatch, capsys) -> None:
-    learner = Learner(right_a, right_b, flipped_a, carried_b)
+    # The second exercise: part a wrong at both tries, part b right from that wrong answer.
+    learner = Learner(right_a, right_b, flipped_a, flipped_a, carried_b)
     out = quiz(monkeypatch, capsys, learner, "--count", "2", "--seed", "5")
     assert out.count("✓ right\n") == 2
-    assert "✗ wrong: the update sign is flipped" in out
+    assert out.count("✗ wrong: the update sign is flipped") == 2
+    assert "1 more try: answer again" in out
     assert "✓ right given your answer to part a (error carried forward)" in out
     assert out.count("Worked solution") == 1  # only for the exercise not all right
-    assert out.rstrip().endswith("Score: 1/2 exercises, 3/4 parts")
+    assert out.rstrip().endswith(
+        "Score: 1/2 exercises right at the first try; 3/4 parts right in the end"
+    )
 
 
-def test_quiz_blank_gives_the_exercise_up(monkeypatch, capsys) -> None:
-    """As in `gradeck review`: an empty line means "I don't know" and shows the solution."""
-    out = quiz(monkeypatch, capsys, Learner("", right_b), "--count", "1", "--seed", "1")
+def test_quiz_a_mistake_can_be_tried_again(monkeypatch, capsys) -> None:
+    learner = Learner(flipped_a, right_a, right_b)
+    out = quiz(monkeypatch, capsys, learner, "--count", "1", "--seed", "5")
+    assert "✗ wrong: the update sign is flipped" in out and out.count("✓ right\n") == 2
+    assert "Worked solution" not in out  # every part ended right
+    assert out.rstrip().endswith(
+        "Score: 0/1 exercises right at the first try; 2/2 parts right in the end"
+    )
+
+
+def test_quiz_an_empty_line_gives_nothing_up_and_bang_bang_shows_the_solution(
+    monkeypatch, capsys
+) -> None:
+    out = quiz(monkeypatch, capsys, Learner("", "!!"), "--count", "1", "--seed", "1")
     w, g, lr = fake_values(GENERATED[0].seed, GENERATED[0].difficulty)
+    assert "(type an answer; ? a hint, ! give up this part, !! the worked solution)" in out
     assert f"(a) {w - lr * g:g}" in out
     assert "Worked solution" in out
-    assert "twice the new w" not in out  # part b is not asked once the exercise is given up
-    assert out.rstrip().endswith("Score: 0/1 exercises, 0/2 parts")
+    assert "twice the new w" not in out  # part b is not asked once the solution is shown
+    assert out.rstrip().endswith(
+        "Score: 0/1 exercises right at the first try; 0/2 parts right in the end"
+    )
+
+
+def test_quiz_bang_gives_up_one_part(monkeypatch, capsys) -> None:
+    out = quiz(monkeypatch, capsys, Learner("!", right_b), "--count", "1", "--seed", "1")
+    w, g, lr = fake_values(GENERATED[0].seed, GENERATED[0].difficulty)
+    assert f"– (a) given up; the answer is {w - lr * g:g}" in out
+    assert "twice the new w" in out  # part b is still asked
+    assert out.rstrip().endswith(
+        "Score: 0/1 exercises right at the first try; 1/2 parts right in the end"
+    )
 
 
 def test_quiz_asks_again_after_an_unreadable_answer_and_gives_hints(monkeypatch, capsys) -> None:
@@ -197,25 +225,32 @@ def test_quiz_asks_again_after_an_unreadable_answer_and_gives_hints(monkeypatch,
     assert "Hint 1 of 1: Subtract the learning rate times the gradient." in out
     assert "No more hints." in out
     assert "? cannot read this answer:\n0.5*(1-\n       ^" in out
-    assert out.rstrip().endswith("Score: 1/1 exercises, 2/2 parts")
+    assert "(this costs no try: type it again)" in out
+    assert out.rstrip().endswith(
+        "Score: 1/1 exercises right at the first try; 2/2 parts right in the end"
+    )
 
 
 @pytest.mark.parametrize("script", [("q",), ("QUIT",), ()])
 def test_quiz_quits_on_q_and_at_end_of_input(monkeypatch, capsys, script) -> None:
     out = quiz(monkeypatch, capsys, Learner(*script), "--count", "3")
-    assert out.rstrip().endswith("Score: 0/0 exercises, 0/0 parts")
+    assert out.rstrip().endswith(
+        "Score: 0/0 exercises right at the first try; 0/0 parts right in the end"
+    )
     assert len(GENERATED) == 1
 
 
 def test_quiz_quitting_midway_scores_what_was_finished(monkeypatch, capsys) -> None:
     learner = Learner(right_a, right_b, right_a, "q")
     out = quiz(monkeypatch, capsys, learner, "--count", "3")
-    assert out.rstrip().endswith("Score: 1/1 exercises, 2/2 parts")
+    assert out.rstrip().endswith(
+        "Score: 1/1 exercises right at the first try; 2/2 parts right in the end"
+    )
 
 
 def test_quiz_seed_reproduces_the_exercises(monkeypatch, capsys) -> None:
     quiz(monkeypatch, capsys, Learner(), "--count", "1", "--seed", "42")
-    quiz(monkeypatch, capsys, Learner("", "", "", "", "", ""), "--count", "3", "--seed", "42")
+    quiz(monkeypatch, capsys, Learner("!!", "!!", "!!"), "--count", "3", "--seed", "42")
     first, *rest = GENERATED
     assert first == rest[0]
     assert len({e.seed for e in rest}) == 3
@@ -230,7 +265,7 @@ def test_quiz_difficulty_and_count_are_checked(monkeypatch, capsys) -> None:
 
 
 def test_quiz_at_a_fixed_difficulty(monkeypatch, capsys) -> None:
-    quiz(monkeypatch, capsys, Learner("", "", "", ""), "--count", "2", "--difficulty", "2")
+    quiz(monkeypatch, capsys, Learner("!!", "!!"), "--count", "2", "--difficulty", "2")
     assert {e.difficulty for e in GENERATED} == {2}
 
 

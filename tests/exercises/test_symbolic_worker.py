@@ -10,7 +10,7 @@ import pytest
 
 from gradeck.exercises import symbolic_worker
 from gradeck.exercises.check import check_part
-from gradeck.exercises.model import Part
+from gradeck.exercises.model import Mistake, Part
 
 # Generous: a cold worker imports sympy first, which on a busy machine takes seconds.
 PATIENT = 60.0
@@ -89,3 +89,25 @@ def test_prepare_warms_the_worker_for_a_symbolic_exercise() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.stdout.split() == ["True", "True", "False"], done.stderr
+
+
+def test_one_check_shares_one_time_budget(monkeypatch) -> None:
+    """Comparisons with the answer, then each mistake, do not each get the full proof time."""
+    import time
+
+    from gradeck.exercises import symbolic
+
+    now = [1000.0]
+    asked: list[float] = []
+
+    def slow(a: str, b: str, names, seconds: float) -> None:
+        asked.append(seconds)
+        now[0] += seconds  # as a proof that runs out of time
+        return None
+
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(symbolic_worker, "prove_equal", slow)
+    mistakes = tuple(Mistake(f"m{i}", f"{i + 2}*log(x - 3)", "no") for i in range(4))
+    part = Part("a", "f", "log(x - 3)", kind="symbolic", symbols=("x",), mistakes=mistakes)
+    assert check_part(part, "7*log(x - 3)").verdict == "wrong"
+    assert asked == [pytest.approx(symbolic.PROOF_SECONDS)]  # nothing left for the mistakes

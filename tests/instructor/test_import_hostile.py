@@ -70,6 +70,8 @@ HOSTILE_NOTES = {
     "one unbalanced quote": ("n.csv", 'f,b\n"a,b\n' + "c,d\n" * (MB2 // 4 - 4)),
     "a field over 131072": ("n.csv", "f,b\n" + "x" * 200_000 + ",y\n"),
     "tabs": ("n.txt", "\t" * MB2),
+    "long glossary lines of bold": ("n.md", (("**a**: " + "**b " * 2240)[:9000] + "\n") * 232),
+    "long question lines of bold": ("n.md", (("Q: " + "**a " * 2250)[:9000] + "\n") * 232),
     "quotes": ("n.txt", '"' * MB2),
 }
 

@@ -38,8 +38,8 @@ def _log(home: Path) -> list[tuple]:
         conn.close()
 
 
-def test_an_empty_line_and_3_answer_every_kind_of_item(home: Path, monkeypatch, capsys) -> None:
-    code, out, err = _run(["review", "--deck", "mini"], "\n3\n" * 7, monkeypatch, capsys)
+def test_bang_bang_and_3_answer_every_kind_of_item(home: Path, monkeypatch, capsys) -> None:
+    code, out, err = _run(["review", "--deck", "mini"], "!!\n3\n" * 7, monkeypatch, capsys)
     assert code == 0, err
     log = _log(home)
     kinds = [row[0] for row in log]
@@ -51,9 +51,10 @@ def test_an_empty_line_and_3_answer_every_kind_of_item(home: Path, monkeypatch, 
 
 
 def test_choice_typed_and_exercises_suggest_ratings(home: Path, monkeypatch, capsys) -> None:
-    # bias: flashcard, rated 2; iters: exercise given up (empty line) and the suggestion taken.
+    # bias: flashcard, rated 2; iters: an empty line (asked again), then the worked solution
+    # (!!) and the suggestion taken.
     code, out, _err = _run(
-        ["review", "--deck", "mini", "--limit", "2"], "\n2\n\n\n", monkeypatch, capsys
+        ["review", "--deck", "mini", "--limit", "2"], "\n2\n\n!!\n\n", monkeypatch, capsys
     )
     assert code == 0
     assert [row[:2] for row in _log(home)] == [("bias", 2), ("iters", 1)]
@@ -158,7 +159,7 @@ def test_sigkill_mid_session_loses_no_saved_answer(home: Path) -> None:
         env=env,
     )
     try:
-        proc.stdin.write("\n3\n" * 3 + "\n")  # three answers, then the fourth item half done
+        proc.stdin.write("!!\n3\n" * 3 + "\n")  # three answers, then the fourth item half done
         proc.stdin.flush()
         _read_until(proc.stdout, "Saved:", 3)
         proc.send_signal(signal.SIGKILL)
@@ -177,7 +178,7 @@ def test_sigkill_mid_session_loses_no_saved_answer(home: Path) -> None:
 
 
 def test_stats_after_a_review(home: Path, monkeypatch, capsys) -> None:
-    _run(["review", "--deck", "mini"], "\n3\n" * 7, monkeypatch, capsys)
+    _run(["review", "--deck", "mini"], "!!\n3\n" * 7, monkeypatch, capsys)
     code, out, _err = _run(["stats", "--json"], "", monkeypatch, capsys)
     assert code == 0
     stats = json.loads(out)
@@ -223,12 +224,12 @@ def test_config_set_get_list(home: Path, monkeypatch, capsys) -> None:
     )
     assert _run(["config", "get", "new_per_day"], "", monkeypatch, capsys)[1] == "1\n"
     assert "learning_steps    1m 10m" in _run(["config", "list"], "", monkeypatch, capsys)[1]
-    _run(["review", "--deck", "mini"], "\n4\n" * 3, monkeypatch, capsys)
+    _run(["review", "--deck", "mini"], "!!\n4\n" * 3, monkeypatch, capsys)
     assert len(_log(home)) == 1  # one new item a day now
 
 
 def test_backup_and_progress_round_trip(home: Path, tmp_path: Path, monkeypatch, capsys) -> None:
-    _run(["review", "--deck", "mini"], "\n3\n" * 4, monkeypatch, capsys)
+    _run(["review", "--deck", "mini"], "!!\n3\n" * 4, monkeypatch, capsys)
     copy = tmp_path / "copy.db"
     assert _run(["backup", str(copy)], "", monkeypatch, capsys)[0] == 0
     conn = sqlite3.connect(copy)

@@ -35,7 +35,7 @@ def _day(ms: int) -> int:
 def _store(tmp_path: Path, logs: list[list[tuple[int, int, int]]]) -> Store:
     """A store holding one item per log of (time, rating, state before)."""
     db = Store.open(tmp_path / "gradeck.db")
-    db.sync(["d"], "v", lambda: [("d", f"i{n}", "", "") for n in range(len(logs))])
+    db.sync([("d", "v")], lambda deck: [(f"i{n}", "", "") for n in range(len(logs))])
 
     def work() -> None:
         for n, log in enumerate(logs):
@@ -106,7 +106,7 @@ def test_a_fit_recovers_weights_that_predict_the_history_better(tmp_path: Path) 
     fit = optimize.fit(history, DEFAULT_PARAMETERS)
     assert fit.predicted == len(history.sequences) >= optimize.MIN_PREDICTED
     assert fit.better and fit.fitted_score.log_loss < fit.current_score.log_loss
-    true_score = optimize._score(TRUE, history.items())
+    true_score = optimize.score(TRUE, history.items())
     # The fit lands near the truth: closer in loss to the weights that made the history than
     # the defaults are.
     assert (

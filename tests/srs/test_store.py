@@ -37,7 +37,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     path = tmp_path / "gradeck.db"
     _v1(path)
     db = Store.open(path)
-    assert db.version == schema.VERSION == 3
+    assert db.version == schema.VERSION == 4
     rows = {r.key: r for r in db.items()}
     assert rows[("mini", "bias", "")].sched == Sched(
         2, None, 2.3065, 2.1181, 1772539200000, 1772366400000
@@ -63,7 +63,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.close()
-    assert Store.open(path).version == 3  # opening again migrates nothing
+    assert Store.open(path).version == 4  # opening again migrates nothing
 
 
 def test_a_database_from_a_newer_gradeck_is_refused_untouched(tmp_path: Path) -> None:
@@ -96,7 +96,10 @@ def _entry(time: int, rating: int = 3) -> LogEntry:
 
 
 def _sync(db: Store, present: list[tuple[str, str, str, str]], decks: list[str]) -> None:
-    db.sync(decks, repr(present), lambda: present)
+    def of(deck: str) -> list[tuple[str, str, str]]:
+        return [p[1:] for p in present if p[0] == deck]
+
+    db.sync([(d, repr(of(d))) for d in decks], of)
 
 
 def _with_item(tmp_path: Path) -> tuple[Store, int]:
@@ -136,11 +139,26 @@ def test_items_leaving_a_deck_are_archived_not_deleted(tmp_path: Path) -> None:
 def test_an_unchanged_library_is_not_matched_again(tmp_path: Path) -> None:
     db, pk = _with_item(tmp_path)
     db.conn.execute("UPDATE items SET archived = 1 WHERE id = ?", (pk,))  # a drift to notice
-    present = [("d", "a", "", ""), ("d", "b", "", "update-rule")]
-    db.sync(["d"], repr(present), lambda: pytest.fail("the items were matched again"))
-    assert db.item(pk).archived  # same signature: nothing looked at
-    db.sync(["d"], "another signature", lambda: present)
+    present = [("a", "", ""), ("b", "", "update-rule")]
+    db.sync([("d", repr(present))], lambda deck: pytest.fail("the items were matched again"))
+    assert db.item(pk).archived  # same digest: nothing looked at
+    db.sync([("d", "another digest")], lambda deck: present)
     assert not db.item(pk).archived
+
+
+def test_only_the_deck_whose_digest_changed_is_matched_again(tmp_path: Path) -> None:
+    db = Store.open(tmp_path / "gradeck.db")
+    items = {"d": [("a", "", "")], "e": [("x", "", "")]}
+    db.sync([("d", "1"), ("e", "1")], items.__getitem__)
+    asked: list[str] = []
+
+    def present(deck: str) -> list[tuple[str, str, str]]:
+        asked.append(deck)
+        return [("a", "", ""), ("new", "", "")]
+
+    db.sync([("d", "2"), ("e", "1")], present)
+    assert asked == ["d"]
+    assert {r.key for r in db.items()} == {("d", "a", ""), ("d", "new", ""), ("e", "x", "")}
 
 
 @pytest.mark.parametrize(
@@ -159,7 +177,7 @@ def test_missing_or_odd_meta_means_matching_again(tmp_path: Path, meta: list) ->
     db.conn.execute("UPDATE items SET archived = 1 WHERE id = ?", (pk,))
     _sync(db, [("d", "a", "", ""), ("d", "b", "", "update-rule")], ["d"])
     assert not db.item(pk).archived
-    assert [k for (k,) in db.conn.execute("SELECT key FROM meta")] == ["library"]
+    assert [k for (k,) in db.conn.execute("SELECT key FROM meta")] == ["library:d"]
 
 
 def test_a_digest_kept_without_its_row_ids_does_not_crash(tmp_path: Path) -> None:

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gradeck.exercises.check import ExerciseResult, PartResult
+from gradeck.exercises.attempt import Attempt, Outcome
 from gradeck.exercises.template import make_exercise
-from gradeck.study import Profile, Session, card_rating, suggest_rating
+from gradeck.study import Profile, Rating, Session, card_rating, suggest_rating
+
+from .answers import drive, mistaken, right
 
 FIRST_QUEUE = [
     ("bias", ""),
@@ -153,10 +155,19 @@ def test_an_exercise_is_drawn_from_the_seed_the_log_keeps(profile: Profile) -> N
     _answer(session, 4)
     shown = session.next()
     assert shown.kind == "exercise" and shown.seed is not None
-    result = ExerciseResult((PartResult("right"), PartResult("wrong")))
-    session.answer(shown, 2, duration_ms=9000, answer="67 | 900", result=result)
+    a = shown.exercise.parts[0]
+    moves = [right(a), "0.5", "0.25", *("!" for _ in shown.exercise.parts[2:])]
+    session.answer(shown, 2, duration_ms=9000, outcome=drive(shown.exercise, *moves))
     [log] = profile.history(shown.key)
-    assert (log["seed"], log["parts_right"], log["answer"]) == (shown.seed, "10", "67 | 900")
+    rest = "0" * (len(shown.exercise.parts) - 2)
+    assert (log["seed"], log["parts_right"]) == (shown.seed, "10" + rest)
+    assert log["answer"].startswith(f"{right(a)} | 0.25")
+    assert log["hints"] == 0
+    assert [(t["part"], t["try"], t["text"], t["verdict"]) for t in log["attempts"][:3]] == [
+        (0, 1, right(a), "right"),
+        (1, 1, "0.5", "wrong"),
+        (1, 2, "0.25", "wrong"),
+    ]
     ex = shown.item.exercise
     again = make_exercise(ex.family, log["seed"], ex.difficulty, ex.params, ex.template)
     assert again == shown.exercise
@@ -178,15 +189,37 @@ def test_each_review_of_an_exercise_draws_a_new_variant(profile: Profile) -> Non
     assert logged == seeds
 
 
-def test_suggested_ratings() -> None:
-    right, wrong = PartResult("right"), PartResult("wrong")
-    carried = PartResult("carried")
-    assert suggest_rating(ExerciseResult((right, right)), hinted=False, retried=False) == 3
-    assert suggest_rating(ExerciseResult((right, right)), hinted=True, retried=False) == 2
-    assert suggest_rating(ExerciseResult((right, right)), hinted=False, retried=True) == 2
-    assert suggest_rating(ExerciseResult((right, carried)), hinted=False, retried=False) == 2
-    assert suggest_rating(ExerciseResult((wrong, wrong)), hinted=False, retried=False) == 1
-    assert (card_rating(True), card_rating(False)) == (3, 1)
+def _outcome(*attempts: tuple[int, int, str], hints: int = 0) -> Outcome:
+    """Two parts; attempts as (part, try, verdict), the last of each part closing it."""
+    last = {part: i for i, (part, _n, _v) in enumerate(attempts)}
+    rows = tuple(
+        Attempt(part, n, "x", verdict, closes=last[part] == i)
+        for i, (part, n, verdict) in enumerate(attempts)
+    )
+    return Outcome(2, rows, hints)
+
+
+@pytest.mark.parametrize(
+    ("attempts", "hints", "rating"),
+    [
+        (((0, 1, "right"), (1, 1, "right")), 0, Rating.GOOD),
+        (((0, 1, "unreadable"), (0, 1, "right"), (1, 1, "right")), 0, Rating.GOOD),  # no try
+        (((0, 1, "right"), (1, 1, "right")), 1, Rating.HARD),  # a hint
+        (((0, 1, "wrong"), (0, 2, "right"), (1, 1, "right")), 0, Rating.HARD),  # a retry
+        (((0, 1, "close"), (0, 2, "right"), (1, 1, "right")), 0, Rating.HARD),
+        (((0, 1, "right"), (1, 1, "close"), (1, 2, "close")), 0, Rating.HARD),  # rounding only
+        (((0, 1, "wrong"), (0, 2, "wrong"), (1, 1, "carried")), 0, Rating.AGAIN),  # ended wrong
+        (((0, 1, "right"), (1, 1, "given_up")), 0, Rating.AGAIN),
+        (((0, 1, "right"), (1, 1, "revealed")), 0, Rating.AGAIN),
+        (((0, 1, "revealed"), (1, 1, "revealed")), 2, Rating.AGAIN),
+    ],
+)
+def test_the_rating_rule(attempts, hints, rating) -> None:
+    assert suggest_rating(_outcome(*attempts, hints=hints)) is rating
+
+
+def test_card_ratings() -> None:
+    assert (card_rating(True), card_rating(False)) == (Rating.GOOD, Rating.AGAIN)
 
 
 def test_choice_and_typed_cards_are_checked(profile: Profile) -> None:
@@ -230,15 +263,19 @@ def test_stats_from_a_worked_history(profile: Profile, clock) -> None:
     session = profile.session()
     bias = _answer(session, 4)  # bias: Easy -> review
     shown = session.next()
-    result = ExerciseResult((PartResult("right"), PartResult("wrong", mistake=None)))
-    session.answer(shown, 2, duration_ms=4000, result=result, mistake="forgot-ceil")
+    ex = shown.exercise
+    a, b = ex.parts[:2]
+    # Part a right; part b a named mistake, then right at the second try; the rest right.
+    moves = [right(a), mistaken(b, "epochs-forgotten"), right(b), *map(right, ex.parts[2:])]
+    session.answer(shown, 2, duration_ms=4000, outcome=drive(ex, *moves))
     [info] = [i for i in profile.browse("bias") if i.key == bias.key]
     interval = info.due - clock.now
     clock.advance(seconds=interval.total_seconds())  # bias is due: forget it
     session = profile.session()
     assert session.next().key == shown.key  # the exercise's learning step is due first
-    good = ExerciseResult((PartResult("right"), PartResult("right")))
-    session.answer(session.next(), 3, duration_ms=1000, result=good)  # to its 10-minute step
+    again = session.next()
+    good = drive(again.exercise, *map(right, again.exercise.parts))
+    session.answer(again, 3, duration_ms=1000, outcome=good)  # to its 10-minute step
     assert session.next().key == bias.key and session.next().state == "review"
     session.answer(session.next(), 1, duration_ms=2000)
     stats = profile.stats("mini")
@@ -264,13 +301,14 @@ def test_stats_from_a_worked_history(profile: Profile, clock) -> None:
     deck = stats["decks"]["mini"]
     assert (deck["total"], deck["due"], deck["relearning"]) == (9, 2, 1)
     assert 0 < deck["mean_retrievability"] <= 1
+    # Accuracy counts right at the first try: the first answer's corrected mistake counts.
     assert stats["exercises"]["families"]["training-iterations"] == {
         "answers": 2,
-        "all_right": 1,
+        "right_first_try": 1,
         "accuracy": 0.5,
     }
     assert stats["exercises"]["mistakes"] == [
-        {"family": "training-iterations", "mistake": "forgot-ceil", "count": 1}
+        {"family": "training-iterations", "mistake": "epochs-forgotten", "count": 1}
     ]
 
 

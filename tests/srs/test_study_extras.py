@@ -8,10 +8,11 @@ import pytest
 
 from gradeck.errors import GradeckError
 from gradeck.exercises import template
-from gradeck.exercises.check import ExerciseResult, PartResult
 from gradeck.exercises.registry import FAMILIES
 from gradeck.exercises.template import TemplateError, make_exercise
 from gradeck.study import Profile
+
+from .answers import drive, mistaken, right
 
 ITERS = ("mini", "iters", "")
 
@@ -53,21 +54,23 @@ def test_family_practice_is_logged_as_practice_and_counted_per_family(profile: P
     assert session.next() is shown  # the same variant until it is answered
     assert shown.exercise == make_exercise("training-iterations", shown.seed, 2)
     assert shown.intervals == {}
-    wrong = ExerciseResult((PartResult("right"), PartResult("wrong")))
-    answered = session.answer(shown, 1, duration_ms=3000, result=wrong, mistake="forgot-ceil")
+    a, b, *rest = shown.exercise.parts
+    twice = mistaken(b, "no-ceiling")
+    wrong = drive(shown.exercise, right(a), twice, twice, *map(right, rest))
+    answered = session.answer(shown, 1, duration_ms=3000, outcome=wrong)
     assert (answered.due, answered.interval) == (None, "")
     second = session.next()
     assert second is not shown and second.seed is not None
-    session.answer(second, 3, result=ExerciseResult((PartResult("right"), PartResult("right"))))
+    session.answer(second, 3, outcome=drive(second.exercise, *map(right, second.exercise.parts)))
 
     stats = profile.stats()
     assert stats["exercises"]["families"]["training-iterations"] == {
         "answers": 2,
-        "all_right": 1,
+        "right_first_try": 1,
         "accuracy": 0.5,
     }
-    assert stats["exercises"]["mistakes"] == [
-        {"family": "training-iterations", "mistake": "forgot-ceil", "count": 1}
+    assert stats["exercises"]["mistakes"] == [  # both tries
+        {"family": "training-iterations", "mistake": "no-ceiling", "count": 2}
     ]
     assert stats["practice_total"] == 2 and stats["time_spent_s"] == 3
     # No deck, queue or daily count sees family practice.

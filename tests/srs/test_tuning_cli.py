@@ -6,9 +6,11 @@ import io
 import json
 import sqlite3
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gradeck.cli import main
+from gradeck.srs.days import DAY_MS
 
 from .test_optimize import _store, simulated_history
 
@@ -65,3 +67,47 @@ def test_simulate_marks_the_cheapest_retention(home: Path, monkeypatch, capsys) 
     assert result["cheapest"] == best["retention"]
     code, out, _ = _run(["simulate"], monkeypatch, capsys)
     assert code == 0 and "(yours)" in out and " *" in out
+
+
+def test_stats_reports_the_health_check(home: Path, monkeypatch, capsys) -> None:
+    from gradeck.srs.store import Store
+
+    db = Store.open(home / "gradeck.db")
+    db.sync(["d"], "v", lambda: [("d", "a", "", "adam"), ("d", "b", "", "")])
+    now = int(datetime.now(UTC).timestamp() * 1000)
+    rows = [("a", 3, 2), ("a", 1, 2), ("a", 4, 2), ("b", 3, 2), ("b", 3, 0), ("b", 1, 1)]
+
+    def work() -> None:
+        for n, (item, rating, prev_state) in enumerate(rows):
+            db.conn.execute(
+                "INSERT INTO reviews (item, time, rating, prev_state) "
+                "SELECT id, ?, ?, ? FROM items WHERE item_id = ?",
+                (now - DAY_MS * (10 - n), rating, prev_state, item),
+            )
+
+    db.write(work)
+    db.close()
+    code, out, _ = _run(["stats", "--json"], monkeypatch, capsys)
+    assert code == 0
+    health = json.loads(out)["health"]
+    # Answers to items in review (state before: 2): a Good, Again, Easy; b Good. New and
+    # learning answers do not count.
+    assert health["true_retention"] == {
+        "decks": {"d": {"passed": 3, "total": 4, "rate": 0.75}},
+        "families": {"adam": {"passed": 2, "total": 3, "rate": 0.6667}},
+    }
+    assert health["weights"] == "default" and health["desired_retention"] == 0.9
+    assert health["predicted"] == 0  # no log here starts from new with a day between answers
+    code, out, _ = _run(["stats"], monkeypatch, capsys)
+    assert code == 0 and "beside the desired 90%" in out
+    assert "d 75% (3/4)" in out and "adam 67% (2/3)" in out
+
+
+def test_the_health_check_scores_the_weights_in_use(home: Path, monkeypatch, capsys) -> None:
+    _store(home, simulated_history(250, seed=4)).close()
+    before = json.loads(_run(["stats", "--json"], monkeypatch, capsys)[1])["health"]
+    fit = json.loads(_run(["optimize", "--json"], monkeypatch, capsys)[1])
+    after = json.loads(_run(["stats", "--json"], monkeypatch, capsys)[1])["health"]
+    assert before["predicted"] == fit["predicted"] == after["predicted"]
+    assert before["log_loss"] == round(fit["current"]["log_loss"], 4)
+    assert after["weights"] == "fitted" and after["log_loss"] < before["log_loss"]

@@ -105,6 +105,12 @@ class Keys:
         for _ in range(3):
             await pilot.pause()
             await pilot.app.workers.wait_for_complete()
+        # A screen that is still drawing its item (slow on a loaded machine) is waited for.
+        for _ in range(50):
+            if not getattr(pilot.app.screen, "busy", False):
+                break
+            await pilot.pause(0.05)
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
     async def press(self, pilot: Pilot, *keys: str) -> None:

@@ -6,12 +6,13 @@ from datetime import date
 
 from rich.console import Console
 
+from gradeck.exercises.attempt import Attempt
 from gradeck.exercises.check import PartResult, check_part
 from gradeck.exercises.model import Mistake, Part
 from gradeck.tui.screens.stats import mastery_table
 from gradeck.tui.widgets.card_panel import cloze_text, typed_diff, typed_verdict
 from gradeck.tui.widgets.charts import bar_chart, heatmap
-from gradeck.tui.widgets.exercise_panel import feedback_text
+from gradeck.tui.widgets.exercise_panel import attempt_text, feedback_text
 from gradeck.tui.widgets.exercise_view import network_drawing
 from gradeck.tui.widgets.rating_bar import rating_line
 
@@ -94,10 +95,15 @@ def test_feedback_names_the_mistake_and_the_answer_when_closed() -> None:
     mistake = Mistake("sign", 0.945, "the step went with the gradient, not against it")
     result = PartResult("wrong", mistake.feedback, mistake, 0.945)
     open_text = feedback_text(part, result, final=False, given="0.945").plain
-    assert open_text.startswith("✗ wrong (0.945): the step went with the gradient")
-    assert "try again" in open_text
+    assert open_text == "✗ wrong (0.945): the step went with the gradient, not against it"
     closed = feedback_text(part, result, final=True, given="0.945").plain
     assert closed.endswith("expected -0.945")
+    attempt = Attempt(0, 1, "0.945", "wrong", mistake.feedback, "sign", 0.945, False, result)
+    assert attempt_text(part, attempt, tries_left=1).plain.endswith(
+        "\n1 more try: answer again, or h a hint, ! give up"
+    )
+    given_up = Attempt(0, 2, "", "given_up", closes=True)
+    assert attempt_text(part, given_up, tries_left=0).plain == "– given up\nexpected -0.945"
 
 
 def test_rating_line_suggests_nothing_for_a_card_the_learner_judges() -> None:

@@ -12,7 +12,7 @@ import json
 import random
 from typing import Any
 
-from gradeck.commands.lines import HINT, Quit, ask_exercise, say, show_solution
+from gradeck.commands.lines import COMMANDS, Quit, ask_exercise, say, show_solution
 from gradeck.errors import GradeckError
 from gradeck.exercises import registry
 from gradeck.exercises.model import Exercise
@@ -169,8 +169,8 @@ def run_quiz(args: argparse.Namespace) -> int:
     order = list(infos)
     rng.shuffle(order)
     say(
-        f"Quiz of {args.count} exercise(s), seed {seed}. One answer per line: "
-        f"empty = I don't know (shows the solution), {HINT} = a hint, q = quit."
+        f"Quiz of {args.count} exercise(s), seed {seed}. One answer per line, two tries per "
+        f"part; {COMMANDS}, q quit."
     )
     finished = right = parts = parts_right = 0
     for n in range(args.count):
@@ -185,14 +185,17 @@ def run_quiz(args: argparse.Namespace) -> int:
         )
         say(render_prompt(exercise))
         try:
-            result = ask_exercise(exercise).result
+            outcome = ask_exercise(exercise)
         except Quit:
             break
         finished += 1
-        right += result.all_right
-        parts += len(result.parts)
-        parts_right += sum(p.credited for p in result.parts)
-        show_solution(exercise, result)
+        right += outcome.first_try_right
+        parts += outcome.parts
+        parts_right += sum(outcome.parts_right)
+        show_solution(exercise, outcome)
     say()
-    say(f"Score: {right}/{finished} exercises, {parts_right}/{parts} parts")
+    say(
+        f"Score: {right}/{finished} exercises right at the first try; "
+        f"{parts_right}/{parts} parts right in the end"
+    )
     return 0

@@ -3,10 +3,11 @@
 One protocol for every item, so a script can drive it (docs/scheduling.md):
 - a flashcard: after its front, a line (empty is fine) shows the back, then `1`-`4` rates it;
 - a choice or typed card: the answer line, then `1`-`4`, or an empty line for the suggestion;
-- an exercise: one line per part (an empty line gives the exercise up and shows the solution;
-  `?` shows a hint), then `1`-`4`, or an empty line for the suggested rating.
-So an empty line and `3` answer any item. `u` (at an item's first line or at the rating) undoes
-the last answer, `q` quits, end of input quits. Each answer is saved as soon as it is rated.
+- an exercise: one line per part, each part with two tries (`?` shows a hint, `!` gives the
+  part up, `!!` shows the worked solution; an empty line is asked again, see commands/lines.py),
+  then `1`-`4`, or an empty line for the suggested rating.
+So `!!` and then `3` answer any item. `u` (at an item's first line or at the rating)
+undoes the last answer, `q` quits, end of input quits. Each answer is saved as soon as it is rated.
 """
 
 from __future__ import annotations
@@ -14,10 +15,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from gradeck.commands.lines import QUIT, Quit, ask, ask_exercise, say, show_solution
-from gradeck.study import RATINGS, Profile, Session, Shown, card_rating, suggest_rating
+from gradeck.study import (
+    RATINGS,
+    CardAnswer,
+    Profile,
+    Session,
+    Shown,
+    card_rating,
+    suggest_rating,
+)
 from gradeck.text import printable
+
+if TYPE_CHECKING:
+    from gradeck.exercises.attempt import Outcome
 
 UNDO = "u"
 
@@ -49,16 +62,16 @@ def _rate(shown: Shown, suggested: int | None) -> int:
         say("Type 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy); u undoes, q quits.")
 
 
-def _flashcard(shown: Shown) -> tuple[int, dict]:
+def _flashcard(shown: Shown) -> tuple[int, Outcome | CardAnswer | None]:
     say(shown.question)
     _line("(Enter shows the answer) ")
     say(f"Answer: {shown.answer}")
     if shown.note:
         say(f"Note: {shown.note}")
-    return _rate(shown, None), {}
+    return _rate(shown, None), None
 
 
-def _card_answer(shown: Shown) -> tuple[int, dict]:
+def _card_answer(shown: Shown) -> tuple[int, Outcome | CardAnswer | None]:
     say(shown.question)
     if shown.kind == "choice":
         for n, (option, _ok) in enumerate(shown.options, 1):
@@ -70,23 +83,24 @@ def _card_answer(shown: Shown) -> tuple[int, dict]:
     if shown.note:
         say(f"Note: {shown.note}")
     rating = _rate(shown, card_rating(right))
-    return rating, {"answer": given, "parts_right": [right]}
+    return rating, CardAnswer(given, right)
 
 
-def _exercise(shown: Shown) -> tuple[int, dict]:
+def _exercise(shown: Shown) -> tuple[int, Outcome | CardAnswer | None]:
     from gradeck.exercises.render import render_prompt
 
     exercise = shown.exercise
     assert exercise is not None
     say(render_prompt(exercise))
-    attempt = ask_exercise(exercise, lambda prompt, first: _line(prompt, undo=first))
-    show_solution(exercise, attempt.result)
+    outcome = ask_exercise(
+        exercise, lambda prompt, first: _line(prompt, undo=first), given=shown.given
+    )
+    show_solution(exercise, outcome)
     say()
-    rating = _rate(shown, suggest_rating(attempt.result, hinted=attempt.hints > 0, retried=False))
-    return rating, {"answer": " | ".join(attempt.answers), "result": attempt.result}
+    return _rate(shown, suggest_rating(outcome)), outcome
 
 
-def _present(shown: Shown) -> tuple[int, dict]:
+def _present(shown: Shown) -> tuple[int, Outcome | CardAnswer | None]:
     if shown.kind == "exercise":
         return _exercise(shown)
     if shown.kind in ("choice", "typed"):
@@ -126,10 +140,10 @@ def run_review(args: argparse.Namespace) -> int:
         for problem in profile.problems:
             print(printable(f"warning: {problem}"), file=sys.stderr)
         session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
-        if session.damaged:
+        if session.unschedulable:
             print(
-                f"warning: {session.damaged} item(s) left out: their stored schedule is out of "
-                "bounds. `gradeck check` names them; `gradeck check --repair` mends them.",
+                f"warning: {session.unschedulable} item(s) left out: their stored schedule is "
+                "out of bounds. `gradeck check` names them; `gradeck check --repair` mends them.",
                 file=sys.stderr,
             )
         if session.next() is None:
@@ -146,7 +160,7 @@ def run_review(args: argparse.Namespace) -> int:
             say(_heading(session, shown))
             started = time.monotonic()
             try:
-                rating, extra = _present(shown)
+                rating, outcome = _present(shown)
             except Quit:
                 quit_early = True
                 break
@@ -155,7 +169,7 @@ def run_review(args: argparse.Namespace) -> int:
                 say("Undone; showing that item again." if back else "Nothing to undo.")
                 continue
             elapsed = int((time.monotonic() - started) * 1000)
-            saved = session.answer(shown, rating, duration_ms=elapsed, **extra)
+            saved = session.answer(shown, rating, duration_ms=elapsed, outcome=outcome)
             say(_saved(session, rating, saved.interval))
         say()
         say(_closing(session, quit_early))

@@ -11,6 +11,7 @@ from typing import Any
 
 from gradeck.errors import GradeckError
 from gradeck.study import Profile
+from gradeck.study.tuning import health
 
 
 def _percent(rate: float | None) -> str:
@@ -63,14 +64,43 @@ def summary(stats: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _rates(rates: dict[str, dict[str, Any]]) -> str:
+    return ", ".join(
+        f"{key} {_percent(r['rate'])} ({r['passed']}/{r['total']})" for key, r in rates.items()
+    )
+
+
+def health_summary(health: dict[str, Any]) -> str:
+    """The health check in a few lines: how well the weights predict, true retention."""
+    if not health["predicted"]:
+        lines = ["Health: no answers a day or more apart to predict yet."]
+    else:
+        advice = "" if health["weights"] == "fitted" else "; `gradeck optimize` fits them to you"
+        lines = [
+            f"Health: the {health['weights']} FSRS weights predict your recall with log loss "
+            f"{health['log_loss']:.4f} and RMSE {health['rmse']:.1%} "
+            f"({health['predicted']} answers){advice}."
+        ]
+    true = health["true_retention"]
+    lines.append(
+        f"True retention, last 365 days, beside the desired {health['desired_retention']:.0%}:"
+    )
+    lines.append("  decks: " + (_rates(true["decks"]) or "no reviews yet"))
+    if true["families"]:
+        lines.append("  exercise families: " + _rates(true["families"]))
+    return "\n".join(lines)
+
+
 def run_stats(args: argparse.Namespace) -> int:
     decks = list(args.deck_args)
     if len(decks) > 1:
         raise GradeckError("stats takes at most one --deck", 2)
     with Profile.open(args.data_dir, decks, read_only=True) as profile:
         stats = profile.stats(profile.library.selected[0] if decks else None)
+        stats["health"] = health(profile)
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
     else:
         print(summary(stats))
+        print(health_summary(stats["health"]))
     return 0

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gradeck.decks.model import Card
+from gradeck.decks.model import Card, ExerciseItem
 from gradeck.exercises import typed
 
 _HOLE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
@@ -87,6 +87,26 @@ def cloze_question(text: str, hole: str) -> str:
 def cloze_answer(text: str, hole: str) -> str:
     """The text with this hole's answer marked in brackets."""
     return _render(text, hole, reveal=True)
+
+
+def sides(card: Card, sub: str) -> tuple[str, str]:
+    """What a review item of `card` asks and answers: a cloze hole's text without and with
+    its answer, the reverse side of a reversible card back to front."""
+    if card.type == "cloze":
+        return cloze_question(card.text, sub), cloze_answer(card.text, sub)
+    if card.type in ("choice", "typed"):
+        right = card.correct if card.type == "choice" else card.answers[:1]
+        return card.question, ", ".join(right)
+    if sub == "reverse":
+        return card.back, card.front
+    return card.front, card.back
+
+
+def title(entry: Card | ExerciseItem, sub: str) -> str:
+    """The one-line title of a review item, as lists show it."""
+    if isinstance(entry, ExerciseItem):
+        return entry.title or entry.family
+    return " ".join(sides(entry, sub)[0].split())
 
 
 def normalise(answer: str) -> str:

@@ -21,8 +21,9 @@ MAX_TEXT = 10_000
 class Checker:
     """Collects problems for one file; small typed accessors keep the rules readable."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, deep: bool = False) -> None:
         self.path = path
+        self.deep = deep  # also try what needs the exercise families (numpy): `gradeck validate`
         self.problems: list[Problem] = []
         self.sample_work = 0  # expression nodes spent sampling templates (decks.templates)
 

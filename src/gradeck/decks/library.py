@@ -3,12 +3,14 @@ subfolders, see `folders`), and from --deck."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+import gc
+from collections.abc import Collection, Iterable, Sequence
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
 from gradeck import paths
+from gradeck.decks.cache import FILE_NAME, CachedDeck, DeckCache, Head, Stamp
 from gradeck.decks.cards import hole_ids
 from gradeck.decks.folders import course_files
 from gradeck.decks.loader import did_you_mean, load_deck
@@ -33,19 +35,23 @@ def builtin_files() -> list[Path]:
     return deck_files(paths.builtin_dir("cards")) + deck_files(paths.builtin_dir("quizzes"))
 
 
-@dataclass
 class Library:
-    decks: tuple[Deck, ...] = ()
-    problems: tuple[Problem, ...] = ()  # decks that could not be loaded, with why
-    selected: tuple[str, ...] = ()  # deck ids named with --deck; empty means all
-    _by_id: dict[str, Deck] = field(default_factory=dict, repr=False)
-    # Per deck id, built on first use: its tags (each once) and its cards and exercises by id.
-    _entries: dict[str, tuple[tuple[str, ...], dict[str, Card | ExerciseItem]]] = field(
-        default_factory=dict, repr=False
-    )
+    """The loaded decks, read through the deck cache: headers in memory, cards on demand."""
 
-    def __post_init__(self) -> None:
-        self._by_id = {deck.id: deck for deck in self.decks}
+    def __init__(
+        self,
+        decks: Sequence[CachedDeck],
+        problems: Sequence[Problem],
+        cache: DeckCache,
+        keys: dict[str, str],
+    ) -> None:
+        self.decks: tuple[Deck, ...] = tuple(decks)
+        self.problems = tuple(problems)  # decks that could not be loaded, with why
+        self.selected: tuple[str, ...] = ()  # deck ids named with --deck; empty means all
+        self.cache = cache
+        self._keys = keys  # deck id -> its file's key in the cache
+        self._by_id: dict[str, CachedDeck] = {deck.id: deck for deck in decks}
+        self._by_item: dict[str, dict[str, Card | ExerciseItem]] = {}  # decks read whole
 
     def deck(self, name: str) -> Deck:
         """A deck by id, or by the path of a loaded deck file."""
@@ -57,58 +63,46 @@ class Library:
         hint = did_you_mean(name, list(self._by_id))
         raise GradeckError(f"no deck {name!r}{hint} (see `gradeck decks`)")
 
-    def items(self, deck_ids: Collection[str] | None = None, tag: str | None = None):
-        """Every review item of the chosen decks (default: the selected ones, else all)."""
-        chosen = deck_ids if deck_ids is not None else self.selected
-        decks = [self.deck(d) for d in chosen] if chosen else list(self.decks)
-        items: list[ReviewItem] = []
-        for deck in decks:
-            items.extend(i for i in review_items(deck) if tag is None or tag in i.tags)
-        return items
+    def _entry(self, deck: CachedDeck, item_id: str) -> Card | ExerciseItem | None:
+        if deck.head.body:
+            return self.cache.entry(self._keys[deck.id], item_id)
+        if deck.id not in self._by_item:
+            self._by_item[deck.id] = {e.id: e for e in (*deck.cards, *deck.exercises)}
+        return self._by_item[deck.id].get(item_id)
 
     def review_item(self, key: tuple[str, str, str]) -> ReviewItem | None:
         """The review item with this (deck id, item id, sub), or None when no loaded deck has it.
-        Builds one object, so a session over a huge library pays only for what it shows."""
+        Reads one card, so a session over a huge library pays only for what it shows."""
         deck = self._by_id.get(key[0])
         if deck is None:
             return None
-        if deck.id not in self._entries:
-            by_id = {e.id: e for e in (*deck.cards, *deck.exercises)}
-            self._entries[deck.id] = (tuple(dict.fromkeys(deck.tags)), by_id)
-        deck_tags, by_id = self._entries[deck.id]
-        entry = by_id.get(key[1])
+        entry = self._entry(deck, key[1])
         if entry is None:
             return None
-        tags = _tags(deck_tags, entry.tags)
+        tags = _tags(tuple(dict.fromkeys(deck.tags)), entry.tags)
         if isinstance(entry, ExerciseItem):
             return None if key[2] else ReviewItem(deck.id, entry.id, "", tags, exercise=entry)
         if key[2] not in _subs(entry):
             return None
         return ReviewItem(deck.id, entry.id, key[2], tags, card=entry)
 
-    def keys(self) -> Iterator[tuple[str, str, str, str]]:
-        """(deck id, item id, sub, exercise family or "") of every item, in deck order."""
-        for deck in self.decks:
-            for card in deck.cards:
-                for sub in _subs(card):
-                    yield (deck.id, card.id, sub, "")
-            for exercise in deck.exercises:
-                yield (deck.id, exercise.id, "", exercise.family)
+    def digests(self) -> list[tuple[str, str]]:
+        """(deck id, digest) of every deck: the digest changes whenever the deck's review items
+        do, so the progress store re-matches only the decks whose digest it has not seen."""
+        return [(deck.id, deck.head.digest) for deck in self._by_id.values()]
 
-    def signature(self) -> str:
-        """A text that changes whenever `keys()` would: the progress store re-matches its items
-        only then. Built from whole columns at once, so it costs little even for 100 000 cards."""
-        parts = []
-        for deck in self.decks:
-            clozes = [c for c in deck.cards if c.type == "cloze"]
-            parts += [
-                deck.id,
-                "\t".join(map(_ID, deck.cards)),
-                "\t".join(map(_TYPE, deck.cards)),
-                "\t".join(f"{c.id}:{','.join(hole_ids(c.text))}" for c in clozes),
-                "\t".join(f"{e.id}:{e.family}" for e in deck.exercises),
-            ]
-        return "\n".join(parts)
+    def keys(self, deck_id: str) -> list[tuple[str, str, str]]:
+        """(item id, sub, exercise family or "") of every review item of a deck, in deck order."""
+        return self.cache.keys(self._keys[deck_id])
+
+    def search(
+        self, text: str = "", tag: str | None = None, offset: int = 0, limit: int = 100
+    ) -> tuple[int, list[tuple[str, str, str, str, tuple[str, ...]]]]:
+        """Review items of all decks whose "item id title" holds `text` (case folded) and that
+        carry `tag`, in deck order: how many, and (deck id, item id, sub, title, tags) of
+        `limit` of them from `offset`. Read from the cache, so no card is built."""
+        files = [(self._keys[d.id], d.id) for d in self.decks]
+        return self.cache.search(files, text, tag, offset, limit)
 
     def tagged(
         self, deck_ids: Collection[str] | None = None
@@ -117,23 +111,15 @@ class Library:
         that carry it, or None when the deck itself carries it, so all of them do. Tags are
         about cards, not sides or holes, so this stays small where items are many."""
         out: dict[str, dict[str, frozenset[str] | None]] = {}
-        for deck in self.decks:
+        for deck in self._by_id.values():
             if deck_ids is not None and deck.id not in deck_ids:
                 continue
-            own: dict[str, set[str]] = {}
-            for entry in (*deck.cards, *deck.exercises):
-                for tag in entry.tags:
-                    own.setdefault(tag, set()).add(entry.id)
             for tag in deck.tags:
                 out.setdefault(tag, {})[deck.id] = None
-            for tag, ids in own.items():
+            for tag, ids in deck.head.tagged.items():
                 if tag not in deck.tags:
                     out.setdefault(tag, {})[deck.id] = frozenset(ids)
         return out
-
-
-_ID = attrgetter("id")
-_TYPE = attrgetter("type")
 
 
 def _subs(card: Card) -> list[str]:
@@ -172,7 +158,8 @@ def review_items(deck: Deck) -> Iterable[ReviewItem]:
 
 
 def load_library(data_dir: Path | None, deck_args: Sequence[str] = ()) -> Library:
-    """Load every deck; a broken or clashing deck is reported and skipped, never fatal here."""
+    """Load every deck; a broken or clashing deck is reported and skipped, never fatal here.
+    Unchanged files come from the deck cache in `data_dir` (see decks.cache)."""
     sources: list[tuple[Path, bool]] = [(p, True) for p in builtin_files()]
     if data_dir is not None:
         sources += [(p, False) for p in course_files(paths.user_decks_dir(data_dir))]
@@ -186,34 +173,11 @@ def load_library(data_dir: Path | None, deck_args: Sequence[str] = ()) -> Librar
             wanted.append(str(path))
         else:
             wanted.append(arg)
-    decks: list[Deck] = []
-    problems: list[Problem] = []
-    by_id: dict[str, Deck] = {}
-    loaded_paths: dict[Path, Deck] = {}
-    for path, builtin in sources:
-        resolved = path.resolve()
-        if resolved in loaded_paths:
-            continue
-        try:
-            deck = load_deck(path, builtin=builtin)
-        except ProblemsError as exc:
-            problems.extend(exc.problems)
-            continue
-        if deck.id in by_id:
-            problems.append(
-                Problem(
-                    str(path),
-                    1,
-                    1,
-                    f"deck id {deck.id!r} is already used by {by_id[deck.id].path}; "
-                    "this deck was not loaded (give it another id)",
-                )
-            )
-            continue
-        by_id[deck.id] = deck
-        loaded_paths[resolved] = deck
-        decks.append(deck)
-    library = Library(tuple(decks), tuple(problems))
+    cache = DeckCache.open(data_dir / FILE_NAME if data_dir is not None else None)
+    library, loaded_paths = _load(sources, cache)
+    if not cache.writable:  # what was read is not all in the cache: read without it
+        cache.close()
+        library, loaded_paths = _load(sources, DeckCache.open(None))
     selected: list[str] = []
     for name in wanted:
         path = Path(name)
@@ -222,3 +186,91 @@ def load_library(data_dir: Path | None, deck_args: Sequence[str] = ()) -> Librar
         selected.append(library.deck(name).id)
     library.selected = tuple(dict.fromkeys(selected))
     return library
+
+
+def _load(sources: list[tuple[Path, bool]], cache: DeckCache) -> tuple[Library, set[Path]]:
+    decks: list[CachedDeck] = []
+    problems: list[Problem] = []
+    by_id: dict[str, CachedDeck] = {}
+    keys: dict[str, str] = {}
+    loaded_paths: set[Path] = set()
+    for path, builtin in sources:
+        resolved = path.resolve()
+        if resolved in loaded_paths:
+            continue
+        found = cache.find(path)
+        if found.problems is not None:
+            problems.extend(found.problems)
+            continue
+        head = found.head or _validate(cache, path, builtin, found.stamp, problems)
+        if head is None:
+            continue
+        if head.id in by_id:
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    f"deck id {head.id!r} is already used by {by_id[head.id].path}; "
+                    "this deck was not loaded (give it another id)",
+                )
+            )
+            continue
+        deck = CachedDeck(
+            head, path, builtin, partial(_body, cache, str(resolved), head, path, builtin)
+        )
+        by_id[head.id] = deck
+        keys[head.id] = str(resolved)
+        loaded_paths.add(resolved)
+        decks.append(deck)
+    cache.prune(set(keys.values()))
+    return Library(decks, problems, cache, keys), loaded_paths
+
+
+def _validate(
+    cache: DeckCache, path: Path, builtin: bool, stamp: Stamp | None, problems: list[Problem]
+) -> Head | None:
+    """Read and validate a deck file that the cache does not hold, and keep the result. The
+    cyclic garbage collector waits meanwhile: it would walk every object made so far, again and
+    again, for a bulk of objects of which none is garbage."""
+    stamp = stamp or Stamp(0, 0, "")  # the file could not be stamped: validated next time too
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            deck = load_deck(path, builtin=builtin)
+        except ProblemsError as exc:
+            if stamp.digest:
+                cache.put_problems(str(path.resolve()), stamp, exc.problems, str(path))
+            problems.extend(exc.problems)
+            return None
+        return cache.put_deck(str(path.resolve()), stamp, deck, list(review_items(deck)))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _body(cache: DeckCache, key: str, head: Head, path: Path, builtin: bool) -> Deck:
+    """A cached deck's cards and exercises, in file order: from the cache, or, for a deck with
+    templates, from its file (then a file that changed since it was opened gives none)."""
+    if not head.body:
+        try:
+            return load_deck(path, builtin=builtin)
+        except ProblemsError:
+            return Deck(head.id, head.title, path, head.description, head.tags, builtin=builtin)
+    entries = list(cache.entries(key))
+    cards = sorted((e for e in entries if isinstance(e, Card)), key=_LINE)
+    exercises = sorted((e for e in entries if isinstance(e, ExerciseItem)), key=_LINE)
+    return Deck(
+        head.id,
+        head.title,
+        path,
+        head.description,
+        head.tags,
+        tuple(cards),
+        tuple(exercises),
+        builtin,
+    )
+
+
+_LINE = attrgetter("line")

@@ -33,10 +33,14 @@ _OPTIONAL = {"choice": {"wrong"}, "typed": {"alternatives"}}
 MAX_ITEMS = 10_000
 
 
-def load_deck(path: Path, builtin: bool = False) -> Deck:
-    """The deck in `path`, or ProblemsError listing everything wrong with it."""
+def load_deck(path: Path, builtin: bool = False, deep: bool = False) -> Deck:
+    """The deck in `path`, or ProblemsError listing everything wrong with it.
+
+    `deep` also generates each family exercise that sets params, so that a value the family
+    does not take is found now rather than at a review (it loads numpy: `gradeck validate`).
+    """
     data = load_file(path)
-    check = Checker(str(path))
+    check = Checker(str(path), deep)
     deck = _read_deck(check, data, path, builtin)
     if check.problems:
         raise ProblemsError(check.problems)
@@ -219,6 +223,7 @@ def _read_family_exercise(
     if difficulty not in info.difficulties:
         levels = ", ".join(str(d) for d in info.difficulties)
         check.error(item.at("difficulty"), f"{family} has difficulties {levels}, not {difficulty}")
+    before = len(check.problems)
     params = item.get("params", LocDict())
     if not isinstance(params, LocDict):
         check.error(item.at("params"), f"'params' must be a mapping, not {kind(params)}")
@@ -233,6 +238,8 @@ def _read_family_exercise(
             )
         elif isinstance(params[key], (LocDict, LocList)):
             check.error(params.at(key), f"parameter {key!r} must be a plain value")
+    if check.deep and params and len(check.problems) == before:
+        _try_params(check, family, difficulty, params)
     return ExerciseItem(
         id=item_id,
         family=family,
@@ -242,6 +249,18 @@ def _read_family_exercise(
         params=dict(params),
         line=item.pos[0],
     )
+
+
+def _try_params(check: Checker, family: str, difficulty: int, params: LocDict) -> None:
+    """A family checks its parameters' values itself: generate once and place its complaint."""
+    from gradeck.exercises.registry import generate
+
+    try:
+        generate(family, 0, difficulty, dict(params))
+    except ValueError as exc:
+        message = str(exc)
+        named = next((key for key in params if message.startswith(f"{key} ")), None)
+        check.error(params.at(named) if named else params.pos, f"{family}: {message}")
 
 
 def _check_unique_ids(check: Checker, data: LocDict) -> None:

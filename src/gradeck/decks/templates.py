@@ -430,6 +430,9 @@ class _TemplateReader:
                 f"and {MAX_NETWORK_STEPS} steps",
             )
             return None
+        steps = self.steps_range(tree, probe)
+        if steps is None:
+            return None
         report = tpl.sample(probe, FILE_SAMPLE_BUDGET - self.check.sample_work, PROBES)
         self.check.sample_work += report.work
         if not report.usable:
@@ -456,14 +459,47 @@ class _TemplateReader:
         else:
             self.problems.extend(failures)
             return None
-        if not self.small_enough(tree, spec):
+        if not self.small_enough(tree, spec, steps[1]):
             return None
         return NetworkPlan(
             tuple(spec.input.shape),
             tuple(layer.weights.shape for layer in spec.layers),
-            spec.steps,
+            steps[0],
             _builder(tree, self.check.path, leaves, frozenset(self.text_names)),
+            max_steps=steps[1],
         )
+
+    def steps_range(self, tree: LocDict, probe: tpl.Template) -> tuple[int, int] | None:
+        """The fewest and the most steps any draw can ask for, from the declared values (the
+        worst case, never one draw's); None after an error.
+
+        `steps` is a whole number or one variable, whose every declared value is checked. The
+        shapes (layer sizes, batch) need no such care: they are lists in the file, the same for
+        every draw.
+        """
+        value = tree.get("steps", 1)
+        if not isinstance(value, str):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.error(tree.at("steps"), f"steps must be a whole number of at least 1, "
+                           f"not {_short(value)}")  # fmt: skip
+                return None
+            return value, value
+        name = _leaf_text(value)
+        variable = next((v for v in probe.variables if v.name == name), None)
+        extremes = None if variable is None else _extremes(variable)
+        if extremes is None:
+            self.error(
+                tree.at("steps"),
+                f"steps {name!r} must be a whole number or one numeric variable (not a derived "
+                "value or an expression), so that its largest value can be checked",
+            )
+            return None
+        least, most, whole = extremes
+        if not whole or least < 1:
+            self.error(tree.at("steps"), f"steps {name!r} can be {_short(least)}; each of its "
+                       "values must be a whole number of at least 1")  # fmt: skip
+            return None
+        return int(least), int(most)
 
     def leaf(self, text: str, names: frozenset[str]) -> tpl.Expr:
         """A number of the network written as a variable or an expression (ValueError if not)."""
@@ -479,14 +515,16 @@ class _TemplateReader:
         self.parts_nodes += _nodes(expr)
         return expr
 
-    def small_enough(self, tree: LocDict, spec: NetworkSpec) -> bool:
-        """A template's network is solved at every review: keep it to paper-sized work."""
+    def small_enough(self, tree: LocDict, spec: NetworkSpec, steps: int) -> bool:
+        """A template's network is solved at every review: keep it to paper-sized work, with
+        `steps` the most that any draw can ask for."""
         weights = sum(layer.weights.size + layer.bias.size for layer in spec.layers)
         samples = spec.input.shape[0] if spec.input.ndim == 2 else 1
+        most = "" if isinstance(tree.get("steps"), int) else "up to "
         for too_big, key, message in (
             (weights > MAX_NETWORK_PARAMS, "layers", f"{weights} weights and biases"),
             (samples > MAX_NETWORK_SAMPLES, "input", f"{samples} samples"),
-            (spec.steps > MAX_NETWORK_STEPS, "steps", f"{spec.steps} steps"),
+            (steps > MAX_NETWORK_STEPS, "steps", f"{most}{steps} steps"),
         ):
             if too_big:
                 limits = (
@@ -808,6 +846,20 @@ def _locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
             break
         pos, node = node.at(step), node[step]
     return pos
+
+
+def _extremes(variable: tpl.Variable) -> tuple[float, float, bool] | None:
+    """(least, most, whether every value is whole) of a numeric variable; None for words."""
+    if isinstance(variable, tpl.RangeVar):
+        top = variable.low + variable.step * (variable.count - 1)
+        whole = variable.low == int(variable.low) and (
+            variable.count == 1 or variable.step == int(variable.step)
+        )
+        return float(variable.low), float(top), whole
+    numbers = [float(c) for c in variable.choices if not isinstance(c, str)]
+    if len(numbers) < len(variable.choices):
+        return None
+    return min(numbers), max(numbers), all(x.is_integer() for x in numbers)
 
 
 def _decimal(value: float) -> Decimal:

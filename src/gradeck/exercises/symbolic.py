@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Collection, Sequence
 
 from gradeck.exercises import symbolic_worker
@@ -36,7 +37,8 @@ MAX_NODES = 150
 MAX_POWER = 64  # largest exponent, in absolute value, of a power without variables in it
 MAX_DEGREE = 16  # of the answer as a polynomial in its variables and function calls
 MAX_TERMS = 10_000  # terms it would have if every product of sums were multiplied out
-PROOF_SECONDS = 0.6
+PROOF_SECONDS = 0.6  # for every sympy proof of one check together
+MIN_PROOF_SECONDS = 0.05  # less left than this: no proof is started
 POINTS = 12
 MIN_POINTS = 6  # points where both sides are defined, needed for a numeric verdict
 
@@ -133,12 +135,27 @@ def _power(terms: float, n: int) -> float:
     return math.inf if n * math.log(terms) > 700 else terms**n
 
 
-def equivalent(a: Node, b: Node, names: Sequence[str], a_text: str, b_text: str) -> bool:
-    """Whether a and b (read from a_text and b_text) agree for every value of `names`."""
+def equivalent(
+    a: Node,
+    b: Node,
+    names: Sequence[str],
+    a_text: str,
+    b_text: str,
+    deadline: float | None = None,
+) -> bool:
+    """Whether a and b (read from a_text and b_text) agree for every value of `names`.
+
+    A proof by sympy, when one is needed, must be done by `deadline` (time.monotonic()), or
+    within PROOF_SECONDS; with too little time left none is tried, and the answer is taken as
+    not shown to be equal.
+    """
     numeric = _agree_numerically(a, b, names)
     if numeric is not None:
         return numeric
-    return bool(symbolic_worker.prove_equal(a_text, b_text, names, PROOF_SECONDS))
+    seconds = PROOF_SECONDS if deadline is None else deadline - time.monotonic()
+    if seconds < MIN_PROOF_SECONDS:
+        return False
+    return bool(symbolic_worker.prove_equal(a_text, b_text, names, seconds))
 
 
 def _agree_numerically(a: Node, b: Node, names: Sequence[str]) -> bool | None:

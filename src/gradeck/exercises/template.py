@@ -88,6 +88,13 @@ class Expr:
         text = next((n for n in self.names if isinstance(env.get(n), str)), None)
         if text is not None:
             raise ParseError(f"{text!r} is text, not a number", 0)
+        vector = next((n for n in self.names if isinstance(env.get(n), tuple)), None)
+        if vector is not None:
+            if isinstance(self.node, Var):
+                return env[vector]  # a whole vector, named on its own
+            raise ParseError(
+                f"{vector!r} is a vector, not a number: name it alone as a whole answer", 0
+            )
         if not self.refs:
             return evaluate(self.node, env, self.source)
         scope = {n: env[n] for n in self.names if n in env}
@@ -631,4 +638,7 @@ def make_exercise(
         return generate(template, seed, difficulty)
     from gradeck.exercises.registry import generate as generate_family
 
-    return generate_family(family, seed, difficulty, params)
+    try:
+        return generate_family(family, seed, difficulty, params)
+    except ValueError as exc:  # a deck's params the family does not take
+        raise TemplateError(f"{family}: {exc}; check the deck with `gradeck validate`") from None

@@ -37,12 +37,14 @@ class NetworkPlan:
 
     input_shape: tuple[int, ...]  # (in,) for one sample, (batch, in) for a batch
     layers: tuple[tuple[int, int], ...]  # (out, in) of each layer's weights
-    steps: int
+    steps: int  # the fewest steps a draw can ask for: `losses` has at least steps + 1 values
     build: Callable[[Mapping[str, Any]], NetworkSpec]
+    max_steps: int = 0  # the most steps a draw can ask for (0: as `steps`)
 
     @property
     def cost(self) -> int:
-        return RUN_COST + STEP_COST * self.steps
+        """The work of one run in the worst case over the declared values."""
+        return RUN_COST + STEP_COST * max(self.steps, self.max_steps)
 
     @property
     def output_shape(self) -> tuple[int, ...]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise, Table
-from gradeck.exercises.render import format_value, render_network
+from gradeck.exercises.render import format_value, render_code, render_network
 from gradeck.exercises.worksheet import Document, points_text, score, scored_heading
 from gradeck.text import printable
 
@@ -135,8 +135,9 @@ def _question(number: int, exercise: Exercise) -> dict[str, Any]:
         "title": printable(exercise.title),
         "prompt": printable(exercise.prompt),
         "network": render_network(exercise.network) if len(exercise.network) > 1 else "",
+        "code": printable(render_code(exercise.code)) if exercise.code else "",
         "tables": [_table(t) for t in exercise.tables],
-        "parts": [printable(scored_heading(p, exercise)) for p in exercise.parts],
+        "parts": [printable(scored_heading(p, exercise)).split("\n") for p in exercise.parts],
         "points": points_text(score(exercise)),
     }
 
@@ -254,11 +255,12 @@ PROGRAM = r"""
         #v(0.2em)
         #for para in q.prompt.split("\n\n") { par(para.replace("\n", " ")) }
         #if q.network != "" { text(size: 9.5pt, q.network) }
+        #if q.code != "" { text(size: 8.5pt, raw(q.code, block: true)) }
         #v(0.3em)
         #for tb in q.tables { grid-table(tb) }
         #for p in q.parts {
           block(breakable: false, above: 0.8em)[
-            #p
+            #p.join(linebreak())
             #v(0.4em)
             #box(width: 100%, height: 2.2cm, stroke: 0.4pt + luma(170), radius: 2pt, inset: 6pt)[
               #text(size: 8pt, fill: luma(120))[Answer]

@@ -110,7 +110,7 @@ def histories(logs: dict[int, list[tuple[int, int]]], day: Callable[[int], int])
     return History(out, answers, sources)
 
 
-def _score(parameters: Sequence[float], items: list[FSRSItem]) -> Score:
+def score(parameters: Sequence[float], items: list[FSRSItem]) -> Score:
     from fsrs_rs_python import FSRS
 
     result = FSRS(list(parameters)).evaluate(items)
@@ -147,6 +147,6 @@ def fit(history: History, current: Sequence[float]) -> Fit:
         predicted=len(items),
         current=tuple(current),
         fitted=fitted,
-        current_score=_score(current, items),
-        fitted_score=_score(fitted, items),
+        current_score=score(current, items),
+        fitted_score=score(fitted, items),
     )

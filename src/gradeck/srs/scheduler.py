@@ -10,17 +10,44 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
+from enum import IntEnum
 
-from fsrs import Card, Rating, State
-from fsrs import Scheduler as FsrsScheduler
+import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from gradeck.srs.days import DAY_MS, from_ms, to_ms
 from gradeck.text import did_you_mean
 
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+class Rating(IntEnum):
+    """The four answer buttons, numbered as their keys (and as the review log stores them)."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class State(IntEnum):
+    """Where an item is in its life, numbered as the store keeps it."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+NEW, LEARNING, REVIEW, RELEARNING = State
+STATE_NAMES = {s: s.label for s in State}
+RATINGS = {r: r.label for r in Rating}
 
 
 @dataclass(frozen=True)
@@ -245,7 +272,7 @@ class Scheduler:
 
     def __init__(self, settings: Settings, *, fuzz: bool | None = None) -> None:
         self.settings = settings
-        self._fsrs = FsrsScheduler(
+        self._fsrs = fsrs.Scheduler(
             parameters=settings.weights,
             desired_retention=settings.retention,
             learning_steps=tuple(timedelta(seconds=s) for s in settings.learning_steps),
@@ -262,7 +289,9 @@ class Scheduler:
 
     def review(self, sched: Sched, rating: int, now_ms: int) -> Sched:
         """The state after answering with `rating` (1-4) at `now_ms`."""
-        card, _log = self._fsrs.review_card(_card(sched, now_ms), Rating(rating), from_ms(now_ms))
+        card, _log = self._fsrs.review_card(
+            _card(sched, now_ms), fsrs.Rating(rating), from_ms(now_ms)
+        )
         return Sched(
             state=int(card.state),
             step=card.step,
@@ -294,12 +323,12 @@ def retrievability(
     return (1 + factor * elapsed_days / stability) ** decay
 
 
-def _card(sched: Sched, now_ms: int) -> Card:
+def _card(sched: Sched, now_ms: int) -> fsrs.Card:
     if sched.state == NEW:
-        return Card(card_id=1, state=State.Learning, step=0, due=from_ms(now_ms))
-    return Card(
+        return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=from_ms(now_ms))
+    return fsrs.Card(
         card_id=1,
-        state=State(sched.state),
+        state=fsrs.State(sched.state),
         step=sched.step,
         stability=sched.stability,
         difficulty=sched.difficulty,

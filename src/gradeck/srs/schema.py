@@ -130,7 +130,28 @@ V3 = """
 CREATE INDEX items_new ON items (deck_id, state, family);
 """
 
-STEPS: tuple[str, ...] = (V1, V2, V3)
+# Version 4: every attempt at an exercise, not only the last answer. One row per answer typed
+# (or part given up or revealed), in order: `part` (0 first), `try` (the try it belongs to, 1
+# first; an unreadable answer shares the number of the try after it), the text, the verdict and
+# the named mistake. `hints` on the review counts the hints taken (NULL for cards and for answers
+# logged before version 4, whose attempts were not kept: their review rows stay as they were).
+# Attempts go with their review (undo deletes both).
+V4 = """
+CREATE TABLE attempts (
+    review  INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    part    INTEGER NOT NULL CHECK (part >= 0),
+    try     INTEGER NOT NULL CHECK (try >= 1),
+    text    TEXT    NOT NULL,
+    verdict TEXT    NOT NULL CHECK (verdict IN ('right', 'carried', 'close', 'wrong', 'unreadable',
+                                                'given_up', 'revealed')),
+    mistake TEXT,
+    PRIMARY KEY (review, seq)
+) WITHOUT ROWID;
+ALTER TABLE reviews ADD COLUMN hints INTEGER;
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3, V4)
 VERSION = len(STEPS)
 
 

@@ -14,13 +14,13 @@ from datetime import date
 from typing import Any
 
 from gradeck.srs.days import DAY_MS
-from gradeck.srs.scheduler import Scheduler
+from gradeck.srs.scheduler import Scheduler, State
 from gradeck.srs.store import Store
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 365
 PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365}
-STATES = ("new", "learning", "review", "relearning")  # by state number
+STATES = tuple(s.label for s in State)  # by state number
 HOUR_MS = 3_600_000
 TOP_MISTAKES = 10
 
@@ -209,28 +209,46 @@ def streak(store: Store, day_start_ms: int) -> int:
         return _streak({(h * HOUR_MS - day_start_ms) // DAY_MS for (h,) in hours})
 
 
+# An exercise review's family, or for a deck's own template, "deck/item": two templates of one
+# deck are different exercises, so their figures are kept apart.
+_FAMILY = "CASE WHEN i.family = 'template' THEN i.deck_id || '/' || i.item_id ELSE i.family END"
+# Right at the first try: no part's first try came to anything but right (an unreadable answer
+# costs no try). Reviews logged before attempts were kept count by their parts' final result.
+_FIRST_TRY = (
+    "CASE WHEN kept THEN NOT EXISTS (SELECT 1 FROM attempts a WHERE a.review = ex.id "
+    "AND a.try = 1 AND a.verdict NOT IN ('right', 'unreadable')) "
+    "ELSE coalesce(parts_right NOT LIKE '%0%', 0) END"
+)
+
+
 def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:
-    """Accuracy per exercise family (all parts right) and the most frequent named mistakes."""
-    exercise_items = f"SELECT id FROM items i WHERE family != '' AND {where_item}"
+    """Per exercise family (or template item), how many reviews and the share right at the
+    first try; and the mistakes diagnosed most often, counting every attempt."""
+    reviews = (
+        f"WITH ex AS (SELECT r.id, r.parts_right, r.mistake, {_FAMILY} AS family, "
+        "EXISTS (SELECT 1 FROM attempts a WHERE a.review = r.id) AS kept "
+        "FROM reviews r JOIN items i ON i.id = r.item "
+        f"WHERE i.family != '' AND {where_item.replace('deck_id', 'i.deck_id')}) "
+    )
     families = {}
     for family, answers, right in db.execute(
-        "SELECT i.family, count(*), coalesce(sum(r.parts_right NOT LIKE '%0%'), 0) "
-        f"FROM reviews r JOIN items i ON i.id = r.item WHERE r.item IN ({exercise_items}) "
-        "GROUP BY i.family ORDER BY i.family",
+        reviews + f"SELECT family, count(*), coalesce(sum({_FIRST_TRY}), 0) FROM ex "
+        "GROUP BY family ORDER BY family",
         args,
     ):
         families[family] = {
             "answers": answers,
-            "all_right": right,
+            "right_first_try": right,
             "accuracy": round(right / answers, 4),
         }
     mistakes = [
         {"family": family, "mistake": mistake, "count": count}
         for family, mistake, count in db.execute(
-            "SELECT i.family, r.mistake, count(*) AS n FROM reviews r JOIN items i "
-            f"ON i.id = r.item WHERE r.item IN ({exercise_items}) AND r.mistake IS NOT NULL "
-            "GROUP BY i.family, r.mistake ORDER BY n DESC, i.family, r.mistake "
-            f"LIMIT {TOP_MISTAKES}",
+            reviews + "SELECT family, mistake, count(*) AS n FROM ("
+            "SELECT ex.family, a.mistake FROM ex JOIN attempts a ON a.review = ex.id "
+            "WHERE a.mistake IS NOT NULL UNION ALL "
+            "SELECT family, mistake FROM ex WHERE NOT kept AND mistake IS NOT NULL) "
+            f"GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_MISTAKES}",
             args,
         )
     ]

@@ -13,7 +13,6 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import sqlite3
@@ -86,8 +85,25 @@ class LogEntry:
     answer: str | None = None
     parts_right: str | None = None  # one 1/0 per part, e.g. "110"
     mistake: str | None = None
+    hints: int | None = None  # hints taken (exercises only)
+    attempts: tuple[AttemptRow, ...] = ()  # an exercise's every attempt, in order
 
 
+class AttemptRow(NamedTuple):
+    """One attempt at a part of an exercise, as the `attempts` table keeps it."""
+
+    part: int  # 0 first
+    try_: int  # the try it belongs to, 1 first
+    text: str
+    verdict: str  # right, carried, close, wrong, unreadable, given_up, revealed
+    mistake: str | None = None
+
+
+ATTEMPT_KEYS = ("part", "try", "text", "verdict", "mistake")  # as history and exports name them
+VERDICTS = ("right", "carried", "close", "wrong", "unreadable", "given_up", "revealed")
+
+
+_MATCHED = "library:"  # meta key prefix: the digest a deck's items were last matched with
 QUEUE_COLUMNS = "id, deck_id, item_id, sub, family, state, due"
 SCHED_NAMES = ("state", "due", "step", "stability", "difficulty", "last_review")  # as queued
 
@@ -138,7 +154,7 @@ class Store:
         self.path = path
         self.read_only = read_only
         # Items a queue left out because their stored schedule is out of bounds (see bounds.py).
-        self.damaged: set[int] = set()
+        self.unschedulable: set[int] = set()
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -324,40 +340,58 @@ class Store:
                 db.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (pk,)).fetchone()
             )
 
+    def rows(self, keys: Iterable[Key]) -> dict[Key, ItemRow]:
+        """The rows of the items with these keys (those in the store), each found by the index:
+        a page of a list costs what it shows."""
+        sql = f"SELECT {ITEM_COLUMNS} FROM items WHERE deck_id = ? AND item_id = ? AND sub = ?"
+        with self.reading() as db:
+            found = (db.execute(sql, key).fetchone() for key in keys)
+            return {row.key: row for row in map(_item, filter(None, found))}
+
     def sync(
         self,
-        loaded_decks: Sequence[str],
-        signature: str,
-        present: Callable[[], Iterable[tuple[str, str, str, str]]],
+        decks: Sequence[tuple[str, str]],
+        present: Callable[[str], Iterable[tuple[str, str, str]]],
     ) -> None:
-        """Make the items table match the decks: add new items (with their exercise family),
-        archive items that left a loaded deck, bring back returning ones. Decks that are not
-        loaded this time are left alone. `present()` gives (deck id, item id, sub, family) of
-        every loaded item; `signature` is a text that changes whenever that list would.
+        """Make the items table match the loaded decks: add new items (with their exercise
+        family), archive items that left their deck, bring back returning ones. Decks that are
+        not loaded this time are left alone. `decks` holds (deck id, digest), the digest a text
+        that changes whenever the deck's items do; `present(deck id)` gives (item id, sub,
+        family) of each of its items.
 
-        A digest of what the items were last matched with is kept, so opening an unchanged
-        library costs one comparison instead of a pass over every item. A missing or odd digest
-        (an older or damaged `meta` table) just means matching again."""
+        The digest each deck was last matched with is kept, so only a deck whose digest changed
+        is matched again: opening an unchanged library costs one query, and editing one deck
+        file re-matches that deck alone. A missing or odd digest (an older or damaged `meta`
+        table) just means matching again."""
         if self.read_only:
             return  # shows what it holds
-        digest = hashlib.blake2b("\n".join([*loaded_decks, "", signature]).encode()).hexdigest()
         with self.reading() as db:
-            kept = db.execute("SELECT value FROM meta WHERE key = 'library'").fetchone()
-            if kept is not None and kept[0] == digest:
-                return
-            rows = db.execute("SELECT id, deck_id, item_id, sub, family, archived FROM items")
-            known = {(d, i, s): (pk, fam, arch) for pk, d, i, s, fam, arch in rows}
-        families = {(d, i, s): fam for d, i, s, fam in present()}
-        loaded = set(loaded_decks)
-        missing = [(*k, fam) for k, fam in families.items() if k not in known]
-        refamily = [
-            (fam, known[k][0]) for k, fam in families.items() if k in known and known[k][1] != fam
-        ]
-        flags = [
-            (int(key not in families), pk)
-            for key, (pk, _fam, archived) in known.items()
-            if key[0] in loaded and bool(archived) != (key not in families)
-        ]
+            kept = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'library:%'"))
+        changed = [(deck, digest) for deck, digest in decks if kept.get(_MATCHED + deck) != digest]
+        if not changed:
+            return
+        missing: list[tuple[str, str, str, str]] = []
+        refamily: list[tuple[str, int]] = []
+        flags: list[tuple[int, int]] = []
+        for deck, _digest in changed:
+            with self.reading() as db:
+                rows = db.execute(
+                    "SELECT id, item_id, sub, family, archived FROM items WHERE deck_id = ?",
+                    (deck,),
+                )
+                known = {(i, s): (pk, fam, arch) for pk, i, s, fam, arch in rows}
+            families = {(i, s): fam for i, s, fam in present(deck)}
+            missing += [(deck, *k, fam) for k, fam in families.items() if k not in known]
+            refamily += [
+                (fam, known[k][0])
+                for k, fam in families.items()
+                if k in known and known[k][1] != fam
+            ]
+            flags += [
+                (int(key not in families), pk)
+                for key, (pk, _fam, archived) in known.items()
+                if bool(archived) != (key not in families)
+            ]
 
         def work() -> None:
             self.conn.executemany(
@@ -366,8 +400,13 @@ class Store:
             )
             self.conn.executemany("UPDATE items SET family = ? WHERE id = ?", refamily)
             self.conn.executemany("UPDATE items SET archived = ? WHERE id = ?", flags)
-            self.conn.execute("DELETE FROM meta WHERE key LIKE 'library%'")
-            self.conn.execute("INSERT INTO meta (key, value) VALUES ('library', ?)", (digest,))
+            self.conn.execute(  # an older gradeck's digests
+                "DELETE FROM meta WHERE key LIKE 'library%' AND key NOT LIKE 'library:%'"
+            )
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [(_MATCHED + deck, digest) for deck, digest in changed],
+            )
 
         self.write(work)
 
@@ -415,7 +454,7 @@ class Store:
         entered the profile (deck order for the items of one sync); others by due time. Rows
         are read in that order and only while fewer than `limit` have passed `keep`, so a
         short queue over a large profile reads little more than it keeps. An item whose stored
-        schedule the scheduler cannot work with is left out and noted in `damaged`."""
+        schedule the scheduler cannot work with is left out and noted in `unschedulable`."""
         where = ["suspended = 0", "archived = 0"]
         where.append(f"state IN ({', '.join(str(int(n)) for n in states)})")
         args: list[object] = []
@@ -442,7 +481,7 @@ class Store:
                 try:
                     for values in cursor:
                         if not bounds.fits(dict(zip(SCHED_NAMES, values[5:], strict=True))):
-                            self.damaged.add(values[0])
+                            self.unschedulable.add(values[0])
                             continue
                         row = QueueRow._make(values[:7])
                         if keep is None or keep(row):
@@ -523,8 +562,9 @@ class Store:
             after = before if schedule is None else schedule(before)
             cursor = self.conn.execute(
                 "INSERT INTO reviews (item, time, rating, duration_ms, mode, seed, answer, "
-                "parts_right, mistake, prev_state, prev_step, prev_stability, prev_difficulty, "
-                "prev_due, prev_last_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "parts_right, mistake, hints, prev_state, prev_step, prev_stability, "
+                "prev_difficulty, prev_due, prev_last_review) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     pk,
                     entry.time,
@@ -535,11 +575,14 @@ class Store:
                     entry.answer,
                     entry.parts_right,
                     entry.mistake,
+                    entry.hints,
                     *_sched_values(before),
                 ),
             )
+            review_id = int(cursor.lastrowid or 0)
+            add_attempts(self.conn, review_id, entry.attempts)
             self._set_sched(pk, after)
-            return int(cursor.lastrowid or 0), after
+            return review_id, after
 
         return self.write(work)
 
@@ -555,6 +598,7 @@ class Store:
             if row is None:
                 return False
             self._set_sched(row[0], Sched(*row[1:]))
+            self.conn.execute("DELETE FROM attempts WHERE review = ?", (review_id,))
             self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             return True
 
@@ -568,15 +612,21 @@ class Store:
         )
 
     def history(self, pk: int) -> list[dict]:
-        """Every logged answer of an item, oldest first."""
+        """Every logged answer of an item, oldest first, each with its `attempts` (dicts with
+        ATTEMPT_KEYS; none for cards and for answers logged before attempts were kept)."""
         with self.reading() as db:
             cursor = db.execute(
                 "SELECT id, time, rating, duration_ms, mode, seed, answer, parts_right, mistake, "
-                "prev_state FROM reviews WHERE item = ? ORDER BY time, id",
+                "hints, prev_state FROM reviews WHERE item = ? ORDER BY time, id",
                 (pk,),
             )
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, r, strict=True)) for r in cursor]
+            rows = [dict(zip(names, r, strict=True)) for r in cursor]
+            for row in rows:
+                row["attempts"] = [
+                    dict(zip(ATTEMPT_KEYS, a, strict=True)) for a in attempts_of(db, row["id"])
+                ]
+            return rows
 
     # -- health -------------------------------------------------------------------------------
 
@@ -614,12 +664,42 @@ class Store:
             target.close()
 
 
+def add_attempts(conn: sqlite3.Connection, review_id: int, rows: Iterable[AttemptRow]) -> None:
+    """Keep a review's attempts, in the order given (inside the caller's transaction)."""
+    conn.executemany(
+        "INSERT INTO attempts (review, seq, part, try, text, verdict, mistake) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(review_id, seq, *row) for seq, row in enumerate(rows)],
+    )
+
+
+def attempts_of(conn: sqlite3.Connection, review_id: int) -> list[AttemptRow]:
+    return [
+        AttemptRow(*row)
+        for row in conn.execute(
+            "SELECT part, try, text, verdict, mistake FROM attempts WHERE review = ? ORDER BY seq",
+            (review_id,),
+        )
+    ]
+
+
+def _pow(base: float, exponent: float) -> float | None:
+    """pow() as SQLite's own computes it: NULL for a result that is not a real number (the
+    statistics meet one in an item whose stored stability is out of bounds), inf past range."""
+    try:
+        return math.pow(base, exponent)
+    except OverflowError:
+        return math.inf
+    except ValueError:
+        return None if base < 0 else math.inf
+
+
 def _ensure_pow(conn: sqlite3.Connection) -> None:
     """Statistics use pow(); SQLite builds without its math functions get Python's."""
     try:
         conn.execute("SELECT pow(2, 0.5)")
     except sqlite3.OperationalError:
-        conn.create_function("pow", 2, math.pow, deterministic=True)
+        conn.create_function("pow", 2, _pow, deterministic=True)
 
 
 def _sched_values(sched: Sched) -> tuple:

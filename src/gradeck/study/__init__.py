@@ -42,12 +42,14 @@ grade and record alike. Public API:
 
     Session
         .next() -> Shown | None       the item to show (the same one until it is answered)
-        .answer(shown, rating, *, duration_ms, answer=None, parts_right=None, mistake=None,
-                result=None) -> Answered      one transaction, committed before returning
+        .answer(shown, rating, *, duration_ms=0, outcome=None) -> Answered   one transaction,
+            committed before returning. `outcome`: an exercise's `exercises.attempt.Outcome`
+            (every attempt is kept), a choice or typed card's CardAnswer(text, right), or None
+            for a flashcard
         .undo() -> Shown | None       takes back the last answer and returns that item again
         .suspend(shown)
-        .damaged   how many items the queue left out because their stored schedule is out of
-            bounds (`gradeck check --repair` mends them); a front end says so once
+        .unschedulable   how many items the queue left out because their stored schedule is
+            out of bounds (`gradeck check --repair` mends them); a front end says so once
         .remaining, .answered, .total (answered + remaining), .practice   the total holds for
             the sitting: it grows only when an answer sends an item into a learning step that
             comes back today, shrinks only by a suspension, and undo puts it back as it was
@@ -65,9 +67,11 @@ grade and record alike. Public API:
         question, answer (the back / expected text), note; .check(text) -> bool for choice and
         typed cards (a choice is answered with option numbers, e.g. "1 3").
 
-    suggest_rating(result, *, hinted, retried) -> int   an exercise's suggested rating
-    card_rating(right) -> int                          a choice or typed card's suggested rating
-    RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}; SETTING_KEYS, SETTING_HELP
+    suggest_rating(outcome) -> Rating    an exercise's suggested rating: the one rating rule
+                                         (study/outcome.py, docs/scheduling.md)
+    card_rating(right) -> Rating         a choice or typed card's suggested rating
+    Rating (IntEnum AGAIN=1 .. EASY=4, .label), State (IntEnum NEW=0 .. RELEARNING=3)
+    RATINGS = {Rating.AGAIN: "Again", ...}; SETTING_KEYS, SETTING_HELP
 
 Queue: learning items that are due, then due reviews, then new items up to the daily limits,
 flashcards and exercises interleaved; siblings (sides of a reversible card, holes of a cloze) are
@@ -81,9 +85,9 @@ ReviewItem is made only for a queued item, so opening a profile of 100 000 items
 (benchmarks/srs.py).
 """
 
-from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Settings
+from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Rating, Settings, State
 from gradeck.study.items import Answered, DeckCounts, ItemInfo, Shown, Today
-from gradeck.study.outcome import card_rating, suggest_rating
+from gradeck.study.outcome import CardAnswer, card_rating, suggest_rating
 from gradeck.study.profile import Profile, restore_backup
 from gradeck.study.session import FamilySession, Session
 
@@ -92,13 +96,16 @@ __all__ = [
     "SETTING_HELP",
     "SETTING_KEYS",
     "Answered",
+    "CardAnswer",
     "DeckCounts",
     "FamilySession",
     "ItemInfo",
     "Profile",
+    "Rating",
     "Session",
     "Settings",
     "Shown",
+    "State",
     "Today",
     "card_rating",
     "restore_backup",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from gradeck.decks.cards import cloze_answer, cloze_question, typed_matches
+from gradeck.decks.cards import sides, typed_matches
 from gradeck.decks.model import ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.srs.store import Key
@@ -72,6 +72,7 @@ class Shown:
     seed: int | None = None
     options: tuple[tuple[str, bool], ...] = ()
     pk: int = field(default=0, repr=False)
+    given: int = 0  # an exercise's first parts to fill in (a faded worked example: study.fading)
 
     @property
     def key(self) -> Key:
@@ -95,22 +96,8 @@ def kind_of(item: ReviewItem) -> str:
 
 
 def card_texts(item: ReviewItem) -> tuple[str, str]:
-    card = item.card
-    assert card is not None
-    if card.type == "cloze":
-        return cloze_question(card.text, item.sub), cloze_answer(card.text, item.sub)
-    if card.type in ("choice", "typed"):
-        right = card.correct if card.type == "choice" else card.answers[:1]
-        return card.question, ", ".join(right)
-    if item.sub == "reverse":
-        return card.back, card.front
-    return card.front, card.back
-
-
-def title_of(item: ReviewItem) -> str:
-    if item.exercise is not None:
-        return item.exercise.title or item.exercise.family
-    return " ".join(card_texts(item)[0].split())
+    assert item.card is not None
+    return sides(item.card, item.sub)
 
 
 def draw(item: ReviewItem, seed: int) -> Exercise:

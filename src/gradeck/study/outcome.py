@@ -1,34 +1,54 @@
-"""From an answer to what the review log keeps: suggested ratings and the log entry."""
+"""From an answer to what the review log keeps: the one rating rule, and the log entry.
+
+The rating rule (docs/scheduling.md, "Ratings"): an exercise with any part that ended wrong,
+given up or revealed suggests Again, since FSRS counts Hard as a successful recall; one whose
+parts all ended right (or close: the working was right, the rounding not) but some only after a
+retry, a hint, a close answer or with its first steps filled in (a faded worked example) suggests
+Hard; right at every first try without help, Good.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gradeck.srs.scheduler import RATINGS
-from gradeck.srs.store import LogEntry
+from gradeck.srs.scheduler import Rating
+from gradeck.srs.store import AttemptRow, LogEntry
 
 if TYPE_CHECKING:
-    from gradeck.exercises.check import ExerciseResult
+    from gradeck.exercises.attempt import Outcome
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-
-
-def suggest_rating(result: ExerciseResult, *, hinted: bool, retried: bool) -> int:
-    """All parts right unaided: Good; partly right, or helped: Hard; nothing right: Again."""
-    return result.suggested_rating(retried=retried, hinted=hinted)
+PASSING_ENDINGS = ("right", "carried", "close", "given")
 
 
-def card_rating(right: bool) -> int:
+@dataclass(frozen=True)
+class CardAnswer:
+    """How a choice or typed card was answered: the text given and whether it was right."""
+
+    text: str
+    right: bool
+
+
+def suggest_rating(outcome: Outcome) -> Rating:
+    """An exercise's suggested rating, by the rule above."""
+    if any(ending not in PASSING_ENDINGS for ending in outcome.endings):
+        return Rating.AGAIN
+    if outcome.hints or outcome.retried or outcome.closed or outcome.given:
+        return Rating.HARD
+    return Rating.GOOD
+
+
+def card_rating(right: bool) -> Rating:
     """A choice or typed card answered right suggests Good, wrong suggests Again."""
-    return GOOD if right else AGAIN
+    return Rating.GOOD if right else Rating.AGAIN
 
 
 def chosen(text: str, options: Sequence[tuple[str, bool]]) -> set[int] | None:
     """The options picked: numbers ("1 3", "1,3") or an option's own text."""
     words = re.split(r"[\s,;]+", text.strip())
-    if all(w.isdigit() for w in words if w) and any(words):
+    if all(w.isdecimal() for w in words if w) and any(words):  # not isdigit: "²", "①"
         picked = {int(w) - 1 for w in words if w}
         return picked if all(0 <= i < len(options) for i in picked) else None
     wanted = " ".join(text.split()).casefold()
@@ -45,19 +65,25 @@ def log_entry(
     practice: bool,
     seed: int | None,
     duration_ms: int,
-    answer: str | None,
-    parts_right: Sequence[bool] | None,
-    mistake: str | None,
-    result: ExerciseResult | None,
+    outcome: Outcome | CardAnswer | None,
 ) -> LogEntry:
-    """What the review log keeps of one answer; an exercise's result fills in which parts were
-    right and the first diagnosed mistake unless they are given."""
-    if rating not in RATINGS:
+    """What the review log keeps of one answer: nothing more for a flashcard (no outcome); the
+    text and whether it was right for a choice or typed card; for an exercise, every attempt,
+    each part's last answer, which parts ended right, the first mistake named and the hints."""
+    if rating not in tuple(Rating):
         raise ValueError(f"a rating is 1-4, not {rating!r}")
-    if result is not None:
-        parts_right = parts_right or [p.credited for p in result.parts]
-        mistake = mistake or next(
-            (p.mistake.name for p in result.parts if p.mistake is not None), None
+    answer = mistake = hints = None
+    parts_right: Sequence[bool] | None = None
+    attempts: tuple[AttemptRow, ...] = ()
+    if isinstance(outcome, CardAnswer):
+        answer, parts_right = outcome.text, [outcome.right]
+    elif outcome is not None:
+        answer = " | ".join(outcome.answers) or None
+        parts_right = outcome.parts_right
+        mistake = outcome.mistake
+        hints = outcome.hints
+        attempts = tuple(
+            AttemptRow(a.part, a.number, a.text, a.verdict, a.mistake) for a in outcome.attempts
         )
     return LogEntry(
         time=now,
@@ -68,4 +94,6 @@ def log_entry(
         answer=answer,
         parts_right="".join("1" if p else "0" for p in parts_right) if parts_right else None,
         mistake=mistake,
+        hints=hints,
+        attempts=attempts,
     )

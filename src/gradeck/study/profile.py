@@ -27,7 +27,7 @@ from gradeck.srs.scheduler import (
 )
 from gradeck.srs.store import Key, Store
 from gradeck.study.clock import Clock, utc_now
-from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw, title_of
+from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw
 from gradeck.study.session import FamilySession, Session
 from gradeck.text import did_you_mean
 
@@ -81,8 +81,7 @@ class Profile:
         self._sync()
 
     def _sync(self) -> None:
-        decks = [d.id for d in self.library.decks]
-        self.store.sync(decks, self.library.signature(), self.library.keys)
+        self.store.sync(self.library.digests(), self.library.keys)
 
     @classmethod
     def open(
@@ -221,33 +220,40 @@ class Profile:
         )
 
     def browse(self, text: str = "", tag: str | None = None) -> list[ItemInfo]:
-        rows = {r.key: r for r in self.store.items()}
-        wanted = text.casefold()
+        """Every item of the loaded decks whose id or title holds `text` and that carry `tag`."""
+        return self.browse_page(text, tag)[1]
+
+    def browse_page(
+        self, text: str = "", tag: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> tuple[int, list[ItemInfo]]:
+        """How many items `browse` finds, and `limit` of them from `offset` (all when None): a
+        page is found in the deck cache and the store by index, so it costs what it shows."""
+        total, found = self.library.search(
+            text.strip(), tag, offset, -1 if limit is None else limit
+        )
+        rows = self.store.rows((d, i, s) for d, i, s, _title, _tags in found)
         out = []
-        for item in self.library.items(()):
-            title = title_of(item)
-            if wanted and wanted not in f"{item.item_id} {title}".casefold():
+        for deck_id, item_id, sub, title, tags in found:
+            row = rows.get((deck_id, item_id, sub))
+            if row is None:  # not in the store (a read-only open does not sync)
                 continue
-            if tag is not None and tag not in item.tags:
-                continue
-            row = rows[item.key]
             sched = row.sched
             known = row.schedulable  # else its due time and stability may not even be dates
             out.append(
                 ItemInfo(
-                    item.key,
-                    item.deck_id,
-                    item.item_id,
-                    item.sub,
+                    row.key,
+                    deck_id,
+                    item_id,
+                    sub,
                     title,
-                    item.tags,
+                    tags,
                     STATE_NAMES[sched.state],
                     from_ms(sched.due) if known and sched.due is not None else None,
                     sched.stability if known else None,
                     row.suspended,
                 )
             )
-        return out
+        return total, out
 
     def _item_pk(self, key: Key) -> int:
         pk = self.store.pk(key)

@@ -20,12 +20,13 @@ from gradeck.srs.scheduler import (
 )
 from gradeck.srs.store import PRACTICE_DECK
 from gradeck.study import queue as queues
+from gradeck.study.fading import given_parts
 from gradeck.study.items import SEED_RANGE, Answered, Shown, card_texts, draw, kind_of
-from gradeck.study.outcome import log_entry
+from gradeck.study.outcome import CardAnswer, log_entry
 from gradeck.study.queue import LEARN_AHEAD_MS, Queue
 
 if TYPE_CHECKING:
-    from gradeck.exercises.check import ExerciseResult
+    from gradeck.exercises.attempt import Outcome
     from gradeck.study.profile import Profile
 
 
@@ -64,7 +65,8 @@ class Session:
         self._by_pk: dict[int, ReviewItem] = built.items
         self._groups: dict[int, tuple[str, str]] = built.groups
         self._q = built.queue
-        self.damaged = len(self.store.damaged)  # items left out: their schedule is out of bounds
+        # Items left out because their stored schedule is out of bounds (`gradeck check`).
+        self.unschedulable = len(self.store.unschedulable)
         self._current: Shown | None = None
         self._undo: list[tuple[int, Shown, Queue]] = []
         self._suspended: set[int] = set()  # suspended during the session: undo keeps them out
@@ -127,6 +129,11 @@ class Session:
         if item.exercise is not None:
             seed = rng.randrange(SEED_RANGE) if seed is None else seed
             exercise = draw(item, seed)
+            given = 0
+            if not self.practice:
+                log = self.store.history(pk)
+                ratings = [row["rating"] for row in log if row["mode"] == "scheduled"]
+                given = given_parts(ratings, len(exercise.parts))
             return Shown(
                 item,
                 kind,
@@ -137,6 +144,7 @@ class Session:
                 exercise=exercise,
                 seed=seed,
                 pk=pk,
+                given=given,
             )
         assert item.card is not None
         question, answer = card_texts(item)
@@ -161,10 +169,7 @@ class Session:
         rating: int,
         *,
         duration_ms: int = 0,
-        answer: str | None = None,
-        parts_right: Sequence[bool] | None = None,
-        mistake: str | None = None,
-        result: ExerciseResult | None = None,
+        outcome: Outcome | CardAnswer | None = None,
     ) -> Answered:
         """Record the answer (committed before returning) and move the queue on."""
         now = to_ms(self.profile._now())
@@ -174,10 +179,7 @@ class Session:
             practice=self.practice,
             seed=shown.seed,
             duration_ms=duration_ms,
-            answer=answer,
-            parts_right=parts_right,
-            mistake=mistake,
-            result=result,
+            outcome=outcome,
         )
         schedule = None if self.practice else (lambda s: self.scheduler.review(s, rating, now))
         before = self._q.copy()
@@ -268,10 +270,7 @@ class FamilySession:
         rating: int,
         *,
         duration_ms: int = 0,
-        answer: str | None = None,
-        parts_right: Sequence[bool] | None = None,
-        mistake: str | None = None,
-        result: ExerciseResult | None = None,
+        outcome: Outcome | CardAnswer | None = None,
     ) -> Answered:
         """Log the answer as practice (committed before returning); the next call to `next`
         draws a new variant."""
@@ -281,10 +280,7 @@ class FamilySession:
             practice=True,
             seed=shown.seed,
             duration_ms=duration_ms,
-            answer=answer,
-            parts_right=parts_right,
-            mistake=mistake,
-            result=result,
+            outcome=outcome,
         )
         review_id, _after = self.store.record(self._pk, entry, None)
         self._undo.append((review_id, shown))

@@ -1,4 +1,5 @@
-"""Scheduling fitted to the learner: `gradeck optimize` and `gradeck simulate` on a profile.
+"""Scheduling fitted to the learner: `gradeck optimize`, `gradeck simulate` and the health check
+of `gradeck stats` on a profile.
 
 The srs modules do the work (srs/optimize.py, srs/simulate.py); this one hands them the
 profile's log, study days, settings and item counts, and saves fitted weights as the profile's
@@ -7,16 +8,33 @@ profile's log, study days, settings and item counts, and saves fitted weights as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from gradeck.srs import calibration
 from gradeck.srs import optimize as fitting
 from gradeck.srs import simulate as simulation
-from gradeck.srs.days import from_ms, study_date
-from gradeck.srs.scheduler import format_setting
+from gradeck.srs.days import from_ms, study_date, to_ms
+from gradeck.srs.scheduler import Settings, format_setting
+
+HOUR_MS = 3_600_000
 
 if TYPE_CHECKING:
     from gradeck.study.profile import Profile
+
+
+def _day(profile: Profile, settings: Settings) -> Callable[[int], int]:
+    """The study day number of a time in ms; worked out once per hour of the log, since a
+    study day starts on the hour (in every time zone but a few, placed to the hour here)."""
+
+    @cache
+    def of_hour(hour: int) -> int:
+        moment = from_ms(hour * HOUR_MS)
+        return study_date(moment, settings.day_start_hour, profile.tz).toordinal()
+
+    return lambda ms: of_hour(ms // HOUR_MS)
 
 
 def optimize(profile: Profile) -> dict[str, Any]:
@@ -24,11 +42,7 @@ def optimize(profile: Profile) -> dict[str, Any]:
     better than the weights in use, keep them. GradeckError when the history is
     too small, saying how much is needed; nothing is changed then."""
     settings = profile.settings()
-
-    def day(ms: int) -> int:
-        return study_date(from_ms(ms), settings.day_start_hour, profile.tz).toordinal()
-
-    history = fitting.histories(fitting.reviews(profile.store), day)
+    history = fitting.histories(fitting.reviews(profile.store), _day(profile, settings))
     fit = fitting.fit(history, settings.weights)
     if fit.better:
         profile.store.set_settings({"parameters": format_setting("parameters", fit.fitted)})
@@ -40,6 +54,19 @@ def optimize(profile: Profile) -> dict[str, Any]:
         "fitted": {"parameters": list(fit.fitted), **asdict(fit.fitted_score)},
         "saved": fit.better,
     }
+
+
+def health(profile: Profile) -> dict[str, Any]:
+    """`gradeck stats`' health check (srs/calibration.py) for the profile."""
+    settings = profile.settings()
+    return calibration.health(
+        profile.store,
+        settings.weights,
+        day=_day(profile, settings),
+        now_ms=to_ms(profile._now()),
+        desired=settings.retention,
+        fitted=bool(settings.parameters),
+    )
 
 
 def simulate(profile: Profile) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from gradeck import study
+from gradeck.text import printable
 from gradeck.tui.commands import GradeckCommands
 from gradeck.tui.screens.help import HelpScreen
 from gradeck.tui.screens.home import HomeScreen
@@ -125,7 +126,7 @@ class GradeckApp(App[None]):
         try:
             await self.call(profile.set_setting, "theme", theme, expected=(ValueError,))
         except ValueError as exc:
-            self.notify(f"Theme not saved: {exc}", severity="warning")
+            self.notify(printable(f"Theme not saved: {exc}"), severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         if self.profile is not None:
@@ -147,7 +148,7 @@ class GradeckApp(App[None]):
 
         if self.profile is None:
             return
-        names = [self.deck_titles.get(d, d) for d in deck_ids]
+        names = [printable(self.deck_titles.get(d, d)) for d in deck_ids]
         title = ", ".join(names) if names else "Everything due"
         if practice:
             title = f"Practice · {title}"
@@ -194,7 +195,7 @@ class GradeckApp(App[None]):
     def action_screenshot(self) -> None:  # type: ignore[override]
         """Save the screen as SVG in the current folder (Textual's default is Downloads)."""
         path = self.save_screenshot()
-        self.notify(f"Screenshot saved: {path}", timeout=4)
+        self.notify(printable(f"Screenshot saved: {path}"), timeout=4, markup=False)
 
     def key_sections(self) -> list[tuple[str, Any]]:
         from gradeck.tui.screens.browse import BrowseScreen

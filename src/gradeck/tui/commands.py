@@ -8,6 +8,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from gradeck.exercises.registry import FAMILIES
+from gradeck.text import printable
+from gradeck.tui.widgets.text import plain
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -23,14 +25,19 @@ SCREENS = (
 
 
 class GradeckCommands(Provider):
-    """What the app can do from anywhere, then what the keys of the current screen do."""
+    """What the app can do from anywhere, then what the keys of the current screen do.
+
+    The palette reads a `str` name as markup, so names (deck titles among them) go to it as
+    Rich `Text`, highlighted here rather than by the matcher; deck ids (the help line) cannot
+    hold brackets."""
 
     def _commands(self) -> Iterator[Command]:
         app = self.app
         for name, help_text, action in SCREENS:
             yield name, help_text, partial(app.run_action, action)
         for deck_id, title in getattr(app, "deck_titles", {}).items():
-            yield f"Study {title}", f"deck {deck_id}", partial(app.open_study, (deck_id,))
+            study = partial(app.open_study, (deck_id,))
+            yield f"Study {printable(title)}", f"deck {deck_id}", study
         for family in sorted(FAMILIES):
             yield (
                 f"Practise {family}",
@@ -46,11 +53,14 @@ class GradeckCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(plain(name), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
-            score = matcher.match(name)
+            score, offsets = matcher.fuzzy_search.match(matcher.query, name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                shown = plain(name)
+                for offset in offsets:
+                    shown.stylize("bold underline", offset, offset + 1)
+                yield Hit(score, shown, callback, text=name, help=help_text)

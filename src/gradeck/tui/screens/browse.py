@@ -19,10 +19,11 @@ from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise
 from gradeck.exercises.render import render_answers, render_parts, render_solution
 from gradeck.study import RATINGS, ItemInfo
+from gradeck.text import printable
 from gradeck.tui.widgets.exercise_view import exercise_body
-from gradeck.tui.widgets.text import shorten
+from gradeck.tui.widgets.text import plain, shorten
 
-MAX_ROWS = 500
+PAGE = 200  # rows read at a time: more are read as the cursor nears the end
 ITEM_WIDTH = 24  # with State and Due, the framed table fits its 3/5 of 80 columns
 
 
@@ -32,15 +33,15 @@ def _when(moment: datetime | None) -> str:
 
 def detail_text(info: ItemInfo, history: list[dict]) -> Text:
     """An item's scheduling state and its log, newest answer first."""
-    text = Text()
-    text.append(info.title + "\n\n", style="bold")
-    text.append(f"{info.deck_id} / {info.item_id}{' / ' + info.sub if info.sub else ''}\n")
+    text = plain(info.title + "\n\n", "bold")
+    where = " / ".join(k for k in (info.deck_id, info.item_id, info.sub) if k)
+    text.append_text(plain(where + "\n"))
     text.append(f"state {info.state}{'  (suspended)' if info.suspended else ''}\n")
     text.append(f"due {_when(info.due)}\n")
     stability = "–" if info.stability is None else f"{info.stability:.1f} days"
     text.append(f"stability {stability}\n")
     if info.tags:
-        text.append("tags " + " ".join(f"#{t}" for t in info.tags) + "\n", style="dim")
+        text.append_text(plain("tags " + " ".join(f"#{t}" for t in info.tags) + "\n", "dim"))
     answers = "1 answer" if len(history) == 1 else f"{len(history)} answers"
     text.append(f"\nHistory ({answers})\n", style="bold")
     for row in reversed(history[-12:]):
@@ -49,7 +50,7 @@ def detail_text(info: ItemInfo, history: list[dict]) -> Text:
         if row["mode"] == "practice":
             text.append(" practice", style="dim")
         if row.get("mistake"):
-            text.append(f" {row['mistake']}", style="yellow")
+            text.append_text(plain(f" {row['mistake']}", "yellow"))
         text.append("\n")
     return text
 
@@ -66,13 +67,13 @@ class PreviewScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         ex = self.exercise
         with VerticalScroll(id="help-box"):
-            yield Static(Text(f"{ex.title}  ·  seed {ex.seed}", style="bold"))
+            yield Static(plain(f"{ex.title}  ·  seed {ex.seed}", "bold"))
             yield Static(
                 Group(
                     exercise_body(ex),
-                    Text("\n" + render_parts(ex)),
-                    Text("\n" + render_answers(ex)),
-                    Text("\n" + render_solution(ex)),
+                    plain("\n" + render_parts(ex)),
+                    plain("\n" + render_answers(ex)),
+                    plain("\n" + render_solution(ex)),
                 )
             )
 
@@ -91,6 +92,7 @@ class BrowseScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, ItemInfo] = {}
+        self.total = 0  # items the search finds; the table holds the first pages of them
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,29 +138,51 @@ class BrowseScreen(Screen):
     def _submitted(self) -> None:
         self.query_one("#browse-table", DataTable).focus()
 
+    def _query(self) -> tuple[str, str | None]:
+        text = self.query_one("#browse-text", Input).value.strip()
+        tag = self.query_one("#browse-tag", Input).value.strip().lstrip("#") or None
+        return text, tag
+
     @work(exclusive=True, group="browse")
     async def search(self) -> None:
         app = self.app
-        text = self.query_one("#browse-text", Input).value.strip()
-        tag = self.query_one("#browse-tag", Input).value.strip().lstrip("#") or None
+        text, tag = self._query()
         profile = await app.load_profile()  # type: ignore[attr-defined]
-        found = await app.call(profile.browse, text, tag)  # type: ignore[attr-defined]
+        total, found = await app.call(profile.browse_page, text, tag, 0, PAGE)  # type: ignore[attr-defined]
         table = self.query_one("#browse-table", DataTable)
         row = table.cursor_row
         table.clear()
         self.items = {}
-        for info in found[:MAX_ROWS]:
+        self.total = total
+        self._add_rows(found)
+        if found:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+        self.sub_title = f"Browse · {total} items"
+        await self._show_detail()
+
+    def _add_rows(self, found: list[ItemInfo]) -> None:
+        table = self.query_one("#browse-table", DataTable)
+        for info in found:
             key = "/".join(info.key)
+            if key in self.items:
+                continue
             self.items[key] = info
             state = Text(info.state + (" ⏸" if info.suspended else ""))
             if info.suspended:
                 state.stylize("dim")
             due = "–" if info.due is None else f"{info.due.astimezone():%m-%d}"
             table.add_row(shorten(info.title, ITEM_WIDTH), state, due, key=key)
-        if found:
-            table.move_cursor(row=min(row, len(self.items) - 1))
-        self.sub_title = f"Browse · {len(found)} items"
-        await self._show_detail()
+
+    @work(exclusive=True, group="browse-more")
+    async def _more(self) -> None:
+        """The next page of results, read when the cursor comes near the last row held."""
+        text, tag = self._query()
+        profile = self.app.profile  # type: ignore[attr-defined]
+        _total, found = await self.app.call(  # type: ignore[attr-defined]
+            profile.browse_page, text, tag, len(self.items), PAGE
+        )
+        if (text, tag) == self._query():
+            self._add_rows(found)
 
     def _current(self) -> ItemInfo | None:
         table = self.query_one("#browse-table", DataTable)
@@ -170,6 +194,9 @@ class BrowseScreen(Screen):
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
         self.run_worker(self._show_detail(), exclusive=True, group="detail")
+        table = self.query_one("#browse-table", DataTable)
+        if table.cursor_row >= len(self.items) - PAGE // 4 and len(self.items) < self.total:
+            self._more()
 
     async def _show_detail(self) -> None:
         info = self._current()
@@ -208,6 +235,6 @@ class BrowseScreen(Screen):
                 profile.preview, info.key, expected=(GradeckError,)
             )
         except GradeckError as exc:
-            self.notify(str(exc), severity="warning", timeout=4)
+            self.notify(printable(str(exc)), severity="warning", timeout=4, markup=False)
             return
         app.push_screen(PreviewScreen(exercise))

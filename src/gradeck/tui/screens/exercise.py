@@ -9,7 +9,7 @@ the app's study thread and the screen shows that it is working meanwhile.
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -19,9 +19,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from gradeck.errors import GradeckError
-from gradeck.study import FamilySession, Shown
-from gradeck.tui.widgets.exercise_panel import ExercisePanel, Outcome
-from gradeck.tui.widgets.rating_bar import RATING_NAMES
+from gradeck.study import RATINGS, FamilySession, Rating, Shown, suggest_rating
+from gradeck.tui.widgets.exercise_panel import ExercisePanel
+
+if TYPE_CHECKING:
+    from gradeck.exercises.attempt import Outcome
+
+# How the sitting's line reads each suggested rating (the rule is gradeck.study's).
+VERDICTS = {
+    Rating.GOOD: "All right!",
+    Rating.HARD: "Right in the end.",
+    Rating.AGAIN: "Not quite.",
+}
 
 
 class ExerciseScreen(Screen):
@@ -38,7 +47,7 @@ class ExerciseScreen(Screen):
         self.family = family
         self.session: FamilySession | None = None
         self.shown: Shown | None = None
-        self.results: list[bool] = []  # all right or not, per answer logged in this sitting
+        self.results: list[bool] = []  # right at the first try, per answer logged in this sitting
         self.started = 0.0
         self.busy = True
 
@@ -63,7 +72,10 @@ class ExerciseScreen(Screen):
         self._start()
 
     def _status(self) -> None:
-        text = f"{self.family} · {self.count} done · {self.right} right · logged as practice"
+        text = (
+            f"{self.family} · {self.count} done · {self.right} right first time · "
+            "logged as practice"
+        )
         self.query_one("#practice-status", Static).update(text)
 
     @work(exclusive=True, group="practice")
@@ -118,19 +130,18 @@ class ExerciseScreen(Screen):
     async def _log(self, panel: ExercisePanel, outcome: Outcome) -> None:
         """Save the answer as practice, rated as suggested, then say how it went."""
         assert self.session is not None and self.shown is not None
+        rating = suggest_rating(outcome)
         await self.app.call(  # type: ignore[attr-defined]
             self.session.answer,
             self.shown,
-            outcome.suggested,
+            rating,
             duration_ms=int((time.monotonic() - self.started) * 1000),
-            answer=" | ".join(outcome.answers) or None,
-            result=outcome.result,
+            outcome=outcome,
         )
-        self.results.append(outcome.result.all_right)
+        self.results.append(outcome.first_try_right)
         self._status()
-        verdict = "All right!" if outcome.result.all_right else "Not quite."
         self.query_one("#practice-result", Static).update(
-            f"{verdict} Logged as {RATING_NAMES[outcome.suggested]}. n another, u undo, Esc back."
+            f"{VERDICTS[rating]} Logged as {RATINGS[rating]}. n another, u undo, Esc back."
         )
         panel.focus()
         self.busy = False

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gradeck.exercises.registry import FAMILIES
+from gradeck.tui.widgets.text import plain
 
 
 class PracticeScreen(Screen):
@@ -38,7 +39,7 @@ class PracticeScreen(Screen):
         options.append(Option(Text("Decks", style="bold"), disabled=True))
         titles = self.app.deck_titles  # type: ignore[attr-defined]
         for deck_id, title in titles.items():
-            label = Text.assemble((title, "bold"), "\n  ", (deck_id, "dim"))
+            label = Text.assemble(plain(title, "bold"), "\n  ", plain(deck_id, "dim"))
             options.append(Option(label, id=f"deck:{deck_id}"))
         yield OptionList(*options, id="practice-choices")
         yield Footer()

@@ -6,9 +6,10 @@ shown, so leaving with Esc, or the terminal closing, loses nothing that was answ
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -18,10 +19,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
 
-from gradeck.study import RATINGS, Session, Shown, card_rating
+from gradeck.study import RATINGS, CardAnswer, Session, Shown, card_rating, suggest_rating
 from gradeck.tui.widgets.card_panel import CardPanel
-from gradeck.tui.widgets.exercise_panel import ExercisePanel, Outcome
+from gradeck.tui.widgets.exercise_panel import ExercisePanel
 from gradeck.tui.widgets.rating_bar import RatingBar
+
+if TYPE_CHECKING:
+    from gradeck.exercises.attempt import Outcome
 
 LOADING_AFTER_S = 0.15
 STATE_STYLE = {"new": "cyan", "learning": "red", "relearning": "red", "review": "green"}
@@ -49,10 +53,11 @@ class ReviewScreen(Screen):
         self.shown: Shown | None = None
         self.rateable = False  # the answer is shown and waits for a rating
         self.suggested: int | None = None  # what Enter accepts; None when the learner judges
-        self.answer_text = ""
-        self.outcome: Outcome | None = None
+        self.outcome: Outcome | CardAnswer | None = None  # what is saved with the rating
         self.started = 0.0
         self.busy = True
+        self._area_lock = asyncio.Lock()
+        self._drawing = False  # waiting for the session to draw the next item
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,29 +87,41 @@ class ReviewScreen(Screen):
         self.busy = True
         if shown is None:
             # Only a slow draw (an exercise's first import) shows that it is working.
-            waiting = self.set_timer(LOADING_AFTER_S, lambda: self._clear(LoadingIndicator()))
+            self._drawing = True
+            waiting = self.set_timer(LOADING_AFTER_S, self._loading)
             shown = await self.app.call(self.session.next)  # type: ignore[attr-defined]
+            self._drawing = False
             waiting.stop()
         self.shown = shown
         self.rateable = False
         self.suggested = None
         self.outcome = None
-        self.answer_text = ""
         self._progress()
         self.refresh_bindings()
         if shown is None:
-            self._finished()
+            await self._finished()
         elif shown.exercise is not None:
-            self._clear(ExercisePanel(shown.exercise))
+            await self._clear(ExercisePanel(shown.exercise, given=shown.given))
         else:
-            self._clear(CardPanel(shown))
+            await self._clear(CardPanel(shown))
         self.started = time.monotonic()
         self.busy = False
 
-    def _clear(self, *widgets) -> None:
-        area = self.query_one("#item-area", VerticalScroll)
-        area.remove_children()
-        area.mount(*widgets)
+    async def _loading(self) -> None:
+        """Show that the item is being drawn, unless it has arrived meanwhile."""
+        if self._drawing:
+            await self._clear(LoadingIndicator(), unless_drawn=True)
+
+    async def _clear(self, *widgets, unless_drawn: bool = False) -> None:
+        """Put `widgets` in the item area, in place of what is there. One change at a time:
+        the "working" indicator's timer may fire while the item is being drawn, and the item
+        must not be removed by the indicator's late arrival."""
+        async with self._area_lock:
+            if unless_drawn and not self._drawing:
+                return
+            area = self.query_one("#item-area", VerticalScroll)
+            await area.remove_children()
+            await area.mount(*widgets)
         area.scroll_home(animate=False)
         self.query_one("#rating", RatingBar).hide()
 
@@ -121,7 +138,7 @@ class ReviewScreen(Screen):
             left.append(" · ").append("practice", style="italic")
         self.query_one("#left", Static).update(left)
 
-    def _finished(self) -> None:
+    async def _finished(self) -> None:
         session = self.session
         assert session is not None
         text = Text.assemble(("Done for now!", "bold"), "\n\n")
@@ -130,21 +147,23 @@ class ReviewScreen(Screen):
         if later is not None:
             text.append(f"Learning steps come back at {later.astimezone():%H:%M}.\n", style="dim")
         text.append("\nPress Esc or Enter to go home.", style="dim")
-        self._clear(Static(text, id="done"))
+        await self._clear(Static(text, id="done"))
 
     # ------------------------------------------------------------------ answers
 
     def on_card_panel_revealed(self, event: CardPanel.Revealed) -> None:
         event.stop()
-        self.answer_text = event.answer
         # A flashcard is judged by the learner alone: no rating is suggested for it.
-        self._offer_rating(None if event.right is None else card_rating(event.right))
+        if event.right is None:
+            self._offer_rating(None)
+            return
+        self.outcome = CardAnswer(event.answer, event.right)
+        self._offer_rating(card_rating(event.right))
 
     def on_exercise_panel_done(self, event: ExercisePanel.Done) -> None:
         event.stop()
         self.outcome = event.outcome
-        self.answer_text = " | ".join(event.outcome.answers)
-        self._offer_rating(event.outcome.suggested)
+        self._offer_rating(suggest_rating(event.outcome))
         event.panel.focus()
 
     def _offer_rating(self, suggested: int | None) -> None:
@@ -189,14 +208,12 @@ class ReviewScreen(Screen):
     @work(exclusive=True, group="review")
     async def _save(self, rating: int) -> None:
         assert self.session is not None and self.shown is not None
-        result = self.outcome.result if self.outcome is not None else None
         await self.app.call(  # type: ignore[attr-defined]
             self.session.answer,
             self.shown,
             rating,
             duration_ms=int((time.monotonic() - self.started) * 1000),
-            answer=self.answer_text or None,
-            result=result,
+            outcome=self.outcome,
         )
         await self._next()
 

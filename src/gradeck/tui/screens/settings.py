@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from gradeck.study import SETTING_HELP
+from gradeck.tui.widgets.text import plain
 
 # The settings offered here; the rest (steps, fuzz ...) stay with `gradeck config`.
 FIELDS = {
@@ -92,7 +93,7 @@ class SettingsScreen(Screen):
                 problems.append(f"{FIELDS[key]}: {exc}")
         status = self.query_one("#set-status", Static)
         if problems:
-            status.update("Not saved: " + "; ".join(problems))
+            status.update(plain("Not saved: " + "; ".join(problems)))
             status.set_classes("feedback wrong")
         else:
             status.update("Saved.")

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from gradeck.tui.widgets.charts import bar_chart, heatmap
+from gradeck.tui.widgets.text import plain
 
 WEAKEST = 5
 TAGS_SHOWN = 8
@@ -49,7 +50,7 @@ def states_table(states: dict[str, int]) -> Table:
     table.add_column("")
     table.add_column("", justify="right")
     for name, count in states.items():
-        table.add_row(name.capitalize(), str(count))
+        table.add_row(plain(name.capitalize()), str(count))
     return table
 
 
@@ -62,11 +63,11 @@ def mastery_table(decks: dict[str, Any], tags: dict[str, Any]) -> Table:
     table.add_column("Recall now", justify="right")
     for deck in decks.values():
         learnt = f"{deck['review']}/{deck['total']}"
-        table.add_row(deck["title"], learnt, _percent(deck["mean_retrievability"]))
+        table.add_row(plain(deck["title"]), learnt, _percent(deck["mean_retrievability"]))
     largest = sorted(tags.items(), key=lambda kv: (-kv[1]["total"], kv[0]))[:TAGS_SHOWN]
     for tag, row in largest:
         learnt = f"{row['review']}/{row['total']}"
-        table.add_row(Text(f"#{tag}", style="dim"), learnt, _percent(row["mean_retrievability"]))
+        table.add_row(plain(f"#{tag}", "dim"), learnt, _percent(row["mean_retrievability"]))
     return table
 
 
@@ -77,14 +78,14 @@ def weakest_text(exercises: dict[str, Any]) -> Text:
     if not families:
         return text.append("No exercises answered yet.", style="dim")
     for name, row in families[:WEAKEST]:
-        text.append(f"{name:<28}", style="bold")
+        text.append_text(plain(f"{name:<28}", "bold"))
         text.append(f"{row['accuracy']:>5.0%} all right  ({row['answers']} answers)\n")
     if exercises["mistakes"]:
         text.append("\nMost frequent mistakes\n", style="bold")
     for row in exercises["mistakes"]:
         text.append(f"{row['count']:>4}× ", style="yellow")
-        text.append(f"{row['mistake']}", style="bold")
-        text.append(f"  in {row['family']}\n", style="dim")
+        text.append_text(plain(row["mistake"], "bold"))
+        text.append_text(plain(f"  in {row['family']}\n", "dim"))
     return text
 
 

@@ -19,6 +19,8 @@ from textual.widgets import Input, Static
 
 from gradeck.decks.cards import normalise, parse_holes
 from gradeck.study import Shown
+from gradeck.text import printable
+from gradeck.tui.widgets.text import plain
 
 HOLE_STYLE = "bold reverse"
 
@@ -26,6 +28,7 @@ HOLE_STYLE = "bold reverse"
 def cloze_text(text: str, hole: str, reveal: bool) -> Text:
     """The cloze with this hole blanked (its hint, or …) or filled in, marked either way."""
     number = int(hole[1:])
+    text = printable(text)
     out = Text()
     pos = 0
     for h in parse_holes(text):
@@ -46,9 +49,9 @@ def typed_diff(given: str, accepted: Sequence[str]) -> Text:
     the characters that should not be there are underlined in red; in the second, the ones that
     are missing are underlined in green.
     """
-    mine = normalise(given)
+    mine = printable(normalise(given))
     target = max(accepted, key=lambda a: difflib.SequenceMatcher(None, mine, normalise(a)).ratio())
-    theirs = normalise(target)
+    theirs = printable(normalise(target))
     yours, wanted = Text("yours   "), Text("answer  ")
     for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, mine, theirs).get_opcodes():
         if op == "equal":
@@ -64,11 +67,11 @@ def typed_diff(given: str, accepted: Sequence[str]) -> Text:
 def typed_verdict(given: str, answer: str, right: bool, accepted: Sequence[str]) -> Text:
     """Right, with the answer; or wrong, with what differs from the nearest accepted answer."""
     if right:
-        return Text.assemble(("✓ right", "bold green"), "  ", (answer, "bold"))
+        return Text.assemble(("✓ right", "bold green"), "  ", plain(answer, "bold"))
     verdict = Text.assemble(("✗ wrong", "bold red"), "\n")
     if given.strip() and accepted:
         return verdict.append_text(typed_diff(given, accepted))
-    return verdict.append_text(Text.assemble("no answer; it is ", (answer, "bold")))
+    return verdict.append_text(Text.assemble("no answer; it is ", plain(answer, "bold")))
 
 
 class CardPanel(Vertical):
@@ -117,7 +120,7 @@ class CardPanel(Vertical):
         return cloze_text(card.text, self.shown.item.sub, reveal)
 
     def _front(self) -> Text:
-        front = self._cloze(reveal=False) or Text(self.shown.question)
+        front = self._cloze(reveal=False) or plain(self.shown.question)
         if self.shown.kind == "choice" and self.wanted > 1:
             front.append(f"  (choose {self.wanted}, then Enter)", style="not bold dim")
         return front
@@ -131,9 +134,9 @@ class CardPanel(Vertical):
             back = Text()
             if shown.kind != "flashcard":
                 back.append("Answer: ", style="dim")
-            back.append(shown.answer, style="bold" if shown.kind != "flashcard" else "")
+            back.append_text(plain(shown.answer, "bold" if shown.kind != "flashcard" else ""))
         if shown.note:
-            back.append(f"\n\n{shown.note}", style="italic dim")
+            back.append_text(plain(f"\n\n{shown.note}", "italic dim"))
         return back
 
     def _options(self) -> Text:
@@ -151,7 +154,7 @@ class CardPanel(Vertical):
             elif i in self.picked:
                 style = "reverse"
             text.append(f" {mark:<3}", style=style or "bold")
-            text.append(f"{option}\n", style=style)
+            text.append_text(plain(f"{option}\n", style))
         return text
 
     def on_click(self) -> None:

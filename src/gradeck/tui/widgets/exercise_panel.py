@@ -1,13 +1,17 @@
 """An exercise being answered: one input per part, feedback per part, hints and the solution.
 
-The panel only checks answers (with `gradeck.exercises.check`) and says when the learner is done;
-what happens next (rating, saving, the next item) is up to the screen that holds it, so review
-and practice share it.
+The panel drives the attempt model (`gradeck.exercises.attempt.ExerciseRun`, the rules both
+front ends share: two tries a part, hints, giving up, the worked solution) and shows what it
+answers; when the run is over it posts Done with the run's Outcome. What happens next (rating,
+saving, the next item) is up to the screen that holds it, so review and practice share it.
+
+Keys in an empty answer box: h a hint, w the worked solution (every part left is revealed),
+! gives up the part, u undo, ? the keys. Enter on an empty box only says what to do: a stray
+Enter never gives anything up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,25 +22,23 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from gradeck.exercises.check import ExerciseResult, PartResult, check_next
+from gradeck.exercises.attempt import Attempt, ExerciseRun, Outcome
+from gradeck.exercises.check import PartResult
 from gradeck.exercises.model import Exercise, Part
 from gradeck.exercises.render import (
     FEEDBACK_MARKS,
+    filled_in,
     format_value,
     part_heading,
     render_hint,
     render_solution,
 )
-from gradeck.study import suggest_rating
 from gradeck.tui.widgets.exercise_view import exercise_body
-from gradeck.tui.widgets.text import shorten
-
-# A part may be answered twice: a wrong first answer can be retried (after a hint, say); a second
-# wrong answer closes the part and shows what was expected.
-ATTEMPTS = 2
+from gradeck.tui.widgets.text import plain, shorten
 
 # Keys that act in an empty box, and the actions they run.
-SHORTCUTS = {"h": "hint", "w": "solution", "u": "screen.undo", "?": "app.help"}
+SHORTCUTS = {"h": "hint", "w": "solution", "!": "give_up", "u": "screen.undo", "?": "app.help"}
+EMPTY = "type an answer first · h a hint · ! give up this part · w the worked solution"
 GIVEN_WIDTH = 30  # a wrong answer is repeated in its verdict, cut to this many cells
 
 VERDICT_CLASS = {
@@ -46,21 +48,23 @@ VERDICT_CLASS = {
     "wrong": "wrong",
     "unreadable": "wrong",
     "blank": "wrong",
+    "given_up": "wrong",
+    "revealed": "wrong",
 }
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How an exercise went: the checked parts and what the learner typed for each."""
-
-    result: ExerciseResult
-    answers: tuple[str, ...]
-    hinted: bool
-    retried: bool
-
-    @property
-    def suggested(self) -> int:
-        return suggest_rating(self.result, hinted=self.hinted, retried=self.retried)
+def attempt_text(part: Part, attempt: Attempt, tries_left: int) -> Text:
+    """What the learner is told of one attempt."""
+    if attempt.verdict in ("given_up", "revealed"):
+        said = "given up" if attempt.verdict == "given_up" else "not answered"
+        mark = FEEDBACK_MARKS["blank"]
+        return Text(f"{mark} {said}\nexpected {format_value(part.expected)}")
+    assert attempt.result is not None
+    text = feedback_text(part, attempt.result, attempt.closes, given=attempt.text)
+    if not attempt.closes and attempt.verdict != "unreadable":
+        more = "1 more try" if tries_left == 1 else f"{tries_left} more tries"
+        text.append(f"\n{more}: answer again, or h a hint, ! give up", style="dim")
+    return text
 
 
 def feedback_text(part: Part, result: PartResult, final: bool, given: str = "") -> Text:
@@ -82,8 +86,6 @@ def feedback_text(part: Part, result: PartResult, final: bool, given: str = "") 
         text.append(f": {result.message}")
     if final and not result.credited:
         text.append(f"\nexpected {format_value(part.expected)}")
-    elif not final:
-        text.append("\ntry again, or press Enter on an empty answer to see it", style="dim")
     return text
 
 
@@ -151,6 +153,7 @@ def _placeholder(part: Part) -> str:
         "vector": "values separated by commas, e.g. 0.5, -1.2",
         "matrix": "rows separated by ;  e.g. 1, 2; 3, 4",
         "count": "a whole number",
+        "choice": f"the number of one option, 1 to {len(part.options)}",
         "symbolic": "an expression in " + ", ".join(part.symbols) if part.symbols else "",
     }.get(part.kind, "a number (expressions such as 0.3*2 work)")
 
@@ -162,6 +165,7 @@ class ExercisePanel(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "hint", "Hint"),
+        Binding("exclamation_mark", "give_up", "Give up"),
         Binding("w", "solution", "Solution"),
     ]
 
@@ -173,37 +177,42 @@ class ExercisePanel(Vertical):
             self.panel = panel
             self.outcome = outcome
 
-    def __init__(self, exercise: Exercise, **kwargs) -> None:
+    def __init__(self, exercise: Exercise, given: int = 0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.exercise = exercise
-        self.done: list[PartResult] = []
-        self.answers: list[str] = []
-        self.attempts = 0
-        self.hints_shown = 0
-        self.retried = False
+        self.run = ExerciseRun(exercise, given=given)
         self.finished = False
 
     def compose(self) -> ComposeResult:
         ex = self.exercise
         yield Static(Text(ex.title, style="bold"), classes="exercise-title")
         yield Static(exercise_body(ex), classes="exercise-body")
+        given = self.run.given
+        if given:
+            yield Static(
+                plain(f"The first {given} part(s) are worked for you this time; do the rest."),
+                classes="fading-note",
+            )
         for i, part in enumerate(ex.parts):
-            yield Static(part_heading(part, ex), classes="part-prompt")
-            yield AnswerInput(part, id=f"answer-{i}", disabled=i > 0)
+            yield Static(plain(part_heading(part, ex)), classes="part-prompt")
+            if i < given:  # a faded worked example: filled in, nothing to type
+                yield Static(plain(filled_in(part)), id=f"feedback-{i}", classes="feedback shown")
+                continue
+            yield AnswerInput(part, id=f"answer-{i}", disabled=i > given)
             yield Static("", id=f"feedback-{i}", classes="feedback")
         yield Static(
-            "Enter checks · in an empty box: h hint, w worked solution, Enter gives up",
+            "Enter checks · 2 tries a part · empty box: h hint, ! give up, w solution",
             classes="keys-hint",
         )
         yield Static("", id="hints", classes="hints")
         yield Static("", id="solution", classes="solution")
 
     def on_mount(self) -> None:
-        self.query_one("#answer-0", AnswerInput).focus()
+        self.query_one(f"#answer-{self.run.given}", AnswerInput).focus()
 
     @property
     def current(self) -> int:
-        return len(self.done)
+        return self.run.part
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -217,70 +226,71 @@ class ExercisePanel(Vertical):
             self.action_hint()
         elif event.action == "solution":
             self.action_solution()
+        elif event.action == "give_up":
+            self.action_give_up()
         else:
             await self.run_action(event.action)
 
     def submit(self, text: str) -> None:
-        """Check the current part's answer; a wrong one may be tried again once."""
+        """Check the current part's answer; a wrong one may be tried again (see ExerciseRun)."""
         index = self.current
-        part = self.exercise.parts[index]
-        result = check_next(self.exercise, self.done, text)
+        attempt = self.run.submit(text)
         feedback = self.query_one(f"#feedback-{index}", Static)
-        if result.verdict == "unreadable":
-            feedback.update(feedback_text(part, result, final=False, given=text))
+        if attempt is None:
+            feedback.update(Text(EMPTY, style="dim"))
+            feedback.set_classes("feedback shown")
+            return
+        self._show(attempt)
+        if attempt.verdict == "unreadable":
             feedback.set_classes("feedback shown wrong unreadable")
-            return
-        self.attempts += 1
-        final = result.credited or result.verdict == "blank" or self.attempts >= ATTEMPTS
-        feedback.update(feedback_text(part, result, final, given=text))
-        feedback.set_classes(f"feedback shown {VERDICT_CLASS[result.verdict]}")
-        if not final:
-            self.retried = True
+        elif not attempt.closes:
             self.query_one(f"#answer-{index}", AnswerInput).clear()  # h and w work again
-            return
-        self._close_part(result, text)
-
-    def _close_part(self, result: PartResult, text: str) -> None:
-        index = self.current
-        self.done.append(result)
-        self.answers.append(text)
-        self.attempts = 0
-        self.query_one(f"#answer-{index}", AnswerInput).disabled = True
-        if self.current < len(self.exercise.parts):
-            box = self.query_one(f"#answer-{self.current}", AnswerInput)
-            box.disabled = False
-            box.focus()
         else:
+            self._next_part()
+
+    def action_give_up(self) -> None:
+        """Give the current part up: it shows what was expected, and the next part opens."""
+        if self.finished:
+            return
+        self._show(self.run.give_up())
+        self._next_part()
+
+    def _show(self, attempt: Attempt) -> None:
+        part = self.exercise.parts[attempt.part]
+        feedback = self.query_one(f"#feedback-{attempt.part}", Static)
+        feedback.update(attempt_text(part, attempt, self.run.tries_left))
+        feedback.set_classes(f"feedback shown {VERDICT_CLASS[attempt.verdict]}")
+
+    def _next_part(self) -> None:
+        """The part just closed: its box closes, and the next one opens (or the run ends)."""
+        for index in range(self.run.given, self.current):
+            self.query_one(f"#answer-{index}", AnswerInput).disabled = True
+        if self.run.finished:
             self._finish()
+            return
+        box = self.query_one(f"#answer-{self.current}", AnswerInput)
+        box.disabled = False
+        box.focus()
 
     def action_hint(self) -> None:
         """Show the next hint, which makes a right answer count as helped."""
-        hints = self.exercise.hints
         if self.finished:
             return
-        if self.hints_shown >= len(hints):
+        if self.run.hint() is None:
             self.notify("No more hints: press w for the worked solution.", timeout=3)
             return
-        self.hints_shown += 1
         width = self._text_width()
-        shown = "\n".join(render_hint(self.exercise, i, width) for i in range(self.hints_shown))
+        shown = "\n".join(render_hint(self.exercise, i, width) for i in range(self.run.hints))
         hints = self.query_one("#hints", Static)
-        hints.update(shown)
+        hints.update(plain(shown))
         hints.add_class("shown")
 
     def action_solution(self) -> None:
-        """Show the whole worked solution; parts not yet answered count as not known."""
+        """Show the whole worked solution; parts not yet answered count as revealed."""
         if not self.finished:
-            for index in range(self.current, len(self.exercise.parts)):
-                self.query_one(f"#answer-{index}", AnswerInput).disabled = True
-                result = PartResult("blank", "no answer")
-                part = self.exercise.parts[index]
-                feedback = self.query_one(f"#feedback-{index}", Static)
-                feedback.update(feedback_text(part, result, final=True))
-                feedback.set_classes("feedback shown wrong")
-                self.done.append(result)
-                self.answers.append("")
-            self._finish()
+            for attempt in self.run.reveal():
+                self._show(attempt)
+            self._next_part()
         self.show_solution()
 
     def _text_width(self) -> int:
@@ -288,13 +298,13 @@ class ExercisePanel(Vertical):
         return max(40, self.content_size.width - 1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No hints once the exercise is over (the solution can still be shown)."""
-        return not (action == "hint" and self.finished)
+        """No hints or giving up once the exercise is over (the solution can still be shown)."""
+        return not (action in ("hint", "give_up") and self.finished)
 
     def show_solution(self) -> None:
         if self.exercise.solution:
             solution = self.query_one("#solution", Static)
-            solution.update(render_solution(self.exercise, self._text_width()))
+            solution.update(plain(render_solution(self.exercise, self._text_width())))
             solution.add_class("shown")
             solution.scroll_visible()
 
@@ -302,12 +312,7 @@ class ExercisePanel(Vertical):
         self.finished = True
         self.query_one(".keys-hint", Static).display = False
         self.refresh_bindings()
-        outcome = Outcome(
-            ExerciseResult(tuple(self.done)),
-            tuple(self.answers),
-            hinted=self.hints_shown > 0,
-            retried=self.retried,
-        )
-        if not outcome.result.all_right:
+        outcome = self.run.outcome()
+        if not outcome.solved:
             self.show_solution()
         self.post_message(self.Done(self, outcome))

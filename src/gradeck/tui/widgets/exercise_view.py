@@ -1,4 +1,5 @@
-"""Lay out an exercise's numbers: weight matrices as small tables, a network as a drawing."""
+"""Lay out an exercise's figures: weight matrices as small tables, a network as a drawing, a
+listing as highlighted code."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from collections.abc import Sequence
 from rich import box
 from rich.columns import Columns
 from rich.console import Group, RenderableType
+from rich.syntax import Syntax
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from gradeck.exercises.model import Exercise, Table
+from gradeck.tui.widgets.text import plain
 
 
 def matrix_table(table: Table) -> RenderableType:
@@ -20,15 +23,15 @@ def matrix_table(table: Table) -> RenderableType:
         box=box.SIMPLE_HEAD, show_header=bool(table.col_labels), show_edge=False, padding=(0, 1)
     )
     if table.row_labels:
-        grid.add_column("", style="dim")
+        grid.add_column("", style="dim")  # a str header or cell would be read as markup
     width = len(table.rows[0]) if table.rows else 0
     labels = table.col_labels or ("",) * width
     for label in labels:
-        grid.add_column(label, justify="right")
+        grid.add_column(plain(label), justify="right")
     for i, row in enumerate(table.rows):
         cells = ([table.row_labels[i]] if table.row_labels else []) + list(row)
-        grid.add_row(*cells)
-    return Group(Text(table.title, style="bold"), grid)
+        grid.add_row(*map(plain, cells))
+    return Group(plain(table.title, "bold"), grid)
 
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -106,7 +109,9 @@ def network_drawing(widths: Sequence[int]) -> Text:
 
 def exercise_body(exercise: Exercise) -> RenderableType:
     """The prompt with its figures, as one renderable for the exercise screen."""
-    parts: list[RenderableType] = [Text(exercise.prompt)]
+    parts: list[RenderableType] = [plain(exercise.prompt)]
+    if exercise.code:
+        parts += [Text(), Syntax(exercise.code, "python", line_numbers=True, theme="ansi_dark")]
     if len(exercise.network) > 1:
         parts += [Text(), network_drawing(exercise.network)]
     if exercise.tables:

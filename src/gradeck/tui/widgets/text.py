@@ -1,12 +1,26 @@
-"""Text that must fit a column: one line, cut with "…" so that the reader sees it goes on."""
+"""Deck text for widgets: always plain text, and cut to fit a column where it must.
+
+Textual and Rich read a `str` handed to a widget as markup, so `[/]` in a deck would crash the
+app, `[b]` would vanish and `[@click=app.quit]` would become an action. Every text that comes
+from a deck, an import or a typed answer goes into a widget through `plain` instead: a Rich
+`Text` is never parsed, and `printable` shows control characters as visible stand-ins.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 
+from gradeck.text import printable
 
-def shorten(text: str, width: int) -> str:
-    """`text` on one line (runs of white space made one space), at most `width` cells wide."""
-    line = Text(" ".join(text.split()))
+
+def plain(text: str, style: str = "") -> Text:
+    """`text` as literal text (never markup), with control characters made visible."""
+    return Text(printable(text), style=style)
+
+
+def shorten(text: str, width: int, style: str = "") -> Text:
+    """`text` on one line (runs of white space made one space), at most `width` cells wide,
+    cut with "…" so that the reader sees it goes on."""
+    line = plain(" ".join(text.split()), style)
     line.truncate(width, overflow="ellipsis")
-    return line.plain
+    return line
