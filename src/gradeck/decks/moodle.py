@@ -2,8 +2,9 @@
 mistakes.
 
 Each exported variant of an exercise (the same derived seeds as the Anki export) becomes one
-question: a `numerical` question when it has one number to give, else a Cloze (`multianswer`)
-question with a NUMERICAL blank per number, so the parts of one variant stay together. Every
+question: a `numerical` question when it has one number to give, a `multichoice` one when it is
+one choice part, else a Cloze (`multianswer`) question with a NUMERICAL blank per number and a
+MULTICHOICE blank per choice part, so the parts of one variant stay together. Every
 named mistake is an extra answer worth 0% carrying its feedback; Moodle takes the first answer
 that matches, so a mistake inside the right answer's tolerance is, as in gradeck, not diagnosed
 in that variant. The tolerance is gradeck's own (`gradeck.exercises.check.tolerance`), 0 for
@@ -176,6 +177,31 @@ def _numerical_blank(blank: Blank, weight: int = 1) -> str:
     return "{" + f"{weight}:NUMERICAL:" + "~".join(pieces) + "}"
 
 
+def _choice_blank(part: Part, weight: int = 1) -> str:
+    """A choice part as a Cloze MULTICHOICE blank; a wrong option's named mistake is its
+    feedback."""
+    feedback = {m.value: m.feedback for m in part.mistakes}
+    pieces = []
+    for number, option in enumerate(part.options, 1):
+        mark = "=" if number == part.expected else "%0%"
+        why = "Right." if number == part.expected else feedback.get(number, "")
+        pieces.append(f"{mark}{_cloze_escape(option)}#{_cloze_escape(why)}")
+    return "{" + f"{weight}:MULTICHOICE:" + "~".join(pieces) + "}"
+
+
+def _choice_answers(q: ET.Element, part: Part) -> None:
+    feedback = {m.value: m.feedback for m in part.mistakes}
+    ET.SubElement(q, "single").text = "true"
+    ET.SubElement(q, "shuffleanswers").text = "false"  # the prompt may name options by number
+    ET.SubElement(q, "answernumbering").text = "123"
+    for number, option in enumerate(part.options, 1):
+        right = number == part.expected
+        answer = ET.SubElement(q, "answer", {"fraction": "100" if right else "0", "format": "html"})
+        ET.SubElement(answer, "text").text = _html(option)
+        why = "Right." if right else feedback.get(number, "")
+        _text(answer, "feedback", _html(why), "html")
+
+
 def _outside_blanks(text: str) -> str:
     """Question text around Cloze blanks: HTML, with braces that cannot open a blank."""
     return _html(text).replace("{", "&#123;").replace("}", "&#125;")
@@ -200,14 +226,19 @@ def exercise_questions(
         seed = variant_seed(deck.id, item.id, index)
         exercise = make_exercise(item.family, seed, item.difficulty, item.params, item.template)
         exercise = replace(exercise, title=item.title or exercise.title)
-        blanks = [part_blanks(part) for part in exercise.parts]
+        blanks = [[] if part.options else part_blanks(part) for part in exercise.parts]
         if any(b is None for b in blanks):
             yield "exercise with a symbolic answer"
             continue
         name = f"{exercise.title} · seed {seed}"
         idnumber = f"{deck.id}/{item.id}/{seed}"
         prompt = _pre(render_prompt(exercise))
-        if len(blanks) == 1 and len(blanks[0] or []) == 1:
+        if len(exercise.parts) == 1 and exercise.parts[0].options:
+            part = exercise.parts[0]
+            q = _question(quiz, "multichoice", name, prompt + f"<p>{_html(part.prompt)}</p>",
+                          idnumber, tags, part.points)  # fmt: skip
+            _choice_answers(q, part)
+        elif len(blanks) == 1 and len(blanks[0] or []) == 1:
             part = exercise.parts[0]
             q = _question(quiz, "numerical", name, prompt + f"<p>{_html(part.prompt)}</p>",
                           idnumber, tags, part.points)  # fmt: skip
@@ -216,8 +247,11 @@ def exercise_questions(
         else:
             lines = []
             for part, part_blanks_ in zip(exercise.parts, blanks, strict=True):
-                weight = cloze_weight(part.points, len(part_blanks_ or []))
-                slots = ", ".join(_numerical_blank(b, weight) for b in part_blanks_ or [])
+                if part.options:
+                    slots = _choice_blank(part, cloze_weight(part.points, 1))
+                else:
+                    weight = cloze_weight(part.points, len(part_blanks_ or []))
+                    slots = ", ".join(_numerical_blank(b, weight) for b in part_blanks_ or [])
                 heading = scored_heading(part, exercise)
                 lines.append(f"<p>{_outside_blanks(heading)}<br>{slots}</p>")
             q = _question(quiz, "cloze", name, prompt + "".join(lines), idnumber, tags,

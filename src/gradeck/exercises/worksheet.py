@@ -43,7 +43,8 @@ def scored_heading(part: Part, exercise: Exercise) -> str:
     heading = part_heading(part, exercise)
     if all(p.points == 1 for p in exercise.parts):
         return heading
-    return f"{heading} [{points_text(part.points)}]"
+    first, newline, options = heading.partition("\n")  # a choice part's options follow
+    return f"{first} [{points_text(part.points)}]{newline}{options}"
 
 
 def prompt_text(exercise: Exercise) -> str:

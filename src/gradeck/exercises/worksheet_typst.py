@@ -137,7 +137,7 @@ def _question(number: int, exercise: Exercise) -> dict[str, Any]:
         "network": render_network(exercise.network) if len(exercise.network) > 1 else "",
         "code": printable(render_code(exercise.code)) if exercise.code else "",
         "tables": [_table(t) for t in exercise.tables],
-        "parts": [printable(scored_heading(p, exercise)) for p in exercise.parts],
+        "parts": [printable(scored_heading(p, exercise)).split("\n") for p in exercise.parts],
         "points": points_text(score(exercise)),
     }
 
@@ -260,7 +260,7 @@ PROGRAM = r"""
         #for tb in q.tables { grid-table(tb) }
         #for p in q.parts {
           block(breakable: false, above: 0.8em)[
-            #p
+            #p.join(linebreak())
             #v(0.4em)
             #box(width: 100%, height: 2.2cm, stroke: 0.4pt + luma(170), radius: 2pt, inset: 6pt)[
               #text(size: 8pt, fill: luma(120))[Answer]
