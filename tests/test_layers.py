@@ -1,4 +1,8 @@
-"""Keep the layers honest (DESIGN.md): logic never pulls in textual; the engine stands alone."""
+"""Keep the layers honest (DESIGN.md) on the real import graph: import-linter's contracts in
+pyproject.toml (`[tool.importlinter]`: the layers, an engine that stands alone, exercises that
+know the engine only, srs that knows gradeck.text and GradeckError only, front ends that reach
+progress through study alone), no import cycle between any two of our modules, and logic that
+never pulls in textual."""
 
 from __future__ import annotations
 
@@ -50,13 +54,62 @@ def test_engine_imports_nothing_else_of_ours() -> None:
     assert ours == []
 
 
-def test_front_ends_do_not_open_sqlite_or_the_scheduler() -> None:
-    """The TUI and the plain front end reach progress only through gradeck.study."""
-    offenders = []
-    front_ends = [*(SRC / "tui").rglob("*.py"), *(SRC / "commands").rglob("*.py")]
-    for path in front_ends:
-        text = path.read_text(encoding="utf-8")
-        for forbidden in ("import sqlite3", "gradeck.srs", "import fsrs", "from fsrs"):
-            if forbidden in text:
-                offenders.append(f"{path.relative_to(SRC)}: {forbidden}")
-    assert offenders == []
+ROOT = SRC.parent.parent
+
+
+def test_the_import_linter_contracts_are_kept() -> None:
+    linter = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run(
+        [str(linter), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+def _cycles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another, round and round (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in imports.get(module, ()):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(top)
+                if top == module:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for module in sorted(imports):
+        if module not in index:
+            visit(module)
+    return out
+
+
+def test_cycles_are_found() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_of_ours_is_in_an_import_cycle() -> None:
+    import grimp
+
+    graph = grimp.build_graph("gradeck", exclude_type_checking_imports=True)
+    imports = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+    assert _cycles(imports) == []

@@ -246,3 +246,25 @@ def test_backup_and_progress_round_trip(home: Path, tmp_path: Path, monkeypatch,
     exported.write_text("{not json", encoding="utf-8")
     code, _out, err = _run(["progress", "import", str(exported), *other], "", monkeypatch, capsys)
     assert code == 1 and "not JSON" in err
+
+
+def test_review_on_a_version_3_database_keeps_every_review(home: Path, monkeypatch, capsys):
+    conn = sqlite3.connect(home / "gradeck.db")
+    conn.executescript((Path(__file__).parent / "fixtures" / "v3.sql").read_text("utf-8"))
+    old = conn.execute("SELECT id, item, time, rating, answer, mistake FROM reviews").fetchall()
+    conn.close()
+    code, out, err = _run(["review", "--deck", "mini"], "!!\n3\n" * 3, monkeypatch, capsys)
+    assert code == 0, err
+    conn = sqlite3.connect(home / "gradeck.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    kept = conn.execute(
+        "SELECT id, item, time, rating, answer, mistake FROM reviews WHERE id <= 3"
+    ).fetchall()
+    assert kept == old
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 3 + out.count("Saved:")
+    conn.close()
+    stats = json.loads(_run(["stats", "--json"], "", monkeypatch, capsys)[1])
+    # The old exercise review still counts its mistake (it has no attempts to count instead).
+    assert {"family": "training-iterations", "mistake": "no-ceiling", "count": 1} in stats[
+        "exercises"
+    ]["mistakes"]

@@ -273,3 +273,27 @@ def test_two_processes_answering_at_once_lose_nothing(tmp_path: Path) -> None:
     assert len(db.history(pk)) == 2 * answers
     assert db.item(pk).sched.step == 2 * answers
     assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_version_3_database_is_migrated_and_keeps_every_review(tmp_path: Path) -> None:
+    path = tmp_path / "gradeck.db"
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "v3.sql").read_text(encoding="utf-8"))
+    before = conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    hours = conn.execute("SELECT * FROM review_hours ORDER BY 1, 2, 3").fetchall()
+    conn.close()
+    db = Store.open(path)
+    assert db.version == schema.VERSION == 4
+    # Every old review as it was, with no hints counted and no attempts invented for it.
+    after = db.conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    assert [row[:-1] for row in after] == before and {row[-1] for row in after} == {None}
+    assert db.conn.execute("SELECT count(*) FROM attempts").fetchone()[0] == 0
+    assert db.conn.execute("SELECT * FROM review_hours ORDER BY 1, 2, 3").fetchall() == hours
+    [card, exercise] = db.history(1) + db.history(2)
+    assert card["attempts"] == [] and card["hints"] is None
+    assert (exercise["answer"], exercise["mistake"], exercise["attempts"]) == (
+        "67 | 12 | 3 | 900",
+        "no-ceiling",
+        [],
+    )
+    db.close()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gradeck.exercises.attempt import Attempt, Outcome
+from gradeck.exercises.render import format_value
 from gradeck.exercises.template import make_exercise
 from gradeck.study import Profile, Rating, Session, card_rating, suggest_rating
 
@@ -420,3 +421,76 @@ def test_a_learning_step_past_the_day_start_stays_in_the_sitting(profile: Profil
     assert session.next().key == first.key  # learnt ahead, as Anki does
     _answer(session, 3)
     assert session.next() is None
+
+
+def test_rmsprop_a_corrected_first_try_mistake_still_counts(profile: Profile) -> None:
+    """The issue's example: dividing by v instead of √v, then correcting it, shows the mistake
+    in the statistics and keeps the family's first-try accuracy below 100%."""
+    session = profile.family_session("rmsprop", difficulty=1)
+    shown = session.next()
+    ex = shown.exercise
+    a, b = ex.parts
+    slip = next(m for m in a.mistakes + b.mistakes if "sqrt" in m.name or "root" in m.name)
+    moves = (
+        [format_value(slip.value), right(a), right(b)]
+        if slip in a.mistakes
+        else [right(a), format_value(slip.value), right(b)]
+    )
+    outcome = drive(ex, *moves)
+    assert suggest_rating(outcome) is Rating.HARD and all(outcome.parts_right)
+    session.answer(shown, suggest_rating(outcome), outcome=outcome)
+    second = session.next()
+    session.answer(second, 3, outcome=drive(second.exercise, *map(right, second.exercise.parts)))
+    figures = profile.stats()["exercises"]
+    assert figures["families"]["rmsprop"] == {
+        "answers": 2,
+        "right_first_try": 1,
+        "accuracy": 0.5,
+    }
+    assert figures["mistakes"] == [{"family": "rmsprop", "mistake": slip.name, "count": 1}]
+    # As `gradeck stats` and the Statistics screen show them.
+    from gradeck.commands.stats import summary
+    from gradeck.tui.screens.stats import weakest_text
+
+    text = summary(profile.stats())
+    assert "  rmsprop: 50% of 2" in text and f"  rmsprop: {slip.name} (1×)" in text
+    screen = weakest_text(figures).plain
+    assert "50% right first time  (2 answers)" in screen and f"1× {slip.name}  in rmsprop" in screen
+
+
+def test_attempts_travel_with_an_export_and_import_once(profile: Profile, tmp_path) -> None:
+    session = profile.family_session("update-rule", difficulty=1)
+    shown = session.next()
+    part = shown.exercise.parts[0]
+    outcome = drive(shown.exercise, "?", "1,2", "12345", "7")  # unreadable, then two tries
+    session.answer(shown, suggest_rating(outcome), outcome=outcome)
+    data = profile.export_progress(student="Ada")
+    assert data["student"] == "Ada"
+    [review] = data["reviews"]
+    assert review["hints"] == 1
+    assert review["attempts"] == [
+        {"part": 0, "try": 1, "text": "1,2", "verdict": "unreadable", "mistake": None},
+        {"part": 0, "try": 1, "text": "12345", "verdict": "wrong", "mistake": None},
+        {"part": 0, "try": 2, "text": "7", "verdict": "wrong", "mistake": None},
+    ]
+    assert part.expected not in (12345, 7)
+    with Profile.open(tmp_path / "other", ()) as other:
+        assert other.import_progress(data)["reviews_added"] == 1
+        assert other.import_progress(data)["reviews_added"] == 0
+        again = other.export_progress()
+    assert again["reviews"] == data["reviews"] and "student" not in again
+
+
+def test_an_attempt_that_breaks_the_format_is_refused_at_its_place(profile: Profile) -> None:
+    from gradeck.errors import GradeckError
+
+    session = profile.family_session("update-rule", difficulty=1)
+    shown = session.next()
+    session.answer(shown, 1, outcome=drive(shown.exercise, "!"))
+    data = profile.export_progress()
+    data["reviews"][0]["attempts"][0]["verdict"] = "lucky"
+    data["reviews"][0]["attempts"].append("not an attempt")
+    with pytest.raises(GradeckError) as caught:
+        profile.import_progress(data)
+    assert "reviews[0].attempts[0].verdict: must be one of right, carried" in str(caught.value)
+    assert "reviews[0].attempts[1]: must be an object" in str(caught.value)

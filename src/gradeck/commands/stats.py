@@ -54,12 +54,12 @@ def summary(stats: dict[str, Any]) -> str:
             )
     families = stats["exercises"]["families"]
     if families:
-        lines.append("Exercises (all parts right):")
+        lines.append("Exercises (right at the first try):")
         for name, f in families.items():
             lines.append(f"  {name}: {_percent(f['accuracy'])} of {f['answers']}")
     mistakes = stats["exercises"]["mistakes"]
     if mistakes:
-        lines.append("Most frequent mistakes:")
+        lines.append("Most frequent mistakes (every try counted):")
         lines += [f"  {m['family']}: {m['mistake']} ({m['count']}×)" for m in mistakes]
     return "\n".join(lines)
 

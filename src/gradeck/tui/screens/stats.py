@@ -79,7 +79,7 @@ def weakest_text(exercises: dict[str, Any]) -> Text:
         return text.append("No exercises answered yet.", style="dim")
     for name, row in families[:WEAKEST]:
         text.append_text(plain(f"{name:<28}", "bold"))
-        text.append(f"{row['accuracy']:>5.0%} all right  ({row['answers']} answers)\n")
+        text.append(f"{row['accuracy']:>5.0%} right first time  ({row['answers']} answers)\n")
     if exercises["mistakes"]:
         text.append("\nMost frequent mistakes\n", style="bold")
     for row in exercises["mistakes"]:
