@@ -144,7 +144,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
                 ),
             ),
         )
-        steps = (
+        steps: tuple[Step, ...] = (
             Step(
                 "Differentiate y with respect to x.",
                 f"dy/dx = 2·{num(v.a)}·x + {signed(v.b)}",

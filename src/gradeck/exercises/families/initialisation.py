@@ -30,7 +30,7 @@ class Values:
     scheme: str
     fan_in: int
     fan_out: int
-    conv: tuple[int, int, int] = ()  # (k, C_in, C_out) for a convolutional layer
+    conv: tuple[int, ...] = ()  # (k, C_in, C_out) for a convolutional layer
 
 
 def scale(scheme: str, fan_in: float, fan_out: float) -> float:

@@ -30,7 +30,7 @@ def draw(seed: int, difficulty: int) -> Values:
     if difficulty == 1:
         inputs = r.choice((784, 3072, 100, 64, 20))
         hidden = r.choice((512, 256, 128, 64))
-        layers = (Layer("dense", hidden), Layer("relu"), Layer("dense", classes))
+        layers: tuple[Layer, ...] = (Layer("dense", hidden), Layer("relu"), Layer("dense", classes))
         return Values(Stack((inputs,), layers), batch)
     side = r.choice((28, 32, 64))
     channels = 1 if side == 28 else r.choice((1, 3))
