@@ -2,8 +2,9 @@
 
 A profile of N items is a data folder as a learner would have it: deck files in `decks/` (cards
 of every kind, about 1% exercise items, deck tags and some card tags) and a progress database
-holding those items with ten answers per item in the review log, most items seen, a few in
-learning, a fifth still new, some due today. The database is filled by direct SQL into the
+holding those items with ten answers per item in the review log, most items seen, a fifth still
+new, some due today, and a few dozen in learning steps (they last minutes, so a learner has tens
+of them whatever the collection's size). The database is filled by direct SQL into the
 current schema (what a year of study would have written, in seconds instead of a year).
 
 Built profiles are kept under /tmp/gradeck-bench/<N>/ and reused while BUILD (the recipe's
@@ -23,10 +24,11 @@ import time
 from pathlib import Path
 
 ROOT = Path("/tmp/gradeck-bench")
-BUILD = 2  # change when the recipe changes, so cached profiles are rebuilt
+BUILD = 3  # change when the recipe changes, so cached profiles are rebuilt
 DECK_ITEMS = 2_000  # review items per deck file (a real collection has decks of thousands)
 ANSWERS_PER_ITEM = 10
 DAY_MS = 86_400_000
+LEARNING = 60  # items in learning steps, due now
 TAGS = [f"topic-{n}" for n in range(20)]
 EXERCISES = [  # (family, difficulty) drawn in turn by the exercise decks
     ("update-rule", 1),
@@ -103,14 +105,16 @@ def fill_database(path: Path, keys: list[tuple[str, str, str, str]], now_ms: int
     Store.open(path).close()  # the current schema, through the real migrations
     rng = random.Random(2)
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA synchronous = OFF")
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -200000"):
+        conn.execute(f"PRAGMA {pragma}")  # a bulk load into a file nobody else has open
     rows, seen = [], []
+    learners = set(rng.sample(range(1, len(keys) + 1), min(LEARNING, len(keys) // 2)))
     for pk, (deck, item, sub, family) in enumerate(keys, 1):
         kind = rng.random()
-        if kind < 0.2:
+        learning = pk in learners
+        if kind < 0.2 and not learning:
             rows.append((deck, item, sub, family, 0, None, None, None, None, None))
             continue
-        learning = kind < 0.22
         stability = rng.uniform(0.3, 2) if learning else rng.uniform(1, 300)
         last = now_ms - rng.randrange(1, 90) * DAY_MS
         due = now_ms - 600_000 if learning else last + int(stability * DAY_MS)
@@ -149,6 +153,7 @@ def fill_database(path: Path, keys: list[tuple[str, str, str, str]], now_ms: int
         log(),
     )
     conn.commit()
+    conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
 
 

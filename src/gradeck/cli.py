@@ -63,8 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", nargs="?", metavar="PATH", help="with add: a deck file or folder")
     p.add_argument("--copy", action="store_true", help="with add: copy instead of linking")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = cmd("validate", "decks:run_validate", "check deck files and report every problem")
+    p = cmd("validate", "lint:run_validate", "check deck files and report every problem")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: built-in)")
+    p.add_argument("--deep", action="store_true", help="also draw 1000 variants of each template "
+                   "and warn about what they show")  # fmt: skip
+    p.add_argument("--strict", action="store_true", help="with --deep: warnings fail")
     p = cmd("show", "decks:run_show", "print a deck's cards as plain text")
     p.add_argument("deck_id", metavar="DECK", help="deck id or file")
 
@@ -130,10 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("import", "instructor:run_import", "turn Markdown or CSV notes into a deck")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", metavar="DECK.yaml")
-    p = cmd("export", "instructor:run_export", "export a deck to Anki (.apkg), CSV or Moodle XML")
-    p.add_argument("deck_id", metavar="DECK")
+    p = cmd("export", "instructor:run_export", "export decks to Anki (.apkg), CSV or Moodle XML")
+    p.add_argument("deck_ids", nargs="*", metavar="DECK", help="one or more decks (ids or files)")
+    p.add_argument("--all", action="store_true", help="every loaded deck")
     p.add_argument("--format", choices=["apkg", "csv", "moodle"], required=True)
-    p.add_argument("-o", "--output", metavar="FILE", required=True)
+    p.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="a file; a folder for several decks"
+    )
     p.add_argument("--variants", type=int, default=3, help="generated variants per exercise")
     p = cmd("worksheet", "worksheets:run_worksheet", "write a printable worksheet with answers")
     p.add_argument("items", nargs="+", metavar="TEMPLATE_OR_FAMILY")

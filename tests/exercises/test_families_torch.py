@@ -212,3 +212,43 @@ def test_bce_with_logits(difficulty: int) -> None:
         found = expected("bce-logits", seed, difficulty)
         assert_close(found[-2], loss.item())
         assert_close(found[-1], z.grad.numpy() if difficulty == 2 else z.grad.item())
+
+
+def _run_listing(code: str) -> tuple[dict, list]:
+    """Run a listing that gradeck generated (never deck or learner text) under real torch,
+    collecting what it prints."""
+    printed: list = []
+    # Read each value as it is printed: .grad is one tensor that backward() keeps adding to.
+    scope: dict = {"print": lambda *args: printed.append(tuple(float(a) for a in args))}
+    exec(compile(code, "<listing>", "exec"), scope)
+    return scope, printed
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_autograd_listing_prints_the_expected_grads(difficulty: int) -> None:
+    for seed in range(25):
+        ex = registry.generate("autograd-backward", seed, difficulty)
+        _, printed = _run_listing(ex.code)
+        found = [p.expected for p in ex.parts]
+        if difficulty == 1:
+            assert_close(found, [args[1] for args in printed], rtol=1e-6)
+        else:
+            g1, w1, g2, w2 = found
+            assert_close([g1, w1, g2, w2], [x for args in printed for x in args], rtol=1e-5)
+
+
+@pytest.mark.parametrize("difficulty", [1, 2])
+def test_torch_sequential_listing_runs_with_those_shapes(difficulty: int) -> None:
+    for seed in range(15):
+        ex = registry.generate("torch-sequential", seed, difficulty)
+        scope, _ = _run_listing(ex.code)
+        model, x = scope["model"], scope["x"]
+        found = [p.expected for p in ex.parts]
+        assert found[-1] == sum(p.numel() for p in model.parameters())
+        if difficulty == 1:
+            assert tuple(found[0]) == tuple(scope["y"].shape)
+            assert found[1] == sum(p.numel() for p in model[0].parameters())
+        else:
+            pool = next(i for i, m in enumerate(model) if isinstance(m, torch.nn.MaxPool2d))
+            assert tuple(found[0]) == tuple(model[: pool + 1](x).shape)
+            assert found[1] == sum(p.numel() for p in model[0].parameters())

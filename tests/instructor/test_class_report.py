@@ -14,6 +14,7 @@ import pytest
 
 from gradeck.cli import main
 from gradeck.errors import GradeckError
+from gradeck.exercises.attempt import Attempt, Outcome
 from gradeck.exercises.check import check_exercise
 from gradeck.exercises.render import format_value
 from gradeck.study import Profile
@@ -64,8 +65,13 @@ def study(tmp_path: Path, name: str) -> Path:
                 continue
             answers = _typed(shown.exercise, SCRIPT[name][shown.item.item_id])
             result = check_exercise(shown.exercise, answers)
-            session.answer(shown, result.suggested_rating(), answer=" | ".join(answers),
-                           result=result)  # fmt: skip
+            attempts = tuple(
+                Attempt(i, 1, text, r.verdict, r.message,
+                        r.mistake.name if r.mistake else None, r.value, closes=True, result=r)
+                for i, (text, r) in enumerate(zip(answers, result.parts, strict=True))
+            )  # fmt: skip
+            outcome = Outcome(len(answers), attempts)
+            session.answer(shown, 3 if result.all_right else 1, outcome=outcome)
         data = profile.export_progress()
     if name == "Ada":
         data["student"] = "Ada"  # as `progress export --student` writes it; others: file names

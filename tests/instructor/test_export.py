@@ -202,3 +202,34 @@ def html_text(field: str) -> str:
 
     assert field.startswith("<pre>") and field.endswith("</pre>")
     return html.unescape(field[5:-6])
+
+
+def test_several_decks_or_all_export_in_one_run(
+    all_types: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("GRADECK_HOME", str(home))
+    out = tmp_path / "out"
+    assert main(["export", "nn-glossary", str(all_types), "--format", "csv", "-o", str(out)]) == 0
+    glossary = load_deck(next(Path(__file__).parents[2].glob("cards/*glossary*.yaml")))
+    typed = load_deck(all_types)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{glossary.id}.csv", f"{typed.id.replace('/', '_')}.csv"]
+    )
+    with (out / f"{glossary.id}.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")]
+    assert len(rows) == len(glossary.cards)
+    capsys.readouterr()
+    everything = tmp_path / "everything"
+    assert main(["export", "--all", "--format", "csv", "-o", str(everything)]) == 0
+    assert "exported" in capsys.readouterr().err
+    builtin = list(Path(__file__).parents[2].glob("cards/*.yaml"))
+    builtin += list(Path(__file__).parents[2].glob("quizzes/*.yaml"))
+    assert len(list(everything.glob("*.csv"))) == len(builtin)
+
+
+def test_export_wants_decks_or_all_not_both(all_types: Path, tmp_path: Path, capsys) -> None:
+    out = str(tmp_path / "x")
+    assert main(["export", "--format", "csv", "-o", out]) == 2
+    assert main(["export", str(all_types), "--all", "--format", "csv", "-o", out]) == 2
+    assert "--all" in capsys.readouterr().err

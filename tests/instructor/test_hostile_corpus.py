@@ -79,7 +79,7 @@ def test_hostile_deck_through_every_command(path: Path, tmp_path: Path, capsys, 
 def _csv_is_defused(path: Path) -> None:
     body = "\n".join(x for x in path.read_text(encoding="utf-8").splitlines() if x[:1] != "#")
     for row in csv.reader(io.StringIO(body)):
-        for cell in row:
+        for cell in row[:-1]:  # the last is Anki's guid: a hash, kept to the character
             assert not cell.startswith(("=", "+", "-", "@")), cell
 
 

@@ -9,8 +9,11 @@ import pytest
 import yaml
 
 from gradeck.cli import main
-from gradeck.decks.importer import import_csv, import_file, import_markdown, slug
+from gradeck.decks.importer import import_file
 from gradeck.decks.loader import load_deck
+from gradeck.decks.notes import slug
+from gradeck.decks.notes_csv import import_csv
+from gradeck.decks.notes_markdown import import_markdown
 
 SEED = Path("/work/shared/seed")
 if not SEED.is_dir():  # a clone elsewhere: the notes sit beside the repository
@@ -19,7 +22,7 @@ if not SEED.is_dir():  # a clone elsewhere: the notes sit beside the repository
 
 def _load(tmp_path: Path, deck: dict, name: str = "deck.yaml"):
     """Write the imported deck and read it back through the real loader."""
-    from gradeck.decks.importer import dump_deck
+    from gradeck.decks.notes import dump_deck
 
     path = tmp_path / name
     path.write_text(dump_deck(deck), encoding="utf-8")

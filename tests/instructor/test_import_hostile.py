@@ -70,6 +70,13 @@ HOSTILE_NOTES = {
     "one unbalanced quote": ("n.csv", 'f,b\n"a,b\n' + "c,d\n" * (MB2 // 4 - 4)),
     "a field over 131072": ("n.csv", "f,b\n" + "x" * 200_000 + ",y\n"),
     "tabs": ("n.txt", "\t" * MB2),
+    "obsidian pairs": ("n.md", "#flashcards\n" + "a::b\n" * (MB2 // 5 - 4)),
+    "obsidian one line of ::": ("n.md", "#flashcards\n" + _line(":: ")[:-20]),
+    "obsidian lone ?": ("n.md", "#flashcards\n" + "q\n?\n" * (MB2 // 4 - 4)),
+    "logseq cards": ("n.md", "- q #card\n  - a\n" * (MB2 // 18)),
+    "logseq deep": ("n.md", "- q #card\n" + "".join("  " * i + "- a\n" for i in range(1000))),
+    "long glossary lines of bold": ("n.md", (("**a**: " + "**b " * 2240)[:9000] + "\n") * 232),
+    "long question lines of bold": ("n.md", (("Q: " + "**a " * 2250)[:9000] + "\n") * 232),
     "quotes": ("n.txt", '"' * MB2),
 }
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).parents[2]
 EXERCISE_DECKS = sorted((ROOT / "quizzes").glob("*.yaml")) + sorted(
     (ROOT / "quizzes" / "examples").glob("*.yaml")
 )
-BLANK = re.compile(r"\{1:(NUMERICAL|SHORTANSWER):((?:\\.|[^\\}])*)\}")
+BLANK = re.compile(r"\{\d+:(NUMERICAL|SHORTANSWER|MULTICHOICE):((?:\\.|[^\\}])*)\}")
 
 
 def export(capsys, deck: Path | str, out: Path, *extra: str) -> ET.Element:
@@ -114,11 +114,14 @@ def test_every_question_matches_gradeck_for_its_seed(
                     assert format_number(x) in shown
             parts = [
                 {
+                    "kind": part.kind,
                     "expected": part.expected,
                     "mistakes": [{"value": m.value, "feedback": m.feedback} for m in part.mistakes],
                 }
                 for part in exercise.parts
             ]
+        if any(part.get("kind") == "choice" or part.get("options") for part in parts):
+            continue  # choice parts: test_choice_parts_are_multichoice
         blanks = iter(answers_of(question))
         for part in parts:
             expected = _numbers(part["expected"])
@@ -140,6 +143,49 @@ def test_every_question_matches_gradeck_for_its_seed(
                             wrong,
                         )
         assert next(blanks, None) is None
+
+
+def test_choice_parts_are_multichoice(tmp_path: Path, home: Path, capsys) -> None:
+    deck = tmp_path / "code.yaml"
+    deck.write_text(
+        "format: 1\nid: code\ntitle: Code\nexercises:\n"
+        "  - {id: bug, family: loop-bug, difficulty: 1}\n",
+        encoding="utf-8",
+    )
+    quiz = export(capsys, deck, tmp_path / "q.xml", "--variants", "3")
+    questions = [q for q in quiz if q.get("type") != "category"]
+    assert len(questions) == 3
+    for question in questions:
+        seed = int(question.findtext("idnumber", "").split("/")[-1])
+        capsys.readouterr()
+        assert main(["generate", "loop-bug", "--seed", str(seed), "--json"]) == 0
+        parts = json.loads(capsys.readouterr().out)["parts"]
+        index, choice = next((i, p) for i, p in enumerate(parts) if p["kind"] == "choice")
+        options = list(make_exercise("loop-bug", seed, 1).parts[index].options)
+        if question.get("type") == "multichoice":
+            answers = [
+                (
+                    a.get("fraction"),
+                    a.findtext("text"),
+                    html.unescape(a.findtext("feedback/text", "")),
+                )
+                for a in question.findall("answer")
+            ]
+        else:
+            [body] = [b for k, b in BLANK.findall(question.findtext("questiontext/text", ""))
+                      if k == "MULTICHOICE"]  # fmt: skip
+            answers = []
+            for piece in re.split(r"(?<!\\)~", body):
+                head, _, why = piece.partition("#")
+                right = head.startswith("=")
+                text = head[1:] if right else head.split("%", 2)[2]
+                answers.append(("100" if right else "0", html.unescape(_split(text, "~")[0]),
+                                html.unescape(_split(why, "~")[0])))  # fmt: skip
+        assert [html.unescape(t) for _, t, _ in answers] == options
+        right = [n for n, (fraction, _, _) in enumerate(answers, 1) if fraction == "100"]
+        assert right == [choice["expected"]]
+        for mistake in choice["mistakes"]:
+            assert answers[mistake["value"] - 1][2] == mistake["feedback"]
 
 
 def test_tolerance_is_gradecks_own(tmp_path: Path, home: Path, capsys) -> None:

@@ -111,7 +111,9 @@ def test_worksheet_is_reproducible_and_its_key_agrees_with_preview_and_generate(
 
     text = out.read_text(encoding="utf-8")
     questions, key = text.split("# Answer key")
-    assert [int(n) for n in re.findall(r"^## Exercise (\d+)$", questions, re.M)] == [
+    assert [
+        int(n) for n in re.findall(r"^## Exercise (\d+) \([\d.]+ points?\)$", questions, re.M)
+    ] == [
         1,
         2,
         3,

@@ -35,7 +35,7 @@ def _day(ms: int) -> int:
 def _store(tmp_path: Path, logs: list[list[tuple[int, int, int]]]) -> Store:
     """A store holding one item per log of (time, rating, state before)."""
     db = Store.open(tmp_path / "gradeck.db")
-    db.sync(["d"], "v", lambda: [("d", f"i{n}", "", "") for n in range(len(logs))])
+    db.sync([("d", "v")], lambda deck: [(f"i{n}", "", "") for n in range(len(logs))])
 
     def work() -> None:
         for n, log in enumerate(logs):

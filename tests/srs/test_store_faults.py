@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from gradeck.srs import copies, dbfile, repair, schema
+from gradeck.srs import store as store_module
 from gradeck.srs.scheduler import Sched
 from gradeck.srs.store import LogEntry, Store, StoreError
 
 
 def _profile(path: Path, answers: int = 3) -> Store:
     db = Store.open(path)
-    db.sync(["mini"], "v1", lambda: [("mini", f"c{n}", "", "") for n in range(5)])
+    db.sync([("mini", "v1")], lambda deck: [(f"c{n}", "", "") for n in range(5)])
     pk = db.pk(("mini", "c0", ""))
     assert pk is not None
     for n in range(answers):
@@ -100,7 +101,7 @@ def test_a_read_only_profile_can_be_read_and_backed_up(tmp_path: Path) -> None:
     with frozen(home / "gradeck.db", home):
         db = Store.open(home / "gradeck.db", read_only=True)
         assert len(db.history(db.pk(("mini", "c0", "")) or 0)) == 3
-        db.sync(["mini"], "v2", list)  # matching decks writes: a read-only store skips it
+        db.sync([("mini", "v2")], lambda deck: [])  # matching writes: a read-only store skips it
         db.backup(tmp_path / "copy.db")
         db.close()
     assert _reviews(tmp_path / "copy.db") == 3
@@ -191,3 +192,15 @@ def test_a_backup_that_cannot_come_back_is_refused_untouched(tmp_path: Path, mak
         copies.restore(source, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("gradeck.db.")) == []
+
+
+@pytest.mark.parametrize(
+    ("base", "exponent"), [(-2.0, 0.5), (0.0, -1.0), (1e308, 10.0), (2.0, 0.5), (-8.0, 3.0)]
+)
+def test_the_pow_stand_in_answers_as_sqlites_own(base: float, exponent: float) -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        (expected,) = conn.execute("SELECT pow(?, ?)", (base, exponent)).fetchone()
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no math functions to compare with")
+    assert store_module._pow(base, exponent) == expected

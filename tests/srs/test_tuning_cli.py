@@ -73,7 +73,7 @@ def test_stats_reports_the_health_check(home: Path, monkeypatch, capsys) -> None
     from gradeck.srs.store import Store
 
     db = Store.open(home / "gradeck.db")
-    db.sync(["d"], "v", lambda: [("d", "a", "", "adam"), ("d", "b", "", "")])
+    db.sync([("d", "v")], lambda deck: [("a", "", "adam"), ("b", "", "")])
     now = int(datetime.now(UTC).timestamp() * 1000)
     rows = [("a", 3, 2), ("a", 1, 2), ("a", 4, 2), ("b", 3, 2), ("b", 3, 0), ("b", 1, 1)]
 

@@ -182,9 +182,9 @@ async def test_choice_and_typed_cards(make_app, keys, home) -> None:
                 await keys.press(pilot, str(wrong))
                 assert screen.suggested == 1  # a wrong choice suggests Again
             elif shown.kind == "typed":
-                await keys.answer(pilot, "cross entropy")
+                await keys.answer(pilot, "cross entropy loss")  # a space for "-" would be right
                 back = str(screen.query_one(CardPanel).query_one("#back").render())
-                assert back.startswith("✗ wrong\nyours   cross␣entropy\nanswer  cross-entropy")
+                assert back.startswith("✗ wrong\nyours   cross␣entropy␣loss\nanswer  cross-entropy")
                 assert screen.suggested == 1
             elif shown.kind == "exercise":
                 await keys.press(pilot, "w")  # give up: the worked solution

@@ -38,7 +38,8 @@ def find_deck(args: argparse.Namespace, name: str) -> Deck:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from gradeck.decks.importer import dump_deck, import_file
+    from gradeck.decks.importer import import_file
+    from gradeck.decks.notes import dump_deck
 
     source = Path(args.file)
     result = import_file(source)
@@ -62,15 +63,65 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+EXTENSIONS = {"apkg": ".apkg", "csv": ".csv", "moodle": ".xml"}
+
+
 def run_export(args: argparse.Namespace) -> int:
+    """One deck to the file -o names; several decks (or --all) each to a file of its own in
+    the folder -o names, all in this one process (the decks are read and the exporters
+    imported once)."""
+    names = list(args.deck_ids)
+    if args.all == bool(names):
+        raise GradeckError("name the decks to export, or give --all (not both)", 2)
+    decks = _export_decks(args, names)
+    output = Path(args.output)
+    if len(names) == 1:
+        return _export_one(decks[0], output, args.format, args.variants)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GradeckError(f"cannot use {output} as the export folder: {exc.strerror}") from None
+    used: set[str] = set()
+    for deck in decks:
+        _export_one(
+            deck, output / _file_name(deck.id, args.format, used), args.format, args.variants
+        )
+    print(f"exported {len(decks)} deck(s) to {output}", file=sys.stderr)
+    return 0
+
+
+def _export_decks(args: argparse.Namespace, names: list[str]) -> list[Deck]:
+    """The decks named (deck files by path, else ids), or every loaded deck; the library is
+    read once, and only when a name needs it."""
+    files = {n: Path(n) for n in names if Path(n).suffix in DECK_SUFFIXES and Path(n).is_file()}
+    library = None
+    if args.all or len(files) < len(names):
+        library = load_library(paths.data_dir(args.data_dir), args.deck_args)
+    if args.all:
+        assert library is not None
+        return list(library.decks)
+    return [load_deck(files[n]) if n in files else library.deck(n) for n in names]  # type: ignore[union-attr]
+
+
+def _file_name(deck_id: str, fmt: str, used: set[str]) -> str:
+    """A file name for a deck in the export folder: its id with "/" made "_", numbered when
+    two ids come out the same."""
+    stem = deck_id.replace("/", "_")
+    name, n = stem + EXTENSIONS[fmt], 1
+    while name in used:
+        n += 1
+        name = f"{stem}-{n}{EXTENSIONS[fmt]}"
+    used.add(name)
+    return name
+
+
+def _export_one(deck: Deck, output: Path, fmt: str, variants: int) -> int:
     from gradeck.decks.export import write_apkg, write_csv
 
-    deck = find_deck(args, args.deck_id)
-    output = Path(args.output)
-    if args.format == "moodle":
-        return _export_moodle(deck, output, args.variants)
-    write = write_apkg if args.format == "apkg" else write_csv
-    count = write(deck, output, args.variants)
+    if fmt == "moodle":
+        return _export_moodle(deck, output, variants)
+    write = write_apkg if fmt == "apkg" else write_csv
+    count = write(deck, output, variants)
     print(printable(f"wrote {count} note(s) of deck {deck.id!r} to {output}"), file=sys.stderr)
     return 0
 

@@ -87,15 +87,24 @@ def read(prompt: str) -> str:
     return line
 
 
-def ask_exercise(exercise: Exercise, reader: Callable[[str, bool], str] | None = None) -> Outcome:
+def ask_exercise(
+    exercise: Exercise, reader: Callable[[str, bool], str] | None = None, given: int = 0
+) -> Outcome:
     """Ask each part until it is closed (see the module docstring for the commands); returns
     how it went. `reader(prompt, first)` reads a line (`first`: nothing of this exercise done
-    yet), raising to quit or to undo; the default quits at `q` or end of input."""
+    yet), raising to quit or to undo; the default quits at `q` or end of input. The first
+    `given` parts are shown filled in and not asked (a faded worked example)."""
     from gradeck.exercises.attempt import ExerciseRun
-    from gradeck.exercises.render import part_heading, render_hint, wrap
+    from gradeck.exercises.render import filled_in, part_heading, render_hint, wrap
 
     get = reader or (lambda prompt, _first: read(prompt))
-    run = ExerciseRun(exercise)
+    run = ExerciseRun(exercise, given=given)
+    if given:
+        say()
+        say(f"The first {given} part(s) are worked for you this time; do the rest.")
+    for part in exercise.parts[:given]:
+        say(wrap(part_heading(part, exercise)))
+        say(filled_in(part))
     while not run.finished:
         index = run.part
         say()
@@ -144,10 +153,10 @@ def _said(run: ExerciseRun, attempt: Attempt) -> None:
 
 
 def show_solution(exercise: Exercise, outcome: Outcome) -> None:
-    """The answers and the worked solution, unless every part ended right."""
+    """The answers and the worked solution, unless every part ended right (or filled in)."""
     from gradeck.exercises.render import render_answers, render_solution
 
-    if all(outcome.parts_right):
+    if outcome.solved:
         return
     say()
     say(render_answers(exercise))

@@ -92,7 +92,9 @@ def _exercise(shown: Shown) -> tuple[int, Outcome | CardAnswer | None]:
     exercise = shown.exercise
     assert exercise is not None
     say(render_prompt(exercise))
-    outcome = ask_exercise(exercise, lambda prompt, first: _line(prompt, undo=first))
+    outcome = ask_exercise(
+        exercise, lambda prompt, first: _line(prompt, undo=first), given=shown.given
+    )
     show_solution(exercise, outcome)
     say()
     return _rate(shown, suggest_rating(outcome)), outcome

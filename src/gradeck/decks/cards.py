@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gradeck.decks.model import Card, ExerciseItem
-from gradeck.exercises import typed
 
 _HOLE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _OPEN = re.compile(r"\{\{")
@@ -117,6 +116,8 @@ def normalise(answer: str) -> str:
 def typed_matches(given: str, accepted: Sequence[str]) -> bool:
     """Whether a typed card's answer is accepted: numbers read as in exercises, text folded
     (gradeck.exercises.typed says how)."""
+    from gradeck.exercises import typed  # answer parsing: only when a typed card is answered
+
     return typed.matches(given, accepted)
 
 

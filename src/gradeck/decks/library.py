@@ -4,7 +4,8 @@ subfolders, see `folders`), and from --deck."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
@@ -13,10 +14,10 @@ from gradeck import paths
 from gradeck.decks.cache import FILE_NAME, CachedDeck, DeckCache, Head, Stamp
 from gradeck.decks.cards import hole_ids
 from gradeck.decks.folders import course_files
-from gradeck.decks.loader import did_you_mean, load_deck
 from gradeck.decks.model import Card, Deck, ExerciseItem, ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.problems import Problem, ProblemsError
+from gradeck.text import did_you_mean
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -29,6 +30,13 @@ def deck_files(folder: Path) -> list[Path]:
         return []
     except OSError as exc:
         raise GradeckError(f"cannot read folder {folder}: {exc.strerror}") from None
+
+
+def load_deck(path: Path, builtin: bool = False) -> Deck:
+    """The loader, imported on first use: opening an unchanged library needs no YAML."""
+    from gradeck.decks import loader
+
+    return loader.load_deck(path, builtin=builtin)
 
 
 def builtin_files() -> list[Path]:
@@ -189,62 +197,65 @@ def load_library(data_dir: Path | None, deck_args: Sequence[str] = ()) -> Librar
 
 
 def _load(sources: list[tuple[Path, bool]], cache: DeckCache) -> tuple[Library, set[Path]]:
-    decks: list[CachedDeck] = []
+    decks: dict[str, CachedDeck] = {}
     problems: list[Problem] = []
-    by_id: dict[str, CachedDeck] = {}
     keys: dict[str, str] = {}
-    loaded_paths: set[Path] = set()
-    for path, builtin in sources:
-        resolved = path.resolve()
-        if resolved in loaded_paths:
-            continue
-        found = cache.find(path)
-        if found.problems is not None:
-            problems.extend(found.problems)
-            continue
-        head = found.head or _validate(cache, path, builtin, found.stamp, problems)
-        if head is None:
-            continue
-        if head.id in by_id:
-            problems.append(
-                Problem(
-                    str(path),
-                    1,
-                    1,
-                    f"deck id {head.id!r} is already used by {by_id[head.id].path}; "
-                    "this deck was not loaded (give it another id)",
+    loaded: set[Path] = set()
+    with _bulk():
+        for path, builtin in sources:
+            resolved = path.resolve()
+            if resolved in loaded:
+                continue
+            found = cache.find(path)
+            if found.problems is not None:
+                problems.extend(found.problems)
+                continue
+            head = found.head or _validate(cache, path, builtin, found.stamp, problems)
+            if head is None:
+                continue
+            if head.id in decks:
+                problems.append(
+                    Problem(
+                        str(path),
+                        1,
+                        1,
+                        f"deck id {head.id!r} is already used by {decks[head.id].path}; "
+                        "this deck was not loaded (give it another id)",
+                    )
                 )
-            )
-            continue
-        deck = CachedDeck(
-            head, path, builtin, partial(_body, cache, str(resolved), head, path, builtin)
-        )
-        by_id[head.id] = deck
-        keys[head.id] = str(resolved)
-        loaded_paths.add(resolved)
-        decks.append(deck)
+                continue
+            body = partial(_body, cache, str(resolved), head, path, builtin)
+            decks[head.id] = CachedDeck(head, path, builtin, body)
+            keys[head.id] = str(resolved)
+            loaded.add(resolved)
     cache.prune(set(keys.values()))
-    return Library(decks, problems, cache, keys), loaded_paths
+    return Library(list(decks.values()), problems, cache, keys), loaded
 
 
 def _validate(
     cache: DeckCache, path: Path, builtin: bool, stamp: Stamp | None, problems: list[Problem]
 ) -> Head | None:
-    """Read and validate a deck file that the cache does not hold, and keep the result. The
-    cyclic garbage collector waits meanwhile: it would walk every object made so far, again and
-    again, for a bulk of objects of which none is garbage."""
+    """Read and validate a deck file that the cache does not hold, and keep the result."""
     stamp = stamp or Stamp(0, 0, "")  # the file could not be stamped: validated next time too
+    try:
+        deck = load_deck(path, builtin=builtin)
+    except ProblemsError as exc:
+        if stamp.digest:
+            cache.put_problems(str(path.resolve()), stamp, exc.problems, str(path))
+        problems.extend(exc.problems)
+        return None
+    return cache.put_deck(str(path.resolve()), stamp, deck, list(review_items(deck)))
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Python's cyclic garbage collector waits while decks are read: it would walk every object
+    made so far, again and again, for a bulk of objects of which hardly any is garbage (the
+    cost grew faster than the library did)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        try:
-            deck = load_deck(path, builtin=builtin)
-        except ProblemsError as exc:
-            if stamp.digest:
-                cache.put_problems(str(path.resolve()), stamp, exc.problems, str(path))
-            problems.extend(exc.problems)
-            return None
-        return cache.put_deck(str(path.resolve()), stamp, deck, list(review_items(deck)))
+        yield
     finally:
         if enabled:
             gc.enable()

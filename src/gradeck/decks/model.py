@@ -11,7 +11,8 @@ CardType = Literal["basic", "reversible", "cloze", "choice", "typed"]
 CARD_TYPES: tuple[str, ...] = ("basic", "reversible", "cloze", "choice", "typed")
 
 
-@dataclass(frozen=True)
+# Slots: a large library makes many of these (far fewer since decks.cache, but still a queue's).
+@dataclass(frozen=True, slots=True)
 class Card:
     id: str
     type: CardType
@@ -27,7 +28,7 @@ class Card:
     answers: tuple[str, ...] = ()  # typed: every accepted answer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExerciseItem:
     """A scheduled exercise: a family (or template) with fixed settings; numbers vary per review."""
 
@@ -57,7 +58,7 @@ class Deck:
         return len(self.cards) + len(self.exercises)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewItem:
     """One thing the scheduler tracks: a card side, a cloze hole, or an exercise item.
 

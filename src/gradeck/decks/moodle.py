@@ -2,8 +2,9 @@
 mistakes.
 
 Each exported variant of an exercise (the same derived seeds as the Anki export) becomes one
-question: a `numerical` question when it has one number to give, else a Cloze (`multianswer`)
-question with a NUMERICAL blank per number, so the parts of one variant stay together. Every
+question: a `numerical` question when it has one number to give, a `multichoice` one when it is
+one choice part, else a Cloze (`multianswer`) question with a NUMERICAL blank per number and a
+MULTICHOICE blank per choice part, so the parts of one variant stay together. Every
 named mistake is an extra answer worth 0% carrying its feedback; Moodle takes the first answer
 that matches, so a mistake inside the right answer's tolerance is, as in gradeck, not diagnosed
 in that variant. The tolerance is gradeck's own (`gradeck.exercises.check.tolerance`), 0 for
@@ -73,13 +74,19 @@ def number(x: float) -> str:
 
 
 def _question(
-    quiz: ET.Element, kind: str, name: str, text: str, idnumber: str, tags: list[str]
+    quiz: ET.Element,
+    kind: str,
+    name: str,
+    text: str,
+    idnumber: str,
+    tags: list[str],
+    grade: float = 1.0,
 ) -> ET.Element:
     q = ET.SubElement(quiz, "question", {"type": kind})
     _text(q, "name", _clean(name))
     _text(q, "questiontext", text, "html")
     ET.SubElement(q, "idnumber").text = _clean(idnumber)
-    ET.SubElement(q, "defaultgrade").text = "1"
+    ET.SubElement(q, "defaultgrade").text = f"{grade:g}"
     ET.SubElement(q, "penalty").text = PENALTY
     ET.SubElement(q, "hidden").text = "0"
     if tags:
@@ -162,12 +169,37 @@ def _cloze_escape(text: str) -> str:
     return "".join("\\" + c if c in ESCAPED_IN_CLOZE else c for c in escaped)
 
 
-def _numerical_blank(blank: Blank) -> str:
+def _numerical_blank(blank: Blank, weight: int = 1) -> str:
     pieces = [f"={number(blank.value)}:{number(blank.tolerance)}#Right."]
     pieces += [
         f"%0%{number(v)}:{number(t)}#{_cloze_escape(feedback)}" for v, t, feedback in blank.mistakes
     ]
-    return "{1:NUMERICAL:" + "~".join(pieces) + "}"
+    return "{" + f"{weight}:NUMERICAL:" + "~".join(pieces) + "}"
+
+
+def _choice_blank(part: Part, weight: int = 1) -> str:
+    """A choice part as a Cloze MULTICHOICE blank; a wrong option's named mistake is its
+    feedback."""
+    feedback = {m.value: m.feedback for m in part.mistakes}
+    pieces = []
+    for number, option in enumerate(part.options, 1):
+        mark = "=" if number == part.expected else "%0%"
+        why = "Right." if number == part.expected else feedback.get(number, "")
+        pieces.append(f"{mark}{_cloze_escape(option)}#{_cloze_escape(why)}")
+    return "{" + f"{weight}:MULTICHOICE:" + "~".join(pieces) + "}"
+
+
+def _choice_answers(q: ET.Element, part: Part) -> None:
+    feedback = {m.value: m.feedback for m in part.mistakes}
+    ET.SubElement(q, "single").text = "true"
+    ET.SubElement(q, "shuffleanswers").text = "false"  # the prompt may name options by number
+    ET.SubElement(q, "answernumbering").text = "123"
+    for number, option in enumerate(part.options, 1):
+        right = number == part.expected
+        answer = ET.SubElement(q, "answer", {"fraction": "100" if right else "0", "format": "html"})
+        ET.SubElement(answer, "text").text = _html(option)
+        why = "Right." if right else feedback.get(number, "")
+        _text(answer, "feedback", _html(why), "html")
 
 
 def _outside_blanks(text: str) -> str:
@@ -175,37 +207,55 @@ def _outside_blanks(text: str) -> str:
     return _html(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
+def cloze_weight(points: float, blanks: int) -> int:
+    """A Cloze blank's weight (Moodle takes whole numbers): a part's points shared by its
+    blanks, on a scale of 60 per point so that shares of up to six blanks stay exact."""
+    return max(1, round(60 * points / max(1, blanks)))
+
+
 def exercise_questions(
     quiz: ET.Element, deck: Deck, item: ExerciseItem, variants: int
 ) -> Iterator[str]:
     """Add `variants` questions for an item; yields a reason for each variant left out."""
-    from gradeck.exercises.render import part_heading, render_prompt
+    from gradeck.exercises.render import render_prompt
     from gradeck.exercises.template import make_exercise
-    from gradeck.exercises.worksheet import answer_text
+    from gradeck.exercises.worksheet import answer_text, score, scored_heading
 
     tags = [*deck.tags, *item.tags]
     for index in range(variants):
         seed = variant_seed(deck.id, item.id, index)
         exercise = make_exercise(item.family, seed, item.difficulty, item.params, item.template)
         exercise = replace(exercise, title=item.title or exercise.title)
-        blanks = [part_blanks(part) for part in exercise.parts]
+        blanks = [[] if part.options else part_blanks(part) for part in exercise.parts]
         if any(b is None for b in blanks):
             yield "exercise with a symbolic answer"
             continue
         name = f"{exercise.title} · seed {seed}"
         idnumber = f"{deck.id}/{item.id}/{seed}"
         prompt = _pre(render_prompt(exercise))
-        if len(blanks) == 1 and len(blanks[0] or []) == 1:
-            q = _question(quiz, "numerical", name, prompt + _html(exercise.parts[0].prompt),
-                          idnumber, tags)  # fmt: skip
+        if len(exercise.parts) == 1 and exercise.parts[0].options:
+            part = exercise.parts[0]
+            q = _question(quiz, "multichoice", name, prompt + f"<p>{_html(part.prompt)}</p>",
+                          idnumber, tags, part.points)  # fmt: skip
+            _choice_answers(q, part)
+        elif len(blanks) == 1 and len(blanks[0] or []) == 1:
+            part = exercise.parts[0]
+            q = _question(quiz, "numerical", name, prompt + f"<p>{_html(part.prompt)}</p>",
+                          idnumber, tags, part.points)  # fmt: skip
             _numerical_answers(q, (blanks[0] or [])[0])
             ET.SubElement(q, "units")
         else:
             lines = []
             for part, part_blanks_ in zip(exercise.parts, blanks, strict=True):
-                slots = ", ".join(_numerical_blank(b) for b in part_blanks_ or [])
-                lines.append(f"<p>{_outside_blanks(part_heading(part, exercise))}<br>{slots}</p>")
-            q = _question(quiz, "cloze", name, prompt + "".join(lines), idnumber, tags)
+                if part.options:
+                    slots = _choice_blank(part, cloze_weight(part.points, 1))
+                else:
+                    weight = cloze_weight(part.points, len(part_blanks_ or []))
+                    slots = ", ".join(_numerical_blank(b, weight) for b in part_blanks_ or [])
+                heading = scored_heading(part, exercise)
+                lines.append(f"<p>{_outside_blanks(heading)}<br>{slots}</p>")
+            q = _question(quiz, "cloze", name, prompt + "".join(lines), idnumber, tags,
+                          score(exercise))  # fmt: skip
         _text(q, "generalfeedback", _pre(answer_text(exercise)), "html")
 
 

@@ -39,7 +39,9 @@ TEMPLATE_KEYS = (
 )
 VARIABLE_KEYS = ("min", "max", "step", "choices")
 DERIVED_KEYS = ("value", "step")
-PART_KEYS = ("label", "prompt", "answer", "tolerance", "abs_tolerance", "mistakes")
+PART_KEYS = ("label", "prompt", "answer", "tolerance", "abs_tolerance", "exact", "points",
+             "mistakes")  # fmt: skip
+MAX_POINTS = 100
 MISTAKE_KEYS = ("name", "value", "feedback")
 
 MAX_VARIABLES = 50
@@ -607,9 +609,34 @@ class _TemplateReader:
         rel_tol = self.tolerance(part, "tolerance", where, tpl.DEFAULT_TOLERANCE)
         abs_tol = self.tolerance(part, "abs_tolerance", where, 1e-9)
         mistakes = self.mistakes(part, where, names)
-        if answer is None or rel_tol is None or abs_tol is None or mistakes is None:
+        exact = self.exact(part, where, rel_tol)
+        points = self.points(part, where)
+        if None in (answer, rel_tol, abs_tol, mistakes, exact, points):
             return None
-        return tpl.PartSpec(label, prompt, answer, rel_tol, abs_tol, tuple(mistakes))
+        assert answer is not None and rel_tol is not None and abs_tol is not None
+        assert mistakes is not None and exact is not None and points is not None
+        return tpl.PartSpec(label, prompt, answer, rel_tol, abs_tol, tuple(mistakes), exact,
+                            points)  # fmt: skip
+
+    def exact(self, part: LocDict, where: str, rel_tol: float | None) -> bool | None:
+        """`exact: true`, or `tolerance: 0`: the answer is a whole number given exactly."""
+        value = part.get("exact", False)
+        if not isinstance(value, bool):
+            self.error(part.at("exact"), f"'exact' of {where} must be true or false")
+            return None
+        return value or rel_tol == 0
+
+    def points(self, part: LocDict, where: str) -> float | None:
+        if "points" not in part:
+            return 1.0
+        number = self.number(part["points"], part.at("points"), f"'points' of {where}")
+        if number is None:
+            return None
+        if not 0 < number <= MAX_POINTS:
+            self.error(part.at("points"), f"'points' of {where} must be above 0 and at most "
+                       f"{MAX_POINTS}")  # fmt: skip
+            return None
+        return number
 
     def answer(self, where: LocDict, key: str, names: frozenset[str], what: str) -> tpl.Expr | None:
         pos = where.at(key)

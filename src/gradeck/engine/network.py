@@ -15,6 +15,7 @@ any of them unknown) and `optimizer_problems`, serve a reader that could not rea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -160,6 +161,12 @@ def _target_shape_problem(spec: NetworkSpec, out_shape: tuple[int, ...]) -> str:
     return ""
 
 
+def _grad(node: Tensor) -> np.ndarray:
+    """A gradient that backward has filled in (every node of the network needs one)."""
+    assert node.grad is not None
+    return node.grad
+
+
 def check(spec: NetworkSpec) -> list[tuple[Path, str]]:
     """Every inconsistency in `spec`, as (path, message); empty when `train` can run it."""
     x = np.asarray(spec.input)
@@ -209,7 +216,9 @@ def optimizer_problems(o: OptimizerSpec) -> list[tuple[Path, str]]:
     return problems
 
 
-def layer_shape_problems(shapes: list[LayerShapes], width: int | None) -> list[tuple[Path, str]]:
+def layer_shape_problems(
+    shapes: Sequence[LayerShapes], width: int | None
+) -> list[tuple[Path, str]]:
     """Weights (out, in) that chain from `width` inputs, each bias (out,).
 
     A shape of None (a part a file reader could not read) is skipped, and a width of None (the
@@ -280,7 +289,7 @@ def train(spec: NetworkSpec) -> Training:
             if first is None:
                 first = (output, loss, nodes)
                 grads = tuple(
-                    LayerParams(params[2 * i].grad, params[2 * i + 1].grad)
+                    LayerParams(_grad(params[2 * i]), _grad(params[2 * i + 1]))
                     for i in range(len(spec.layers))
                 )
             optimizer.step()
@@ -291,7 +300,7 @@ def train(spec: NetworkSpec) -> Training:
     trace = []
     previous = x
     for z, a in nodes:
-        trace.append(LayerTrace(previous.data, z.data, a.data, z.grad, a.grad, _derivative(a)))
+        trace.append(LayerTrace(previous.data, z.data, a.data, _grad(z), _grad(a), _derivative(a)))
         previous = a
     updated = tuple(
         LayerParams(params[2 * i].data, params[2 * i + 1].data) for i in range(len(spec.layers))

@@ -188,7 +188,7 @@ class Adam(Optimizer):
     def _update(self, w: np.ndarray, grad: np.ndarray, state: dict, seen: dict) -> np.ndarray:
         b1, b2 = self.betas
         t = state["step"]
-        decay = 0.0
+        decay: float | np.ndarray = 0.0
         if self.decoupled:
             g = seen["g"] = grad
             decay = self.lr * self.weight_decay * w

@@ -58,7 +58,7 @@ def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _elementwise_backward(node: Tensor, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
-    out = []
+    out: list[np.ndarray | None] = []
     for parent, local in zip(node.parents, node.local, strict=True):
         if not parent.requires_grad:
             out.append(None)
@@ -361,7 +361,7 @@ class Tensor:
                 node.grad = None  # intermediate gradients are recomputed, never accumulated
         self.grad = seed if self.grad is None else self.grad + seed
         for node in order:
-            if node.parents and node.grad is not None:
+            if node.parents and node.grad is not None and node._back is not None:
                 for parent, g in zip(node.parents, node._back(node, node.grad), strict=True):
                     if g is not None:
                         parent.grad = g if parent.grad is None else parent.grad + g

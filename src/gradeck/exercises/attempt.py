@@ -15,10 +15,13 @@ The rules (docs/scheduling.md, "Answering an exercise"):
 - Hints are the exercise's; each one asked is counted.
 - Giving up is an explicit action: it closes the current part as "given_up".
 - Showing the worked solution closes every part not yet closed as "revealed" and ends the run.
+- A run may start with its first `given` parts filled in (a faded worked example, see
+  `gradeck.study.fading`): they are shown with their answers, asked nothing and keep no attempt;
+  they end as "given".
 
 API:
     TRIES = 2
-    run = ExerciseRun(exercise, tries=TRIES)
+    run = ExerciseRun(exercise, tries=TRIES, given=0)
     run.submit(text) -> Attempt | None   check an answer to the current part; None for empty
                                          text (nothing happens). attempt.closes tells whether
                                          the part is now closed; run.part moves on if so.
@@ -32,10 +35,10 @@ API:
     Attempt(part, number, text, verdict, message, mistake, value, closes): one answer, or a
         give-up or reveal. `number` is the try it belongs to (an unreadable answer shares the
         number of the try that follows it). verdict is one of VERDICTS.
-    Outcome(parts, attempts, hints): .endings (each part's last verdict), .answers (each part's
-        last text), .parts_right, .first_try_right, .mistake (the first mistake named),
-        .gave_up, .revealed, .retried, .closed (any close verdict), .result (ExerciseResult of
-        the parts as they ended, for front ends that list them).
+    Outcome(parts, attempts, hints, given): .endings (each part's last verdict), .answers (each
+        part's last text), .parts_right, .solved, .first_try_right, .mistake (the first mistake
+        named), .gave_up, .revealed, .retried, .closed (any close verdict), .result
+        (ExerciseResult of the parts as they ended, for front ends that list them).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ VERDICTS = ("right", "carried", "close", "wrong", "unreadable", "given_up", "rev
 CREDITED = ("right", "carried")
 GIVEN_UP = PartResult("blank", "given up")
 REVEALED = PartResult("blank", "the worked solution was shown")
+GIVEN = PartResult("blank", "filled in for you")
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Outcome:
     parts: int
     attempts: tuple[Attempt, ...]
     hints: int = 0
+    given: int = 0  # the first parts, filled in for the learner (a faded worked example)
 
     def _closing(self) -> list[Attempt]:
         closing = {a.part: a for a in self.attempts if a.closes}
@@ -90,22 +95,28 @@ class Outcome:
     def endings(self) -> tuple[str, ...]:
         """Each part's last verdict (a part never closed counts as given up)."""
         closing = {a.part: a.verdict for a in self.attempts if a.closes}
+        closing.update((i, "given") for i in range(self.given))
         return tuple(closing.get(i, "given_up") for i in range(self.parts))
 
     @property
     def answers(self) -> tuple[str, ...]:
-        """Each part's last answer text ("" for a part given up or revealed)."""
-        return tuple(a.text for a in self._closing())
+        """Each part's last answer text ("" for a part given up, revealed or filled in)."""
+        return ("",) * self.given + tuple(a.text for a in self._closing())
 
     @property
     def parts_right(self) -> tuple[bool, ...]:
         return tuple(v in CREDITED for v in self.endings)
 
     @property
+    def solved(self) -> bool:
+        """Every part ended right, or was filled in: nothing is left to show the learner."""
+        return all(v in (*CREDITED, "given") for v in self.endings)
+
+    @property
     def first_try_right(self) -> bool:
         """Every part right at its first try (an unreadable answer costs no try)."""
         first = {a.part: a.verdict for a in self.attempts if a.number == 1 and _decisive(a)}
-        return all(first.get(i) == "right" for i in range(self.parts))
+        return not self.given and all(first.get(i) == "right" for i in range(self.parts))
 
     @property
     def mistake(self) -> str | None:
@@ -132,7 +143,8 @@ class Outcome:
     @property
     def result(self) -> ExerciseResult:
         """The parts as they ended, as the checker reports them."""
-        return ExerciseResult(tuple(a.result or GIVEN_UP for a in self._closing()))
+        filled = (GIVEN,) * self.given
+        return ExerciseResult(filled + tuple(a.result or GIVEN_UP for a in self._closing()))
 
 
 def _decisive(attempt: Attempt) -> bool:
@@ -142,13 +154,20 @@ def _decisive(attempt: Attempt) -> bool:
 class ExerciseRun:
     """One exercise being answered; see the module docstring for the rules."""
 
-    def __init__(self, exercise: Exercise, tries: int = TRIES) -> None:
+    def __init__(self, exercise: Exercise, tries: int = TRIES, given: int = 0) -> None:
         if tries < 1:
             raise ValueError("a part needs at least one try")
+        if not 0 <= given < len(exercise.parts):
+            raise ValueError("a run fills in fewer parts than the exercise has")
         self.exercise = exercise
         self.tries = tries
+        self.given = given
         self.attempts: list[Attempt] = []
-        self.results: list[PartResult] = []  # the closed parts, as the checker saw them
+        # The closed parts, as the checker saw them; a filled-in part as if answered exactly,
+        # so that later parts' error carried forward starts from the right value.
+        self.results: list[PartResult] = [
+            PartResult("right", value=part.expected) for part in exercise.parts[:given]
+        ]
         self.hints = 0
         self._used = 0  # tries spent on the current part
 
@@ -217,7 +236,7 @@ class ExerciseRun:
     def outcome(self) -> Outcome:
         if not self.finished:
             raise ValueError("the exercise is not finished")
-        return Outcome(len(self.exercise.parts), tuple(self.attempts), self.hints)
+        return Outcome(len(self.exercise.parts), tuple(self.attempts), self.hints, self.given)
 
     def _open(self) -> None:
         if self.finished:

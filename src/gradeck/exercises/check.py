@@ -6,6 +6,8 @@ then slips of sign and decimal point), close (outside the tolerance but within C
 it: a true rounding), wrong. Text that cannot be read is "unreadable" and an empty answer is
 "blank" (I don't know). An updated value (`Part.start`) is judged on its change: the tolerance is
 relative to the step, so the start value, or the point it converges to, is never taken as right.
+A choice part takes one option's number (from 1): that option is right, a named mistake or
+wrong, and anything else is unreadable.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def tolerance(part: Part, target: float, scale: float | None = None) -> float:
     whichever is wider, taken of `scale` (the change, for an updated value; else the target
     itself); counts are exact.
     """
-    if part.kind == "count":
+    if part.kind in ("count", "choice"):
         return 0.0
     size = target if scale is None else scale
     return max(part.abs_tol, part.rel_tol * abs(size), _half_unit(size))
@@ -127,7 +129,7 @@ def _within(part: Part, target: Value, answer: Value, factor: float, scale: Valu
         )
     if isinstance(answer, tuple | str) or isinstance(target, str):
         return False
-    if part.kind == "count":
+    if part.kind in ("count", "choice"):
         return answer == target
     size = scale if isinstance(scale, float | int) else target
     return abs(answer - target) <= factor * tolerance(part, target, size)
@@ -229,6 +231,8 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
         return PartResult("blank", "no answer")
     if part.kind == "symbolic":
         return _check_symbolic(part, text, tuple(earlier))
+    if part.kind == "choice":
+        return _check_choice(part, text)
     try:
         value = read_answer(text, part.kind, part.expected)
     except ParseError as exc:
@@ -334,6 +338,24 @@ def prepare(exercise: Exercise) -> None:
         from gradeck.exercises import symbolic
 
         symbolic.warm_up()
+
+
+_OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
+
+
+def _check_choice(part: Part, text: str) -> PartResult:
+    """A choice part takes one option's number; a wrong option may be a named mistake."""
+    found = _OPTION.fullmatch(text)
+    count = len(part.options)
+    if found is None or not 1 <= int(found.group(1)) <= count:
+        return PartResult("unreadable", f"type the number of one option, 1 to {count}")
+    choice = int(found.group(1))
+    if choice == part.expected:
+        return PartResult("right", value=choice)
+    for mistake in part.mistakes:
+        if mistake.value == choice:
+            return PartResult("wrong", mistake.feedback, mistake, choice)
+    return PartResult("wrong", value=choice)
 
 
 def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # A number, a vector (tuple of numbers), a matrix (tuple of row tuples), or, for symbolic parts,
-# the expected expression as text in the answer grammar (e.g. "s*(1 - s)").
+# the expected expression as text in the answer grammar (e.g. "s*(1 - s)"). A choice part's
+# expected value is the number of the right option, counted from 1.
 Value = float | tuple | str
 
-AnswerKind = Literal["number", "vector", "matrix", "count", "symbolic"]
+AnswerKind = Literal["number", "vector", "matrix", "count", "symbolic", "choice"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class Part:
     carry: Callable[[tuple[Value | None, ...]], Value] | None = field(default=None, compare=False)
     # Symbolic parts: the variable names the answer may use.
     symbols: tuple[str, ...] = ()
+    # Choice parts: the options, shown numbered from 1; the learner types one number, and a
+    # mistake's value is the number of the wrong option it explains.
+    options: tuple[str, ...] = ()
+    # What the part is worth in a worksheet's or an export's score.
+    points: float = 1.0
     # An updated value (a start value plus a change, such as w after a step): the value before
     # the update. The tolerance is then relative to the change, not to the value, so typing the
     # start value, or a value next to it, is never right; the start value itself is the named
@@ -83,3 +89,6 @@ class Exercise:
     tables: tuple[Table, ...] = ()
     # Layer widths of a network to draw (e.g. (2, 2, 1)); empty when there is no network.
     network: tuple[int, ...] = ()
+    # A Python listing the prompt refers to (code-reading families), shown as code: with its
+    # line numbers in plain text, highlighted in the app. Empty when there is none.
+    code: str = ""

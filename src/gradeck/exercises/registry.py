@@ -286,6 +286,48 @@ FAMILIES: dict[str, FamilyInfo] = {
             (1, 2),
             "bce_logits",
         ),
+        FamilyInfo(
+            "loop-bug",
+            "The bug in a PyTorch training loop: softmax twice, zero_grad, step order, eval mode",
+            "code-reading",
+            (1, 2),
+            "loop_bug",
+        ),
+        FamilyInfo(
+            "keras-summary",
+            "A keras.Sequential listing: output shape of a layer, parameters per layer and in all",
+            "code-reading",
+            (1, 2),
+            "keras_summary",
+        ),
+        FamilyInfo(
+            "torch-sequential",
+            "An nn.Sequential listing: a batch's shape after a layer, parameters per layer and all",
+            "code-reading",
+            (1, 2),
+            "torch_sequential",
+        ),
+        FamilyInfo(
+            "fit-steps",
+            "A Keras model.fit call: training samples, steps per epoch, total updates, last batch",
+            "code-reading",
+            (1, 2),
+            "fit_steps",
+        ),
+        FamilyInfo(
+            "autograd-backward",
+            "What .grad holds after loss.backward(), accumulation without zero_grad included",
+            "autograd",
+            (1, 2),
+            "autograd_backward",
+        ),
+        FamilyInfo(
+            "gradient-tape",
+            "What tf.GradientTape returns, by hand: gradients, unwatched constants, a second call",
+            "autograd",
+            (1, 2),
+            "gradient_tape",
+        ),
     )
 }
 

@@ -92,13 +92,30 @@ def render_network(widths: tuple[int, ...]) -> str:
 
 
 def part_heading(part: Part, exercise: Exercise) -> str:
-    """How a part is introduced; a lone part needs no label."""
-    return part.prompt if len(exercise.parts) == 1 else f"({part.label}) {part.prompt}"
+    """How a part is introduced; a lone part needs no label. A choice part lists its options,
+    numbered from 1, one per line."""
+    head = part.prompt if len(exercise.parts) == 1 else f"({part.label}) {part.prompt}"
+    options = [f"    {n}. {option}" for n, option in enumerate(part.options, 1)]
+    return "\n".join([head, *options])
+
+
+def filled_in(part: Part) -> str:
+    """The line under a part that a faded worked example fills in for the learner."""
+    return f"    filled in for you: {format_value(part.expected)}"
+
+
+def render_code(code: str) -> str:
+    """A listing with its line numbers, as code-reading parts refer to them."""
+    lines = code.splitlines()
+    digits = len(str(len(lines)))
+    return "\n".join(f"{n:>{digits}} | {line}".rstrip() for n, line in enumerate(lines, 1))
 
 
 def render_prompt(exercise: Exercise, width: int = WIDTH) -> str:
     """Title, prompt, network and tables: everything the learner reads before answering."""
     blocks = [exercise.title, wrap(exercise.prompt, width)]
+    if exercise.code:
+        blocks.append(render_code(exercise.code))
     if len(exercise.network) > 1:
         blocks.append(render_network(exercise.network))
     blocks.extend(render_table(t) for t in exercise.tables)

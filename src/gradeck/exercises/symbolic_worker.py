@@ -41,9 +41,12 @@ class _Worker:
         fd = self.process.stdout.fileno()
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            try:
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    return None
+                chunk = os.read(fd, 4096)
+            except (OSError, ValueError):  # no select on pipes here, or the pipe is gone
                 return None
-            chunk = os.read(fd, 4096)
             if not chunk:
                 return None  # the worker died (out of memory, say)
             self.buffer += chunk
@@ -99,7 +102,10 @@ def _drop_locked() -> None:
 
 def _warm() -> None:
     with _lock:
-        worker = _start_locked()
+        try:
+            worker = _start_locked()
+        except OSError:
+            return  # no worker can be started: proofs are not tried, sampling still decides
         if not worker.wait_ready(time.monotonic() + START_SECONDS):
             _drop_locked()
 
@@ -119,7 +125,10 @@ def prove_equal(a: str, b: str, names: Sequence[str], seconds: float) -> bool | 
     if not _lock.acquire(timeout=seconds):
         return None
     try:
-        worker = _start_locked()
+        try:
+            worker = _start_locked()
+        except OSError:
+            return None
         if not worker.wait_ready(deadline):
             return None  # still importing sympy: it goes on starting for the next check
         reply = worker.ask({"a": a, "b": b, "names": list(names)}, deadline)

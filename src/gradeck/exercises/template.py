@@ -37,8 +37,8 @@ SAMPLE_DRAWS = 200
 MIN_ACCEPTED = 2
 DRAW_OVERHEAD = 20  # the fixed work of one draw, in expression nodes (measured)
 GENERATE_DRAWS = 5000
-# Engine runs per exercise: a variant whose answers are not finite numbers, or whose listed
-# mistakes coincide with the answer, is redrawn at most this many times.
+# Engine runs per exercise: a variant whose answers are not finite numbers is redrawn at most
+# this many times (a mistake that coincides with the answer is no reason to redraw).
 ENGINE_DRAWS = 25
 
 DEFAULT_TOLERANCE = 0.01
@@ -245,6 +245,8 @@ class PartSpec:
     rel_tol: float = DEFAULT_TOLERANCE
     abs_tol: float = 1e-9
     mistakes: tuple[MistakeSpec, ...] = ()
+    exact: bool = False  # a whole number to give exactly (a count, a size)
+    points: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -395,9 +397,11 @@ class _Variant:
 def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
     """The exercise of this template for `seed`: the same seed gives the same exercise.
 
-    Draws until the constraints hold, the network (if any) gives finite numbers and every
-    listed mistake lies apart from its answer; after ENGINE_DRAWS variants the mistakes that
-    still coincide with an answer are dropped rather than drawing on.
+    Draws until the constraints hold and the network (if any) gives finite numbers, so the
+    variables follow the distribution the author declared. A listed mistake that coincides with
+    its answer in this variant is not diagnosed in it (it is dropped from the part), never a
+    reason to draw again: redrawing would skew the variables towards values where mistakes
+    differ.
     """
     rng = random.Random(f"gradeck/template/{template.id}/{seed}")
     variants = 0
@@ -408,8 +412,6 @@ def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
             variants += 1
             variant = _solve(template, env)
             parts = _parts(template, variant)
-            if any(_collides(part) for part in parts) and variants < ENGINE_DRAWS:
-                continue
             kept = tuple(_without_collisions(part) for part in parts)
             return _exercise(template, seed, difficulty, variant, kept)
         except Rejected as exc:
@@ -451,11 +453,12 @@ def _parts(template: Template, variant: _Variant) -> list[Part]:
                 label=spec.label,
                 prompt=_text(spec.prompt, variant, ("parts", index, "prompt")),
                 expected=expected,
-                kind=_kind(expected),
+                kind="count" if spec.exact and _whole(expected) else _kind(expected),
                 rel_tol=spec.rel_tol,
                 abs_tol=spec.abs_tol,
                 mistakes=mistakes,
                 carry=_carry(template, index, variant),
+                points=spec.points,
             )
         )
     return parts
@@ -534,8 +537,8 @@ def _kind(value: Value) -> str:
     return "number"
 
 
-def _collides(part: Part) -> bool:
-    return any(not _apart(part, m.value) for m in part.mistakes)
+def _whole(value: Value) -> bool:
+    return isinstance(value, float | int) and float(value).is_integer()
 
 
 def _apart(part: Part, value: Value) -> bool:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gradeck.exercises.model import Exercise
+from gradeck.exercises.model import Exercise, Part
 from gradeck.exercises.render import (
     part_heading,
     render_answers,
@@ -25,6 +25,26 @@ from gradeck.exercises.render import (
 )
 
 ANSWER_LINE = "Answer: ____________________"
+
+
+def score(exercise: Exercise) -> float:
+    """What the exercise is worth: its parts' points."""
+    return sum(part.points for part in exercise.parts)
+
+
+def points_text(points: float) -> str:
+    """`1 point`, `2.5 points`."""
+    shown = f"{points:g}"
+    return f"{shown} point" if shown == "1" else f"{shown} points"
+
+
+def scored_heading(part: Part, exercise: Exercise) -> str:
+    """A part's heading, with its points when the exercise's parts are not all worth one."""
+    heading = part_heading(part, exercise)
+    if all(p.points == 1 for p in exercise.parts):
+        return heading
+    first, newline, options = heading.partition("\n")  # a choice part's options follow
+    return f"{first} [{points_text(part.points)}]{newline}{options}"
 
 
 def prompt_text(exercise: Exercise) -> str:
@@ -78,7 +98,7 @@ def _question(exercise: Exercise) -> str:
     """The prompt with room to answer under each part."""
     blocks = [render_prompt(exercise)]
     for part in exercise.parts:
-        blocks.append(f"{wrap(part_heading(part, exercise))}\n\n    {ANSWER_LINE}")
+        blocks.append(f"{wrap(scored_heading(part, exercise))}\n\n    {ANSWER_LINE}")
     return "\n\n".join(blocks)
 
 
@@ -89,10 +109,12 @@ def _markdown(doc: Document) -> list[str]:
     lines = [f"# {doc.title}", ""]
     if doc.questions:
         follows = "; the answer key follows them" if doc.key else ""
-        intro = f"{len(doc.sheets)} exercise(s){follows}. Code {doc.code}."
+        total = points_text(sum(score(sheet.exercise) for sheet in doc.sheets))
+        intro = f"{len(doc.sheets)} exercise(s), {total} in all{follows}. Code {doc.code}."
         lines += [who, "", intro, ""]
         for number, sheet in enumerate(doc.sheets, 1):
-            lines += [f"## Exercise {number}", "", _fenced(_question(sheet.exercise)), ""]
+            worth = points_text(score(sheet.exercise))
+            lines += [f"## Exercise {number} ({worth})", "", _fenced(_question(sheet.exercise)), ""]
     if doc.key:
         if doc.questions:
             lines += ['<div style="page-break-before: always"></div>', ""]

@@ -15,8 +15,8 @@ from typing import Any
 
 from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise, Table
-from gradeck.exercises.render import format_value, part_heading, render_network
-from gradeck.exercises.worksheet import Document
+from gradeck.exercises.render import format_value, render_code, render_network
+from gradeck.exercises.worksheet import Document, points_text, score, scored_heading
 from gradeck.text import printable
 
 MAX_NESTING = 4  # super/subscript groups inside each other; deeper ones stay plain text
@@ -135,8 +135,10 @@ def _question(number: int, exercise: Exercise) -> dict[str, Any]:
         "title": printable(exercise.title),
         "prompt": printable(exercise.prompt),
         "network": render_network(exercise.network) if len(exercise.network) > 1 else "",
+        "code": printable(render_code(exercise.code)) if exercise.code else "",
         "tables": [_table(t) for t in exercise.tables],
-        "parts": [printable(part_heading(p, exercise)) for p in exercise.parts],
+        "parts": [printable(scored_heading(p, exercise)).split("\n") for p in exercise.parts],
+        "points": points_text(score(exercise)),
     }
 
 
@@ -170,7 +172,9 @@ def document_data(docs: Sequence[Document]) -> dict[str, Any]:
                 "title": printable(doc.title),
                 "code": doc.code,
                 "name": printable(doc.name),
-                "intro": f"{len(exercises)} exercise(s). Write your answers in the boxes.",
+                "intro": f"{len(exercises)} exercise(s), "
+                f"{points_text(sum(map(score, exercises)))} in all. "
+                "Write your answers in the boxes.",
                 "questions": [_question(n, e) for n, e in enumerate(exercises, 1)]
                 if doc.questions
                 else [],
@@ -247,14 +251,16 @@ PROGRAM = r"""
     for q in pg.questions {
       block(breakable: true, below: 1.4em)[
         #text(size: 12.5pt, weight: "bold")[Exercise #q.number. #q.title]
+        #h(0.5em) #text(size: 9pt, fill: luma(90))[(#q.points)]
         #v(0.2em)
         #for para in q.prompt.split("\n\n") { par(para.replace("\n", " ")) }
         #if q.network != "" { text(size: 9.5pt, q.network) }
+        #if q.code != "" { text(size: 8.5pt, raw(q.code, block: true)) }
         #v(0.3em)
         #for tb in q.tables { grid-table(tb) }
         #for p in q.parts {
           block(breakable: false, above: 0.8em)[
-            #p
+            #p.join(linebreak())
             #v(0.4em)
             #box(width: 100%, height: 2.2cm, stroke: 0.4pt + luma(170), radius: 2pt, inset: 6pt)[
               #text(size: 8pt, fill: luma(120))[Answer]

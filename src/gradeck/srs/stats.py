@@ -57,19 +57,24 @@ def collect(
         "factor": 0.9 ** (1 / decay) - 1,
     }
     with store.reading() as db:
-        hours = db.execute(
-            "SELECT hour, mode, answers, duration_ms, young_passed, young_failed, "
-            f"mature_passed, mature_failed FROM review_hours WHERE answers > 0 AND {deck}",
-            args,
-        ).fetchall()
+        days = [
+            (offset, tuple(row))
+            for offset, *row in db.execute(
+                f"SELECT {_DAY} AS d, mode, sum(answers), sum(duration_ms), sum(young_passed), "
+                "sum(young_failed), sum(mature_passed), sum(mature_failed) FROM review_hours "
+                f"WHERE answers > 0 AND {deck} GROUP BY d, mode",
+                args,
+            )
+        ]
         reviewed, new = db.execute(
             "SELECT count(*), coalesce(sum(prev_state = 0), 0) FROM reviews r "
             "WHERE time >= :start AND mode = 'scheduled' AND "
             + ("item IN (SELECT id FROM items WHERE deck_id = :deck)" if only else "1"),
             args,
         ).fetchone()
-        per_deck = _decks(db, deck, args, decks)
-        per_tag = _tags(db, tagged or {}, args)
+        raw = _raw_decks(db, deck, args)
+        per_deck = _decks(raw, decks)
+        per_tag = _tags(db, tagged or {}, args, raw)
         forecast = [0] * FORECAST_DAYS
         for offset, n in db.execute(
             "SELECT (due - :start) / :day AS d, count(*) FROM items WHERE state > 0 "
@@ -79,7 +84,6 @@ def collect(
         ):
             forecast[max(0, offset)] += n
         exercises = _exercises(db, deck, args)
-    days = [((hour * HOUR_MS - day_start_ms) // DAY_MS, row) for hour, *row in hours]
     daily = [0] * HISTORY_DAYS
     for offset, (_mode, answers, *_rest) in days:
         if -HISTORY_DAYS < offset <= 0:
@@ -109,47 +113,73 @@ def collect(
     }
 
 
-# Items by state, due today, and mean retrievability (FSRS's forgetting curve, whole elapsed
-# days, as `fsrs` computes it) of the items studied: the columns of every mastery figure.
+# The study day (0 today, -1 yesterday...) of an hour of review_hours, rounded down as Python's
+# // would (SQLite's / rounds toward zero): counted in SQL, a few hundred rows come back however
+# many decks and hours the log holds.
+_FROM_START = "(hour * 3600000 - :start)"
+_DAY = f"({_FROM_START} - (({_FROM_START} % :day) + :day) % :day) / :day"
+
+# Items by state, due today, and retrievability (FSRS's forgetting curve, whole elapsed days, as
+# `fsrs` computes it) of the items studied, summed so that decks add up to tags: the columns of
+# every mastery figure.
 _STUDIED = "suspended = 0 AND state > 0"
+_RECALL = (
+    f"CASE WHEN {_STUDIED} THEN pow(1 + :factor * max(0, (:now - last_review) / :day) "
+    "/ stability, :decay) END"
+)
 _MASTERY = (
     f"count(*), sum(suspended), sum({_STUDIED} AND due < :end), "
-    f"avg(CASE WHEN {_STUDIED} THEN pow(1 + :factor * max(0, (:now - last_review) / :day) "
-    "/ stability, :decay) END), "
+    f"total({_RECALL}), count({_RECALL}), "
     + ", ".join(f"sum(suspended = 0 AND state = {n})" for n in range(len(STATES)))
 )
+_NONE = (0,) * (5 + len(STATES))
 
 
-def _mastery(total: int = 0, suspended: int = 0, due: int = 0, recall=None, *by_state: int):
+def _mastery(total=0, suspended=0, due=0, recall=0.0, recalled=0, *by_state: int):
     return {
         "total": total,
         **dict(zip(STATES, by_state or (0,) * len(STATES), strict=True)),
         "suspended": suspended,
         "due": due,
-        "mean_retrievability": None if recall is None else round(recall, 4),
+        "mean_retrievability": round(recall / recalled, 4) if recalled else None,
     }
 
 
-def _decks(db, deck: str, args: dict, titles: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Mastery per deck, archived items left out."""
-    out = {
-        deck_id: {"title": titles.get(deck_id, deck_id), **_mastery(*row)}
+def _add(a: tuple, b: tuple) -> tuple:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _raw_decks(db, deck: str, args: dict) -> dict[str, tuple]:
+    """The mastery columns per deck id, archived items left out."""
+    return {
+        deck_id: tuple(row)
         for deck_id, *row in db.execute(
             f"SELECT deck_id, {_MASTERY} FROM items WHERE archived = 0 AND {deck} GROUP BY deck_id",
             args,
         )
     }
+
+
+def _decks(raw: dict[str, tuple], titles: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Mastery per deck: every deck with items, and every deck in `titles`."""
+    out = {d: {"title": titles.get(d, d), **_mastery(*row)} for d, row in raw.items()}
     for deck_id, title in titles.items():
         out.setdefault(deck_id, {"title": title, **_mastery()})
     return out
 
 
-def _tags(db, tagged: Tagged, args: dict) -> dict[str, dict[str, Any]]:
+def _tags(db, tagged: Tagged, args: dict, raw: dict[str, tuple]) -> dict[str, dict[str, Any]]:
     """Mastery per tag, archived items left out. `tagged` says which cards carry which tag
-    (see Library.tagged); it goes to a temporary table so that one query joins it."""
+    (see Library.tagged): a tag a whole deck carries adds that deck's figures; the cards that
+    carry a tag of their own go to a temporary table that one query joins with the items."""
+    sums: dict[str, tuple] = {}
+    for tag, decks in tagged.items():
+        for deck_id, ids in decks.items():
+            if ids is None and deck_id in raw:
+                sums[tag] = _add(sums.get(tag, _NONE), raw[deck_id])
     db.execute(
         "CREATE TEMP TABLE IF NOT EXISTS tagged (tag TEXT NOT NULL, deck_id TEXT NOT NULL, "
-        "item_id TEXT)"
+        "item_id TEXT NOT NULL)"
     )
     db.execute("DELETE FROM temp.tagged")
     db.executemany(
@@ -158,20 +188,16 @@ def _tags(db, tagged: Tagged, args: dict) -> dict[str, dict[str, Any]]:
             (tag, deck_id, item_id)
             for tag, decks in tagged.items()
             for deck_id, ids in decks.items()
-            for item_id in (ids if ids is not None else (None,))
+            for item_id in ids or ()
         ],
     )
-    rows = db.execute(
-        f"SELECT tag, {_MASTERY} FROM ("
-        "SELECT t.tag, i.* FROM temp.tagged t JOIN items i ON i.deck_id = t.deck_id "
-        "WHERE t.item_id IS NULL UNION ALL "
-        "SELECT t.tag, i.* FROM temp.tagged t JOIN items i "
-        "ON i.deck_id = t.deck_id AND i.item_id = t.item_id"
-        ") WHERE archived = 0 GROUP BY tag",
+    for tag, *row in db.execute(
+        f"SELECT tag, {_MASTERY} FROM (SELECT t.tag, i.* FROM temp.tagged t JOIN items i "
+        "ON i.deck_id = t.deck_id AND i.item_id = t.item_id) WHERE archived = 0 GROUP BY tag",
         args,
-    )
-    out = {tag: _mastery(*row) for tag, *row in rows}
-    return {tag: out.get(tag, _mastery()) for tag in sorted(tagged)}
+    ):
+        sums[tag] = _add(sums.get(tag, _NONE), tuple(row))
+    return {tag: _mastery(*sums.get(tag, _NONE)) for tag in sorted(tagged)}
 
 
 def _retention(days: list[tuple[int, tuple]]) -> dict[str, Any]:

@@ -51,7 +51,7 @@ ITEM_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemRow:
     id: int
     deck_id: str
@@ -682,12 +682,23 @@ def attempts_of(conn: sqlite3.Connection, review_id: int) -> list[AttemptRow]:
     ]
 
 
+def _pow(base: float, exponent: float) -> float | None:
+    """pow() as SQLite's own computes it: NULL for a result that is not a real number (the
+    statistics meet one in an item whose stored stability is out of bounds), inf past range."""
+    try:
+        return math.pow(base, exponent)
+    except OverflowError:
+        return math.inf
+    except ValueError:
+        return None if base < 0 else math.inf
+
+
 def _ensure_pow(conn: sqlite3.Connection) -> None:
     """Statistics use pow(); SQLite builds without its math functions get Python's."""
     try:
         conn.execute("SELECT pow(2, 0.5)")
     except sqlite3.OperationalError:
-        conn.create_function("pow", 2, math.pow, deterministic=True)
+        conn.create_function("pow", 2, _pow, deterministic=True)
 
 
 def _sched_values(sched: Sched) -> tuple:

@@ -25,6 +25,8 @@ grade and record alike. Public API:
                                         `tags` holds per tag what `decks` holds per deck, but
                                         for the title: counts by state, due, mean_retrievability)
         .browse(text="", tag=None) -> list[ItemInfo]
+        .browse_page(text="", tag=None, offset=0, limit=None) -> (total, list[ItemInfo])
+                                       a page of browse, found by index (Browse reads pages)
         .history(key) -> list[dict]    (log rows, oldest first)
         .suspend(key, on)
         .preview(key, seed=None) -> Exercise   a variant of exercise item `key` (a fresh seed
@@ -83,7 +85,8 @@ practice.
 
 The queue is read from the store in order and only as far as today's limits reach, and a
 ReviewItem is made only for a queued item, so opening a profile of 100 000 items stays quick
-(benchmarks/srs.py).
+(benchmarks/srs.py, benchmarks/scale.py). Decks come through the deck cache (decks.cache):
+headers in memory, a card read when it is shown or searched.
 """
 
 from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Rating, Settings, State

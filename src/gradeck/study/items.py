@@ -37,7 +37,7 @@ class Today:
     waiting: int  # what a session over everything would serve now: learning, reviews, new
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemInfo:
     key: Key
     deck_id: str
@@ -72,6 +72,7 @@ class Shown:
     seed: int | None = None
     options: tuple[tuple[str, bool], ...] = ()
     pk: int = field(default=0, repr=False)
+    given: int = 0  # an exercise's first parts to fill in (a faded worked example: study.fading)
 
     @property
     def key(self) -> Key:

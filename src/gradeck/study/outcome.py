@@ -3,7 +3,8 @@
 The rating rule (docs/scheduling.md, "Ratings"): an exercise with any part that ended wrong,
 given up or revealed suggests Again, since FSRS counts Hard as a successful recall; one whose
 parts all ended right (or close: the working was right, the rounding not) but some only after a
-retry, a hint or a close answer suggests Hard; right at every first try without a hint, Good.
+retry, a hint, a close answer or with its first steps filled in (a faded worked example) suggests
+Hard; right at every first try without help, Good.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from gradeck.srs.store import AttemptRow, LogEntry
 if TYPE_CHECKING:
     from gradeck.exercises.attempt import Outcome
 
-PASSING_ENDINGS = ("right", "carried", "close")
+PASSING_ENDINGS = ("right", "carried", "close", "given")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def suggest_rating(outcome: Outcome) -> Rating:
     """An exercise's suggested rating, by the rule above."""
     if any(ending not in PASSING_ENDINGS for ending in outcome.endings):
         return Rating.AGAIN
-    if outcome.hints or outcome.retried or outcome.closed:
+    if outcome.hints or outcome.retried or outcome.closed or outcome.given:
         return Rating.HARD
     return Rating.GOOD
 

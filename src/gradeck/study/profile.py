@@ -235,7 +235,7 @@ class Profile:
         out = []
         for deck_id, item_id, sub, title, tags in found:
             row = rows.get((deck_id, item_id, sub))
-            if row is None:  # not synced (cannot happen after open): nothing to show of it
+            if row is None:  # not in the store (a read-only open does not sync)
                 continue
             sched = row.sched
             known = row.schedulable  # else its due time and stability may not even be dates

@@ -20,6 +20,7 @@ from gradeck.srs.scheduler import (
 )
 from gradeck.srs.store import PRACTICE_DECK
 from gradeck.study import queue as queues
+from gradeck.study.fading import given_parts
 from gradeck.study.items import SEED_RANGE, Answered, Shown, card_texts, draw, kind_of
 from gradeck.study.outcome import CardAnswer, log_entry
 from gradeck.study.queue import LEARN_AHEAD_MS, Queue
@@ -128,6 +129,11 @@ class Session:
         if item.exercise is not None:
             seed = rng.randrange(SEED_RANGE) if seed is None else seed
             exercise = draw(item, seed)
+            given = 0
+            if not self.practice:
+                log = self.store.history(pk)
+                ratings = [row["rating"] for row in log if row["mode"] == "scheduled"]
+                given = given_parts(ratings, len(exercise.parts))
             return Shown(
                 item,
                 kind,
@@ -138,6 +144,7 @@ class Session:
                 exercise=exercise,
                 seed=seed,
                 pk=pk,
+                given=given,
             )
         assert item.card is not None
         question, answer = card_texts(item)

@@ -281,3 +281,10 @@ def distinct(answer: Value, mistakes: Sequence[Mistake], rel: float = SEPARATION
         if finite(mistake.value) and spread(answer, [*(m.value for m in kept), mistake.value], rel):
             kept.append(mistake)
     return tuple(kept)
+
+
+def float_literal(x: float) -> str:
+    """x as a Python float literal in a listing (2.0, not 2: torch.tensor(2) is an integer
+    tensor that cannot require gradients, and tf.Variable(2) an int32 one)."""
+    text = num(x)
+    return text if any(c in text for c in ".e") else text + ".0"

@@ -270,7 +270,7 @@ def generate(seed: int, difficulty: int, activation: str | None = None) -> Exerc
             f"Consider the {name} activation ({conventions}) at z = {num(v.z)}. Give (a) its "
             f"value and (b) its derivative with respect to z there."
         )
-        parts = (
+        parts: tuple[Part, ...] = (
             Part(
                 "a", f"the {name} at z = {num(v.z)}", value(v), mistakes=tuple(_value_mistakes(v))
             ),

@@ -254,7 +254,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
         )
     )
     if difficulty == 1:
-        asked = (
+        asked: tuple[Part, ...] = (
             Part(
                 "b",
                 "m₂ (before bias correction)",

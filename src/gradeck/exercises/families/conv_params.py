@@ -135,7 +135,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
                 "a", "parameters", first.count, kind="count", mistakes=tuple(_layer_mistakes(first))
             ),
         )
-        steps = (formula, Step("Put in the numbers.", "", _working(first)))
+        steps: tuple[Step, ...] = (formula, Step("Put in the numbers.", "", _working(first)))
     else:
         second = v.layers[1]
         total = first.count + second.count

@@ -99,7 +99,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
     )
     if difficulty > 1:
         prompt += " How many (a) weights, (b) biases and (c) parameters in all does it have?"
-        parts = counts_and_total(
+        parts: tuple[Part, ...] = counts_and_total(
             ("weights", "biases", "parameters in all"),
             v.weights,
             v.biases,

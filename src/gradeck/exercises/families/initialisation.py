@@ -30,7 +30,7 @@ class Values:
     scheme: str
     fan_in: int
     fan_out: int
-    conv: tuple[int, int, int] = ()  # (k, C_in, C_out) for a convolutional layer
+    conv: tuple[int, ...] = ()  # (k, C_in, C_out) for a convolutional layer
 
 
 def scale(scheme: str, fan_in: float, fan_out: float) -> float:
@@ -149,7 +149,8 @@ def _steps(v: Values) -> list[Step]:
         )
     else:
         variance = Step(
-            "He makes up for ReLU zeroing half its inputs with a gain of 2.",
+            "He doubles the variance to make up for ReLU zeroing half its inputs (torch's gain for "
+            "ReLU is √2, so the factor on the variance is gain² = 2).",
             "Var(W) = 2/fan_in",
             f"2/{v.fan_in} = {num(2 / v.fan_in)}",
         )

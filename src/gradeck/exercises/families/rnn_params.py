@@ -111,7 +111,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
         parts: tuple[Part, ...] = (
             Part("a", "parameters", first, kind="count", mistakes=tuple(_mistakes(v.d, v.h))),
         )
-        steps = (rule, Step("Put in the numbers.", "", _working(v.d, v.h)))
+        steps: tuple[Step, ...] = (rule, Step("Put in the numbers.", "", _working(v.d, v.h)))
     else:
         second = count(v.h, v.h)
         total = first + second

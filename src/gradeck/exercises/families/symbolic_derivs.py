@@ -357,7 +357,7 @@ KEYS = (*LEVELS[1], *LEVELS[2])
 @dataclass(frozen=True)
 class Values:
     key: str
-    coefficients: tuple[int, int, int] = ()  # (c2, c1, c0) of the polynomial item
+    coefficients: tuple[int, ...] = ()  # (c2, c1, c0) of the polynomial item
 
 
 def draw(seed: int, difficulty: int, item: str | None = None) -> Values:

@@ -131,7 +131,7 @@ def generate(seed: int, difficulty: int, target: str | None = None) -> Exercise:
             f"∂L/∂w = {vec(v.grads)}, and its bias b = {num(v.bias)} has gradient "
             f"∂L/∂b = {num(v.bias_grad)}. Give w and b after one update."
         )
-        parts = (
+        parts: tuple[Part, ...] = (
             _part("a", "w after the update (a vector)", v.params, v.grads, v.lr, vector=True),
             _part("b", "b after the update", (v.bias,), (v.bias_grad,), v.lr, vector=False),
         )

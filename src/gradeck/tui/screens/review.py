@@ -101,7 +101,7 @@ class ReviewScreen(Screen):
         if shown is None:
             await self._finished()
         elif shown.exercise is not None:
-            await self._clear(ExercisePanel(shown.exercise))
+            await self._clear(ExercisePanel(shown.exercise, given=shown.given))
         else:
             await self._clear(CardPanel(shown))
         self.started = time.monotonic()

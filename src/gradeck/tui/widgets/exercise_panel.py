@@ -27,6 +27,7 @@ from gradeck.exercises.check import PartResult
 from gradeck.exercises.model import Exercise, Part
 from gradeck.exercises.render import (
     FEEDBACK_MARKS,
+    filled_in,
     format_value,
     part_heading,
     render_hint,
@@ -152,6 +153,7 @@ def _placeholder(part: Part) -> str:
         "vector": "values separated by commas, e.g. 0.5, -1.2",
         "matrix": "rows separated by ;  e.g. 1, 2; 3, 4",
         "count": "a whole number",
+        "choice": f"the number of one option, 1 to {len(part.options)}",
         "symbolic": "an expression in " + ", ".join(part.symbols) if part.symbols else "",
     }.get(part.kind, "a number (expressions such as 0.3*2 work)")
 
@@ -175,19 +177,28 @@ class ExercisePanel(Vertical):
             self.panel = panel
             self.outcome = outcome
 
-    def __init__(self, exercise: Exercise, **kwargs) -> None:
+    def __init__(self, exercise: Exercise, given: int = 0, **kwargs) -> None:
         super().__init__(**kwargs)
         self.exercise = exercise
-        self.run = ExerciseRun(exercise)
+        self.run = ExerciseRun(exercise, given=given)
         self.finished = False
 
     def compose(self) -> ComposeResult:
         ex = self.exercise
         yield Static(Text(ex.title, style="bold"), classes="exercise-title")
         yield Static(exercise_body(ex), classes="exercise-body")
+        given = self.run.given
+        if given:
+            yield Static(
+                plain(f"The first {given} part(s) are worked for you this time; do the rest."),
+                classes="fading-note",
+            )
         for i, part in enumerate(ex.parts):
             yield Static(plain(part_heading(part, ex)), classes="part-prompt")
-            yield AnswerInput(part, id=f"answer-{i}", disabled=i > 0)
+            if i < given:  # a faded worked example: filled in, nothing to type
+                yield Static(plain(filled_in(part)), id=f"feedback-{i}", classes="feedback shown")
+                continue
+            yield AnswerInput(part, id=f"answer-{i}", disabled=i > given)
             yield Static("", id=f"feedback-{i}", classes="feedback")
         yield Static(
             "Enter checks · 2 tries a part · empty box: h hint, ! give up, w solution",
@@ -197,7 +208,7 @@ class ExercisePanel(Vertical):
         yield Static("", id="solution", classes="solution")
 
     def on_mount(self) -> None:
-        self.query_one("#answer-0", AnswerInput).focus()
+        self.query_one(f"#answer-{self.run.given}", AnswerInput).focus()
 
     @property
     def current(self) -> int:
@@ -252,7 +263,7 @@ class ExercisePanel(Vertical):
 
     def _next_part(self) -> None:
         """The part just closed: its box closes, and the next one opens (or the run ends)."""
-        for index in range(self.current):
+        for index in range(self.run.given, self.current):
             self.query_one(f"#answer-{index}", AnswerInput).disabled = True
         if self.run.finished:
             self._finish()
@@ -302,6 +313,6 @@ class ExercisePanel(Vertical):
         self.query_one(".keys-hint", Static).display = False
         self.refresh_bindings()
         outcome = self.run.outcome()
-        if not all(outcome.parts_right):
+        if not outcome.solved:
             self.show_solution()
         self.post_message(self.Done(self, outcome))

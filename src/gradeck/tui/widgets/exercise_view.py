@@ -1,4 +1,5 @@
-"""Lay out an exercise's numbers: weight matrices as small tables, a network as a drawing."""
+"""Lay out an exercise's figures: weight matrices as small tables, a network as a drawing, a
+listing as highlighted code."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from rich import box
 from rich.columns import Columns
 from rich.console import Group, RenderableType
+from rich.syntax import Syntax
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -108,6 +110,8 @@ def network_drawing(widths: Sequence[int]) -> Text:
 def exercise_body(exercise: Exercise) -> RenderableType:
     """The prompt with its figures, as one renderable for the exercise screen."""
     parts: list[RenderableType] = [plain(exercise.prompt)]
+    if exercise.code:
+        parts += [Text(), Syntax(exercise.code, "python", line_numbers=True, theme="ansi_dark")]
     if len(exercise.network) > 1:
         parts += [Text(), network_drawing(exercise.network)]
     if exercise.tables:
