@@ -13,8 +13,8 @@ cache's format and gradeck's version, so a newer validator re-validates everythi
 file that uses instructor templates is cached for opening and searching, but its exercises are
 read from the file when one is needed (a validated template is code-like, not plain data).
 
-The cache is only ever a copy: a damaged or foreign file is replaced, and a cache that cannot
-be written (read-only folder, disk full, another process busy) is simply not updated.
+The cache is only ever a copy: a damaged or foreign file is replaced; one that cannot be written
+(read-only, full, busy) is not updated, and the library then reads without it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from functools import cached_property
 from pathlib import Path
 
 from gradeck import __version__
@@ -144,35 +143,6 @@ def _head_from(text: str) -> Head:
     if not all(isinstance(getattr(head, k), int) for k in ("cards", "exercises")):
         raise ValueError("odd counts")
     return head
-
-
-class CachedDeck(Deck):
-    """A Deck made from its cached header: its cards and exercises are read (from the cache, or
-    the file for a deck with templates) the first time something asks for them."""
-
-    def __init__(self, head: Head, path: Path, builtin: bool, body: Callable[[], Deck]) -> None:
-        values = {"id": head.id, "title": head.title, "path": path}
-        values |= {"description": head.description, "tags": head.tags, "builtin": builtin}
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "head", head)
-        object.__setattr__(self, "_body", body)
-
-    @cached_property
-    def _full(self) -> Deck:
-        return self._body()  # type: ignore[attr-defined]
-
-    @cached_property
-    def cards(self) -> tuple[Card, ...]:  # type: ignore[override]
-        return self._full.cards
-
-    @cached_property
-    def exercises(self) -> tuple[ExerciseItem, ...]:  # type: ignore[override]
-        return self._full.exercises
-
-    @property
-    def size(self) -> int:
-        return self.head.cards + self.head.exercises  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)
@@ -363,9 +333,7 @@ class DeckCache:
     def search(
         self, files: Sequence[tuple[str, str]], text: str, tag: str | None, offset: int, limit: int
     ) -> tuple[int, list[tuple[str, str, str, str, tuple[str, ...]]]]:
-        """Review items of the decks in `files` ((key, deck id), in library order) whose
-        "item_id title" holds `text` (casefolded) and that carry `tag`: how many in all, and
-        (deck id, item id, sub, title, tags) of `limit` of them from `offset`."""
+        """Library.search over the decks in `files` ((key, deck id), in library order)."""
         self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS shown (path TEXT PRIMARY KEY, rank INTEGER, deck TEXT)"
         )

@@ -4,14 +4,14 @@ subfolders, see `folders`), and from --deck."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import partial
+from functools import cached_property, partial
 from operator import attrgetter
 from pathlib import Path
 
 from gradeck import paths
-from gradeck.decks.cache import FILE_NAME, CachedDeck, DeckCache, Head, Stamp
+from gradeck.decks.cache import FILE_NAME, DeckCache, Head, Stamp
 from gradeck.decks.cards import hole_ids
 from gradeck.decks.folders import course_files
 from gradeck.decks.model import Card, Deck, ExerciseItem, ReviewItem
@@ -41,6 +41,35 @@ def load_deck(path: Path, builtin: bool = False) -> Deck:
 
 def builtin_files() -> list[Path]:
     return deck_files(paths.builtin_dir("cards")) + deck_files(paths.builtin_dir("quizzes"))
+
+
+class CachedDeck(Deck):
+    """A Deck made from its cached header: its cards and exercises are read (from the cache, or
+    the file for a deck with templates) the first time something asks for them."""
+
+    def __init__(self, head: Head, path: Path, builtin: bool, body: Callable[[], Deck]) -> None:
+        values = {"id": head.id, "title": head.title, "path": path}
+        values |= {"description": head.description, "tags": head.tags, "builtin": builtin}
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "head", head)
+        object.__setattr__(self, "_body", body)
+
+    @cached_property
+    def _full(self) -> Deck:
+        return self._body()  # type: ignore[attr-defined]
+
+    @cached_property
+    def cards(self) -> tuple[Card, ...]:  # type: ignore[override]
+        return self._full.cards
+
+    @cached_property
+    def exercises(self) -> tuple[ExerciseItem, ...]:  # type: ignore[override]
+        return self._full.exercises
+
+    @property
+    def size(self) -> int:
+        return self.head.cards + self.head.exercises  # type: ignore[attr-defined]
 
 
 class Library:
