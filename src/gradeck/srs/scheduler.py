@@ -46,8 +46,8 @@ class State(IntEnum):
 
 
 NEW, LEARNING, REVIEW, RELEARNING = State
-STATE_NAMES = {s: s.label for s in State}
-RATINGS = {r: r.label for r in Rating}
+STATE_NAMES: dict[int, str] = {s: s.label for s in State}
+RATINGS: dict[int, str] = {r: r.label for r in Rating}
 
 
 @dataclass(frozen=True)
