@@ -75,6 +75,8 @@ NUMBERS = [
     ("round(2.5)", 3.0),  # half away from zero, as on paper
     ("round(-2.5)", -3.0),
     ("round(0.125, 2)", 0.13),
+    ("round(123456789012.5, 15)", 123456789012.5),  # 27 digits in all: no decimal overflow
+    ("round(99999999999999.9, 15)", 99999999999999.9),
     ("floor(7/2)", 3.0),
     ("ceil(7/2)", 4.0),
     ("relu(-0.3)", 0.0),

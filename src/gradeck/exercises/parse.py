@@ -158,12 +158,13 @@ def _round(x: float, digits: float = 0.0) -> float:
     """Round half away from zero, as on paper (Python's round() goes to even)."""
     if not digits.is_integer() or not 0 <= digits <= 15:
         raise ArithmeticError("round's second value is a whole number of digits from 0 to 15")
-    if abs(x) >= 1e15:
+    if not math.isfinite(x) or abs(x) >= 1e15:
         return x
-    from decimal import ROUND_HALF_UP, Decimal
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
 
     step = Decimal(1).scaleb(-int(digits))
-    return float(Decimal(repr(x)).quantize(step, rounding=ROUND_HALF_UP))
+    with localcontext(prec=40):  # 15 digits either side of the point, with room to spare
+        return float(Decimal(repr(x)).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def _log(x: float) -> float:
