@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gradeck.exercises.check import ExerciseResult, PartResult, check_next
+from gradeck.exercises.check import ExerciseResult, PartResult, check_next, prepare
 from gradeck.exercises.model import Exercise, Value
 
 TRIES = 2
@@ -159,6 +159,7 @@ class ExerciseRun:
             raise ValueError("a part needs at least one try")
         if not 0 <= given < len(exercise.parts):
             raise ValueError("a run fills in fewer parts than the exercise has")
+        prepare(exercise)  # a symbolic check's sympy starts loading while the learner reads
         self.exercise = exercise
         self.tries = tries
         self.given = given
