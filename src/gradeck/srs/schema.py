@@ -130,7 +130,14 @@ V3 = """
 CREATE INDEX items_new ON items (deck_id, state, family);
 """
 
-STEPS: tuple[str, ...] = (V1, V2, V3)
+# Version 4: burying. An item put aside until the next study day (with its siblings, as Anki's
+# "bury") keeps the moment it wakes up; 0 is "not buried". Kept apart from `suspended`, which
+# lasts until undone.
+V4 = """
+ALTER TABLE items ADD COLUMN buried_until INTEGER NOT NULL DEFAULT 0;
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3, V4)
 VERSION = len(STEPS)
 
 
