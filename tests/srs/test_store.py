@@ -63,7 +63,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.close()
-    assert Store.open(path).version == 4  # opening again migrates nothing
+    assert Store.open(path).version == 5  # opening again migrates nothing
 
 
 def test_a_database_from_a_newer_gradeck_is_refused_untouched(tmp_path: Path) -> None:

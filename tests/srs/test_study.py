@@ -247,13 +247,24 @@ def test_suspended_items_leave_the_queue(profile: Profile) -> None:
 
 
 def test_deck_overview_and_today(profile: Profile) -> None:
+    # 9 items, of which a session serves 7 today: the second hole of `update` and the back of
+    # the reversible card are siblings, held back until another day.
     [mini] = [d for d in profile.deck_overview() if d.deck_id == "mini"]
-    assert (mini.new, mini.learning, mini.due, mini.total) == (9, 0, 0, 9)
+    assert (
+        (mini.new, mini.learning, mini.due, mini.total)
+        == (len(FIRST_QUEUE), 0, 0, 9)
+        == (
+            7,
+            0,
+            0,
+            9,
+        )
+    )
     session = profile.session()
-    _answer(session, 3)
-    _answer(session, 4)
+    _answer(session, 3)  # bias, Good: a learning step today
+    _answer(session, 4)  # iters, Easy: a review in days
     [mini] = [d for d in profile.deck_overview() if d.deck_id == "mini"]
-    assert (mini.new, mini.learning, mini.due) == (7, 1, 0)
+    assert (mini.new, mini.learning, mini.due) == (5, 1, 0)
     today = profile.today()
     assert (today.reviewed, today.new, today.due, today.streak) == (2, 2, 1, 1)
 

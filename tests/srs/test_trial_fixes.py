@@ -173,17 +173,25 @@ def test_the_review_heading_after_undo(home: Path, monkeypatch, capsys) -> None:
     ]
 
 
-def test_undo_keeps_an_item_suspended_since_out_of_the_queue(profile: Profile) -> None:
+def _info(profile: Profile, key: tuple[str, str, str]):
+    return next(i for i in profile.browse() if i.key == key)
+
+
+def test_undo_takes_back_a_suspend_then_the_answer_before_it(profile: Profile) -> None:
     session = profile.session()
     assert session.total == 7
     _answer(session, 4)  # bias
     iters = session.next()
     session.suspend(iters)
     assert (session.answered, session.total) == (1, 6)
+    assert session.undo().key == iters.key  # the last action: the suspend
+    assert (session.answered, session.total) == (1, 7)
+    assert not _info(profile, iters.key).suspended
     assert session.undo().key == ("mini", "bias", "")
-    assert (session.answered, session.total) == (0, 6)  # bias is back; iters stays aside
+    assert (session.answered, session.total) == (0, 7)
+    session.suspend(session.next())  # bias aside for good this time
     served = []
     while (shown := session.next()) is not None:
         served.append(shown.key)
         session.answer(shown, 4)
-    assert iters.key not in served and len(served) == 6
+    assert ("mini", "bias", "") not in served and len(served) == 6

@@ -198,7 +198,8 @@ async def test_choice_and_typed_cards(make_app, keys, home) -> None:
         assert seen == {"flashcard", "choice", "typed", "exercise"}
 
 
-async def test_a_flashcard_suggests_no_rating(make_app, keys, home) -> None:
+async def test_space_and_enter_rate_a_revealed_flashcard_good(make_app, keys, home) -> None:
+    """As in Anki: Space shows the back, and Space (or Enter) again rates it Good."""
     app = make_app(study_deck="two")
     async with app.run_test() as pilot:
         await keys.settle(pilot)
@@ -206,12 +207,12 @@ async def test_a_flashcard_suggests_no_rating(make_app, keys, home) -> None:
         first = screen.shown.key
         await keys.press(pilot, "space")
         assert screen.rateable and screen.suggested is None
-        assert "Enter =" not in str(screen.query_one("#rating").render())
-        await keys.press(pilot, "enter")  # accepts nothing: the card waits for 1-4
-        assert screen.shown.key == first
-        await keys.press(pilot, "2")
-        assert screen.shown.key != first
-    assert [r["rating"] for r in _history(home, first)] == [2]
+        await keys.press(pilot, "space")
+        second = screen.shown.key
+        assert second != first
+        await keys.press(pilot, "enter", "enter")
+    assert [r["rating"] for r in _history(home, first)] == [3]
+    assert [r["rating"] for r in _history(home, second)] == [3]
 
 
 def _family_answers(home: Path, family: str) -> int:

@@ -8,6 +8,7 @@ new pictures before committing them.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
@@ -27,9 +28,11 @@ def snap_app(home, make_app, monkeypatch) -> Callable[..., GradeckApp]:
     from gradeck.decks import library
     from gradeck.exercises.registry import FAMILIES
     from gradeck.tui import commands
-    from gradeck.tui.screens import practice
+    from gradeck.tui.screens import practice, review
 
     monkeypatch.setattr(library, "builtin_files", lambda: [])
+    # Time spent (in the summary) must not depend on how fast the test ran.
+    monkeypatch.setattr(review, "time", types.SimpleNamespace(monotonic=lambda: 0.0))
     few = {name: FAMILIES[name] for name in ("update-rule", "activation-derivative", "adam")}
     monkeypatch.setattr(practice, "FAMILIES", few)
     monkeypatch.setattr(commands, "FAMILIES", few)
@@ -183,3 +186,24 @@ def test_help(snap_compare, snap_app, keys) -> None:
 def test_command_palette(snap_compare, snap_app, keys) -> None:
     steps = ["ctrl+p", "s", "t", "a"]
     assert snap_compare(snap_app(), terminal_size=SIZE, run_before=_steps(keys, steps))
+
+
+@pytest.mark.parametrize("size", [SIZE, (160, 50)])
+def test_summary_and_why_nothing_is_left(snap_compare, snap_app, keys, home, size) -> None:
+    """The end of a session: the summary, why nothing is left, and what can be done."""
+    with study.Profile.open(home) as profile:
+        profile.set_setting("new_per_deck", "1")
+    app = snap_app(study_deck="two")
+    assert snap_compare(app, terminal_size=size, run_before=_steps(keys, ["space", "4"]))
+
+
+@pytest.mark.parametrize("size", [SIZE, (160, 50)])
+def test_review_revealed_sizes(snap_compare, snap_app, keys, size) -> None:
+    """The rating bar sits under the card, not at the bottom of a tall terminal."""
+    app = snap_app(study_deck="two")
+    assert snap_compare(app, terminal_size=size, run_before=_steps(keys, ["space"]))
+
+
+@pytest.mark.parametrize("size", [SIZE, (160, 50)])
+def test_home_sizes(snap_compare, snap_app, keys, size) -> None:
+    assert snap_compare(snap_app(), terminal_size=size, run_before=_steps(keys, []))

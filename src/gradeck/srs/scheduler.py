@@ -71,7 +71,8 @@ class Settings:
     """A profile's settings. Defaults are fsrs's and Anki's (20 new and 200 reviews a day)."""
 
     retention: float = 0.9
-    new_per_day: int = 20
+    new_per_day: int = 20  # in all decks together
+    new_per_deck: int = 20  # in each deck (Anki's per-deck "new cards/day")
     reviews_per_day: int = 200
     day_start_hour: int = 4
     learning_steps: tuple[int, ...] = (60, 600)  # seconds
@@ -105,7 +106,8 @@ class Settings:
 SETTING_KEYS = tuple(f.name for f in fields(Settings))
 SETTING_HELP = {
     "retention": "desired retention, the recall probability reviews aim at (0.70-0.99)",
-    "new_per_day": "new items introduced per study day (0-9999)",
+    "new_per_day": "new items introduced per study day, all decks together (0-9999)",
+    "new_per_deck": "new items introduced per study day from each deck (0-9999)",
     "reviews_per_day": "reviews per study day, learning steps not counted (0-99999)",
     "day_start_hour": "local hour at which a study day begins (0-23)",
     "learning_steps": "waits before a new item graduates, e.g. '1m 10m' (s, m, h, d)",
@@ -204,7 +206,7 @@ def parse_setting(key: str, text: str):
         if not 0.7 <= value <= 0.99:
             raise ValueError(f"retention must be from 0.70 to 0.99, got {value}")
         return value
-    if key == "new_per_day":
+    if key in ("new_per_day", "new_per_deck"):
         return _int_in(text, 0, 9999)
     if key == "reviews_per_day":
         return _int_in(text, 0, 99999)

@@ -151,7 +151,14 @@ CREATE TABLE attempts (
 ALTER TABLE reviews ADD COLUMN hints INTEGER;
 """
 
-STEPS: tuple[str, ...] = (V1, V2, V3, V4)
+# Version 5: burying. An item put aside until the next study day (with its siblings, as Anki's
+# "bury") keeps the moment it wakes up; 0 is "not buried". Kept apart from `suspended`, which
+# lasts until undone.
+V5 = """
+ALTER TABLE items ADD COLUMN buried_until INTEGER NOT NULL DEFAULT 0;
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 VERSION = len(STEPS)
 
 

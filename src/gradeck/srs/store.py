@@ -445,6 +445,7 @@ class Store:
         exercises: bool | None = None,
         keep: Callable[[QueueRow], bool] | None = None,
         limit: int | None = None,
+        awake: int | None = None,
     ) -> list[QueueRow]:
         """Items of `decks` in `states` that a session may show (not suspended or archived),
         due before `before` when given, exercises only or cards only when `exercises` says so.
@@ -453,10 +454,14 @@ class Store:
         entered the profile (deck order for the items of one sync); others by due time. Rows
         are read in that order and only while fewer than `limit` have passed `keep`, so a
         short queue over a large profile reads little more than it keeps. An item whose stored
-        schedule the scheduler cannot work with is left out and noted in `unschedulable`."""
+        schedule the scheduler cannot work with is left out and noted in `unschedulable`. With
+        `awake` (a time in ms), items buried until after it are left out too."""
         where = ["suspended = 0", "archived = 0"]
         where.append(f"state IN ({', '.join(str(int(n)) for n in states)})")
         args: list[object] = []
+        if awake is not None:
+            where.append("buried_until <= ?")
+            args.append(awake)
         if before is not None:
             where.append("due < ?")
             args.append(before)
@@ -491,17 +496,18 @@ class Store:
                     cursor.close()
         return out
 
-    def new_groups(self, decks: Sequence[str]) -> tuple[int, int]:
+    def new_groups(self, decks: Sequence[str], awake: int = 0) -> tuple[int, int]:
         """How many sibling groups of new flashcards and of new exercises `decks` hold (not
-        suspended or archived): the proportion in which a session mixes the two kinds."""
+        suspended, archived or buried after `awake`): the proportion in which a session mixes
+        the two kinds."""
         marks = ", ".join("?" * len(decks))
         with self.reading() as db:
             counts = dict(
                 db.execute(
                     "SELECT family != '', count(*) FROM (SELECT DISTINCT deck_id, item_id, family "
                     "FROM items WHERE state = 0 AND suspended = 0 AND archived = 0 "
-                    f"AND deck_id IN ({marks})) GROUP BY 1",
-                    list(decks),
+                    f"AND buried_until <= ? AND deck_id IN ({marks})) GROUP BY 1",
+                    [awake, *decks],
                 )
             )
         return counts.get(0, 0), counts.get(1, 0)
@@ -533,6 +539,41 @@ class Store:
                 (start,),
             )
             return TodayCounts(answered, new, reviews, frozenset(groups))
+
+    def new_today(self, start: int) -> dict[str, int]:
+        """Per deck id: new items answered (scheduled) since `start`, for per-deck limits."""
+        with self.reading() as db:
+            rows = db.execute(
+                "SELECT i.deck_id, count(*) FROM reviews r JOIN items i ON i.id = r.item "
+                "WHERE r.time >= ? AND r.mode = 'scheduled' AND r.prev_state = 0 "
+                "GROUP BY i.deck_id",
+                (start,),
+            )
+            return dict(rows)
+
+    def bury(self, group: tuple[str, str], until: int) -> list[tuple[int, int]]:
+        """Put every item of a sibling group (deck id, item id) aside until `until` (ms);
+        returns each item's previous (id, buried_until), for `unbury`."""
+
+        def work() -> list[tuple[int, int]]:
+            before = self.conn.execute(
+                "SELECT id, buried_until FROM items WHERE deck_id = ? AND item_id = ?", group
+            ).fetchall()
+            self.conn.execute(
+                "UPDATE items SET buried_until = ? WHERE deck_id = ? AND item_id = ?",
+                (until, *group),
+            )
+            return [(pk, was) for pk, was in before]
+
+        return self.write(work)
+
+    def unbury(self, before: Sequence[tuple[int, int]]) -> None:
+        """Put back what `bury` changed."""
+        self.write(
+            lambda: self.conn.executemany(
+                "UPDATE items SET buried_until = ? WHERE id = ?", [(was, pk) for pk, was in before]
+            )
+        )
 
     def set_suspended(self, pk: int, on: bool) -> None:
         self.write(
@@ -626,6 +667,31 @@ class Store:
                     dict(zip(ATTEMPT_KEYS, a, strict=True)) for a in attempts_of(db, row["id"])
                 ]
             return rows
+
+    def reviews(self, ids: Sequence[int]) -> list[dict]:
+        """The logged answers with these review ids (item, rating, duration, mistake), in the
+        order answered; ids no longer logged (undone) are left out."""
+        out: list[dict] = []
+        with self.reading() as db:
+            for at in range(0, len(ids), 500):
+                chunk = list(ids[at : at + 500])
+                cursor = db.execute(
+                    "SELECT id, item, time, rating, duration_ms, mistake FROM reviews "
+                    f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+                names = [d[0] for d in cursor.description]
+                out += [dict(zip(names, r, strict=True)) for r in cursor]
+        return sorted(out, key=lambda r: (r["time"], r["id"]))
+
+    def due_count(self, before: int) -> int:
+        """Items in learning or review due before `before` (ms), not suspended or archived."""
+        with self.reading() as db:
+            return db.execute(
+                "SELECT count(*) FROM items WHERE state > 0 AND due < ? AND suspended = 0 "
+                "AND archived = 0",
+                (before,),
+            ).fetchone()[0]
 
     # -- health -------------------------------------------------------------------------------
 

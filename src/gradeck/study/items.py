@@ -35,6 +35,7 @@ class Today:
     due: int  # learning and review items due today (reviews within the daily limit)
     streak: int
     waiting: int  # what a session over everything would serve now: learning, reviews, new
+    new_waiting: int = 0  # the new items among them
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,10 @@ from gradeck.srs.scheduler import (
     parse_setting,
 )
 from gradeck.srs.store import Key, Store
+from gradeck.study import limits
 from gradeck.study.clock import Clock, utc_now
 from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw
+from gradeck.study.limits import Nothing
 from gradeck.study.session import FamilySession, Session
 from gradeck.text import did_you_mean
 
@@ -149,6 +151,7 @@ class Profile:
         tag: str | None = None,
         limit: int | None = None,
         practice: bool = False,
+        extra_new: int = 0,
     ) -> Session:
         if limit is not None and limit < 1:
             raise GradeckError("the limit must be at least 1", 2)
@@ -156,28 +159,41 @@ class Profile:
         chosen = {self.library.deck(d).id for d in deck_ids or self.library.selected}
         decks = [d.id for d in self.library.decks if not chosen or d.id in chosen]
         settings = self.settings()
-        return Session(self, decks, tag, settings, limit=limit, practice=practice)
+        return Session(
+            self, decks, tag, settings, limit=limit, practice=practice, extra_new=extra_new
+        )
+
+    def nothing(self, session: Session) -> Nothing:
+        """Why `session` has nothing to serve now, and how many more new items it could serve
+        with today's limits raised (see limits.Nothing)."""
+        more = None
+        if not session.practice:
+            settings = self.settings()
+            more = Session(
+                self,
+                session.decks,
+                session.tag,
+                settings,
+                limit=None,
+                practice=False,
+                extra_new=limits.STUDY_MORE,
+            )
+        return limits.nothing(session, more)
 
     def deck_overview(self) -> list[DeckCounts]:
+        """Per deck, what a session over that deck alone would serve today (new within the
+        deck's and the overall limit, learning due today, reviews within the daily limit),
+        and its number of items. Each deck is capped alone, so the rows may add up to more
+        than a session over every deck serves (`today().waiting`)."""
         settings = self.settings()
-        start, end = self._bounds(settings)
+        _start, end = self._bounds(settings)
         counts = self.store.deck_counts(end)
-        done = self.store.today_counts(start)
-        new_left = max(0, settings.new_per_day - done.new)
-        reviews_left = max(0, settings.reviews_per_day - done.reviews)
         out = []
         for deck in self.library.decks:
-            new, learning, due, total = counts.get(deck.id, (0, 0, 0, 0))
-            out.append(
-                DeckCounts(
-                    deck.id,
-                    deck.title,
-                    min(new, new_left),
-                    learning,
-                    min(due, reviews_left),
-                    total,
-                )
-            )
+            session = Session(self, [deck.id], None, settings, limit=None, practice=False)
+            new, learning, due = session.counts()
+            total = counts.get(deck.id, (0, 0, 0, 0))[3]
+            out.append(DeckCounts(deck.id, deck.title, new, learning, due, total))
         return out
 
     def today(self) -> Today:
@@ -188,18 +204,17 @@ class Profile:
         (so it is less than the sum of the decks' counts). It is that session's own count, so
         siblings held back for today are left out as the session leaves them out."""
         settings = self.settings()
-        start, end = self._bounds(settings)
+        start, _end = self._bounds(settings)
         done = self.store.today_counts(start)
-        counts = self.store.deck_counts(end)
-        loaded = [counts.get(d.id, (0, 0, 0, 0)) for d in self.library.decks]
-        learning = sum(c[1] for c in loaded)
-        reviews = min(sum(c[2] for c in loaded), max(0, settings.reviews_per_day - done.reviews))
+        everything = self.session()
+        new, learning, reviews = everything.counts()
         return Today(
             done.answered,
             done.new,
             learning + reviews,
             srs_stats.streak(self.store, start),
-            waiting=self.session().total,
+            waiting=everything.total,
+            new_waiting=new,
         )
 
     # -- information --------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class Built:
     queue: Queue
     items: dict[int, ReviewItem] = field(default_factory=dict)
     groups: dict[int, tuple[str, str]] = field(default_factory=dict)
+    new: set[int] = field(default_factory=set)  # the queued items that are new
 
 
 def build(
@@ -89,9 +90,14 @@ def build(
     day: tuple[int, int],
     learn_until: int,
     practice: bool,
+    extra_new: int = 0,
 ) -> Built:
     """Today's queue, read from the store in queue order and only as far as it is needed.
-    `day` is the study day's (start, end) in ms; learning steps due before `learn_until` count."""
+    `day` is the study day's (start, end) in ms; learning steps due before `learn_until` count.
+
+    New items are limited per deck (`new_per_deck`) and in all (`new_per_day`), as Anki's deck
+    options limit them; `extra_new` raises both for this queue ("study more today"). Items
+    buried until a later study day are left out."""
     tagged = None
     if tag is not None:
         by_tag = library.tagged(decks)
@@ -111,10 +117,12 @@ def build(
             return False
         built.items[row.id] = item
         built.groups[row.id] = row.group
+        if row.state == NEW:
+            built.new.add(row.id)
         return True
 
     def rows(states: tuple[int, ...], keep=known, **how: Any) -> list[QueueRow]:
-        return store.queue_rows(decks, states, keep=keep, **how)
+        return store.queue_rows(how.pop("only", decks), states, keep=keep, **how)
 
     if practice:
         seen = rows((LEARNING, REVIEW, RELEARNING))
@@ -128,17 +136,24 @@ def build(
     def new_sibling(row: QueueRow) -> bool:
         return known(row) and fresh_group(row)
 
-    learning = rows((LEARNING, RELEARNING), before=learn_until)
+    learning = rows((LEARNING, RELEARNING), before=learn_until, awake=start)
     groups.update(r.group for r in learning)  # in learning steps: their siblings wait
     reviews_left = max(0, settings.reviews_per_day - done.reviews)
-    reviews = rows((REVIEW,), new_sibling, before=end, limit=reviews_left)
-    new_left = max(0, settings.new_per_day - done.new)
-    cards = rows((NEW,), new_sibling, exercises=False, limit=new_left)
-    exercises = rows((NEW,), new_sibling, exercises=True, limit=new_left)
-    pool = store.new_groups(decks) if cards and exercises else (0, 0)
+    reviews = rows((REVIEW,), new_sibling, before=end, limit=reviews_left, awake=start)
     due_exercises = spread([r for r in reviews if r.family], family_key)
     main = interleave([r for r in reviews if not r.family], due_exercises)
-    main += interleave(cards, spread(exercises, family_key), new_left, pool)
+    new_left = max(0, settings.new_per_day + extra_new - done.new)
+    new_today = store.new_today(start) if new_left else {}
+    for deck in decks:
+        allow = settings.new_per_deck + extra_new - new_today.get(deck, 0)
+        allow = min(allow, new_left - sum(1 for r in main if r.state == NEW))
+        if allow <= 0:
+            continue
+        how = {"only": [deck], "limit": allow, "awake": start}
+        cards = rows((NEW,), new_sibling, exercises=False, **how)
+        exercises = rows((NEW,), new_sibling, exercises=True, **how)
+        pool = store.new_groups([deck], start) if cards and exercises else (0, 0)
+        main += interleave(cards, spread(exercises, family_key), allow, pool)
     main = no_repeats(main, family_key)
     built.queue = Queue(learning={r.id: r.due for r in learning}, main=[r.id for r in main])
     return built

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,9 +19,11 @@ from gradeck.srs.scheduler import (
     format_interval,
 )
 from gradeck.srs.store import PRACTICE_DECK
+from gradeck.study import limits
 from gradeck.study import queue as queues
 from gradeck.study.fading import given_parts
 from gradeck.study.items import SEED_RANGE, Answered, Shown, card_texts, draw, kind_of
+from gradeck.study.limits import Summary
 from gradeck.study.outcome import CardAnswer, log_entry
 from gradeck.study.queue import LEARN_AHEAD_MS, Queue
 
@@ -42,8 +44,10 @@ class Session:
         *,
         limit: int | None,
         practice: bool,
+        extra_new: int = 0,
     ) -> None:
         self.profile = profile
+        self.decks, self.tag = tuple(decks), tag
         self.store = profile.store
         self.settings = settings
         self.scheduler = Scheduler(settings)
@@ -61,15 +65,20 @@ class Session:
             day=(self._start, self._end),
             learn_until=self._learn_until,
             practice=practice,
+            extra_new=extra_new,
         )
         self._by_pk: dict[int, ReviewItem] = built.items
         self._groups: dict[int, tuple[str, str]] = built.groups
+        self._new = built.new
         self._q = built.queue
         # Items left out because their stored schedule is out of bounds (`gradeck check`).
         self.unschedulable = len(self.store.unschedulable)
         self._current: Shown | None = None
-        self._undo: list[tuple[int, Shown, Queue]] = []
-        self._suspended: set[int] = set()  # suspended during the session: undo keeps them out
+        # What undo takes back, last first: an answer's review id, or how to revert a suspend or
+        # a bury; with the item and the queue as they were before.
+        # (Undo goes last first, so an item put aside after an answer is back before that
+        # answer can be taken back.)
+        self._undo: list[tuple[int | Callable[[], None], Shown, Queue]] = []
 
     # -- counts -------------------------------------------------------------------------------
 
@@ -87,6 +96,18 @@ class Session:
     @property
     def total(self) -> int:
         return self.answered + self.remaining
+
+    def counts(self) -> tuple[int, int, int]:
+        """What is left to serve, as (new, learning, review): the figures a deck list shows."""
+        learning = len(self._q.learning)
+        new = sum(pk in self._new for pk in self._q.main)
+        return new, learning, len(self._q.main) - new
+
+    def summary(self) -> Summary:
+        """How the sitting went so far (answers taken back are left out)."""
+        ids = [what for what, _, _ in self._undo if isinstance(what, int)]
+        exercises = {shown.pk for _, shown, _ in self._undo if shown.exercise is not None}
+        return limits.summary(self, ids, exercises)
 
     # -- serving ------------------------------------------------------------------------------
 
@@ -199,14 +220,15 @@ class Session:
         )
 
     def undo(self) -> Shown | None:
-        """Take back the last answer of this session; its item is shown again as it was, and
-        the queue and counts are put back as they were then, less any item suspended since."""
+        """Take back the last action of this session (an answer, a suspend or a bury); its item
+        is shown again as it was, and the queue and counts are put back as they were then."""
         if not self._undo:
             return None
-        review_id, shown, before = self._undo.pop()
-        self.store.undo(review_id)
-        for pk in self._suspended:
-            before.drop(pk)
+        what, shown, before = self._undo.pop()
+        if callable(what):
+            what()
+        else:
+            self.store.undo(what)
         self._q = before
         self._current = shown
         return shown
@@ -214,8 +236,20 @@ class Session:
     def suspend(self, shown: Shown) -> None:
         """Put an item aside until unsuspended; it leaves this session's queue."""
         self.store.set_suspended(shown.pk, True)
-        self._suspended.add(shown.pk)
-        self._q.drop(shown.pk)
+        self._put_aside(shown, lambda: self.store.set_suspended(shown.pk, False), [shown.pk])
+
+    def bury(self, shown: Shown) -> None:
+        """Put an item and its siblings aside until the next study day (Anki's bury): they
+        leave this session's queue, and no session serves them again today."""
+        group = (shown.item.deck_id, shown.item.item_id)
+        before = self.store.bury(group, self._end)
+        pks = [pk for pk, g in self._groups.items() if g == group] + [shown.pk]
+        self._put_aside(shown, lambda: self.store.unbury(before), pks)
+
+    def _put_aside(self, shown: Shown, revert: Callable[[], None], pks: Sequence[int]) -> None:
+        self._undo.append((revert, shown, self._q.copy()))
+        for pk in pks:
+            self._q.drop(pk)
         if self._current is shown:
             self._current = None
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -66,6 +68,38 @@ class GradeckApp(App[None]):
         self._saved_theme = ""
         self.error: Exception | None = None  # why the app gave up, for the command to print
         self._study_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="study")
+        self._held: deque[events.Key] = deque()  # keys waiting for the screen to be ready
+
+    # ------------------------------------------------------------------ keys
+
+    def _holds(self) -> bool:
+        """Whether the screen is between two items (saving, drawing): keys must wait."""
+        return bool(getattr(self.screen, "holds_keys", False))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys that arrive while the screen is busy are kept, in order, and given to it when
+        it is ready (`release_keys`), so that no key is lost however fast it is typed; quit
+        keys are never kept."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key not in ("ctrl+c", "ctrl+q")
+            and (self._held or self._holds())
+        ):
+            self._held.append(event)
+            if not self._holds():
+                await self._release()  # the earlier ones first
+            return
+        await super().on_event(event)
+
+    def release_keys(self) -> None:
+        """Hand the kept keys over one at a time, each finished before the next, until one of
+        them makes the screen busy again (the rest then wait for it)."""
+        self.call_later(self._release)
+
+    async def _release(self) -> None:
+        while self._held and not self._holds():
+            await super().on_event(self._held.popleft())
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
+from textual.widgets import Footer, Header, Input, LoadingIndicator, ProgressBar, Static
 
 from gradeck.study import RATINGS, CardAnswer, Session, Shown, card_rating, suggest_rating
+from gradeck.study.limits import Nothing, Summary
 from gradeck.tui.widgets.card_panel import CardPanel
 from gradeck.tui.widgets.exercise_panel import ExercisePanel
 from gradeck.tui.widgets.rating_bar import RatingBar
@@ -28,27 +30,47 @@ if TYPE_CHECKING:
     from gradeck.exercises.attempt import Outcome
 
 LOADING_AFTER_S = 0.15
+GOOD = 3  # what Space and Enter give a revealed flashcard, as in Anki
 STATE_STYLE = {"new": "cyan", "learning": "red", "relearning": "red", "review": "green"}
 
 
 class ReviewScreen(Screen):
     """A session's items; the learner reveals, answers and rates, and the next one comes."""
 
+    # Priority bindings run in the order keys arrive (the app keeps keys while an item is being
+    # saved or drawn); in a text box each one steps aside (SkipAction) so the key is typed.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "advance", "Show / accept", show=False),
-        Binding("enter", "advance", "Show / accept"),
-        *(Binding(str(n), f"number({n})", RATINGS[n], show=False) for n in range(1, 5)),
-        *(Binding(str(n), f"number({n})", show=False) for n in range(5, 10)),
-        Binding("u", "undo", "Undo"),
-        Binding("exclamation_mark", "suspend", "Suspend"),
-        Binding("escape", "leave", "Home"),
+        Binding("space", "advance", "Show / Good", show=False, priority=True),
+        Binding("enter", "advance", "Show / accept", priority=True),
+        *(
+            Binding(str(n), f"number({n})", RATINGS[n], show=False, priority=True)
+            for n in range(1, 5)
+        ),
+        *(Binding(str(n), f"number({n})", show=False, priority=True) for n in range(5, 10)),
+        Binding("u,ctrl+z", "undo", "Undo", priority=True),
+        Binding("exclamation_mark", "suspend", "Suspend", priority=True),
+        Binding("minus", "bury", "Bury", priority=True),
+        Binding("m", "more", "More new", show=False, priority=True),
+        Binding("p", "practise", "Practise deck", show=False, priority=True),
+        Binding("q", "leave", "Leave", show=False, priority=True),
+        Binding("escape", "leave", "Home", priority=True),
     ]
 
-    def __init__(self, deck_ids: Sequence[str], title: str, practice: bool = False) -> None:
+    def __init__(
+        self,
+        deck_ids: Sequence[str],
+        title: str,
+        practice: bool = False,
+        extra_new: int = 0,
+        tag: str | None = None,
+    ) -> None:
         super().__init__()
         self.deck_ids = tuple(deck_ids)
         self.title_text = title
         self.practice = practice
+        self.extra_new = extra_new
+        self.tag = tag
+        self.nothing: Nothing | None = None  # why nothing is left, once the session is over
         self.session: Session | None = None
         self.shown: Shown | None = None
         self.rateable = False  # the answer is shown and waits for a rating
@@ -64,8 +86,10 @@ class ReviewScreen(Screen):
         with Horizontal(id="review-top"):
             yield ProgressBar(show_eta=False, id="progress")
             yield Static("", id="left")
-        yield VerticalScroll(LoadingIndicator(), id="item-area")
-        yield RatingBar(id="rating")
+        # The rating bar follows the item (under it, not at the foot of a tall terminal).
+        with VerticalScroll(id="review-body"):
+            yield Vertical(LoadingIndicator(), id="item-area")
+            yield RatingBar(id="rating")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -77,9 +101,23 @@ class ReviewScreen(Screen):
         app = self.app
         profile = await app.load_profile()  # type: ignore[attr-defined]
         self.session = await app.call(  # type: ignore[attr-defined]
-            profile.session, deck_ids=self.deck_ids, practice=self.practice
+            profile.session,
+            deck_ids=self.deck_ids,
+            tag=self.tag,
+            practice=self.practice,
+            extra_new=self.extra_new,
         )
         await self._next()
+
+    @property
+    def holds_keys(self) -> bool:
+        """Keys wait (in the app) while an item is being saved or drawn: none is lost."""
+        return self.busy
+
+    def _typing(self) -> None:
+        """A key bound here steps aside while a text box has the keys, so it is typed."""
+        if isinstance(self.focused, Input):
+            raise SkipAction()
 
     async def _next(self, shown: Shown | None = None) -> None:
         """Show `shown`, or ask the session for the next item (drawing an exercise takes time)."""
@@ -97,15 +135,19 @@ class ReviewScreen(Screen):
         self.suggested = None
         self.outcome = None
         self._progress()
-        self.refresh_bindings()
         if shown is None:
-            await self._finished()
+            profile = self.app.profile  # type: ignore[attr-defined]
+            self.nothing = await self.app.call(profile.nothing, self.session)  # type: ignore[attr-defined]
+            summary = await self.app.call(self.session.summary)  # type: ignore[attr-defined]
+            await self._clear(Static(self._finished(summary), id="done"))
         elif shown.exercise is not None:
             await self._clear(ExercisePanel(shown.exercise, given=shown.given))
         else:
             await self._clear(CardPanel(shown))
+        self.refresh_bindings()
         self.started = time.monotonic()
         self.busy = False
+        self.app.release_keys()  # type: ignore[attr-defined]
 
     async def _loading(self) -> None:
         """Show that the item is being drawn, unless it has arrived meanwhile."""
@@ -119,10 +161,10 @@ class ReviewScreen(Screen):
         async with self._area_lock:
             if unless_drawn and not self._drawing:
                 return
-            area = self.query_one("#item-area", VerticalScroll)
+            area = self.query_one("#item-area", Vertical)
             await area.remove_children()
             await area.mount(*widgets)
-        area.scroll_home(animate=False)
+        self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
         self.query_one("#rating", RatingBar).hide()
 
     def _progress(self) -> None:
@@ -138,27 +180,45 @@ class ReviewScreen(Screen):
             left.append(" · ").append("practice", style="italic")
         self.query_one("#left", Static).update(left)
 
-    async def _finished(self) -> None:
-        session = self.session
-        assert session is not None
-        text = Text.assemble(("Done for now!", "bold"), "\n\n")
-        text.append(f"{session.answered} answered in this session; every answer is saved.\n")
-        later = None if self.practice else session.next_learning_due
-        if later is not None:
-            text.append(f"Learning steps come back at {later.astimezone():%H:%M}.\n", style="dim")
-        text.append("\nPress Esc or Enter to go home.", style="dim")
-        await self._clear(Static(text, id="done"))
+    def _finished(self, summary: Summary) -> Text:
+        """The end of a session: how it went, why nothing is left, and what can be done."""
+        session, nothing = self.session, self.nothing
+        assert session is not None and nothing is not None
+        if session.answered:
+            text = Text.assemble(("Done for now!", "bold"), "  every answer is saved\n\n")
+            for line in summary.lines():
+                text.append(f"  {line}\n")
+            text.append("\n")
+        else:
+            text = Text.assemble(("Nothing to study here now.", "bold"), "\n\n")
+        text.append(nothing.sentence() + "\n\n")
+        if nothing.more and not self.practice:
+            text.append("  m", style="bold").append(f"  {nothing.offers()[0]}\n")
+        if not self.practice:
+            text.append("  p", style="bold").append(
+                "  practise these items (nothing is rescheduled)\n"
+            )
+        text.append("  Esc", style="bold").append("  go home\n")
+        return text
 
     # ------------------------------------------------------------------ answers
 
     def on_card_panel_revealed(self, event: CardPanel.Revealed) -> None:
         event.stop()
+        self._card_revealed(event.panel)
+
+    def _card_revealed(self, card: CardPanel) -> None:
+        """Offer the ratings as soon as the back is shown (at once, not when the panel's
+        message arrives: the next key, typed fast, may be the rating)."""
+        if self.rateable or not card.revealed or card.shown is not self.shown:
+            return
+        right, text = card.result
         # A flashcard is judged by the learner alone: no rating is suggested for it.
-        if event.right is None:
+        if right is None:
             self._offer_rating(None)
             return
-        self.outcome = CardAnswer(event.answer, event.right)
-        self._offer_rating(card_rating(event.right))
+        self.outcome = CardAnswer(text, right)
+        self._offer_rating(card_rating(right))
 
     def on_exercise_panel_done(self, event: ExercisePanel.Done) -> None:
         event.stop()
@@ -174,14 +234,15 @@ class ReviewScreen(Screen):
         self.refresh_bindings()
 
     def action_advance(self) -> None:
-        """Space or Enter: show the back of a card, or accept the suggested rating."""
+        """Space or Enter: show the back of a card, or accept the suggested rating (Good for a
+        flashcard, which the learner judges, as in Anki)."""
+        self._typing()
         if self.busy or self.shown is None:
             if self.shown is None and not self.busy:
                 self.action_leave()
             return
         if self.rateable:
-            if self.suggested is not None:
-                self._rate(self.suggested)
+            self._rate(self.suggested if self.suggested is not None else GOOD)
             return
         panel = self.query("CardPanel")
         if panel:
@@ -190,14 +251,17 @@ class ReviewScreen(Screen):
                 card.submit_choice()
             else:
                 card.reveal()
+            self._card_revealed(card)
 
     def action_number(self, n: int) -> None:
         """Pick a choice card's option, or rate once the answer is shown."""
+        self._typing()
         if self.busy or self.shown is None:
             return
         panel = self.query("CardPanel")
         if panel and panel.first(CardPanel).waits_for_choice:
             panel.first(CardPanel).pick(n)
+            self._card_revealed(panel.first(CardPanel))
         elif self.rateable and n in RATINGS:
             self._rate(n)
 
@@ -218,6 +282,8 @@ class ReviewScreen(Screen):
         await self._next()
 
     def action_undo(self) -> None:
+        """Take back the last answer, suspend or bury of this session."""
+        self._typing()
         if self.busy or self.session is None:
             return
         self.busy = True
@@ -231,31 +297,67 @@ class ReviewScreen(Screen):
             self.notify("Nothing to undo in this session.", timeout=3)
             self.busy = False
             return
-        self.notify("Last answer taken back.", timeout=2)
+        self.notify("Taken back.", timeout=2)
         await self._next(shown)
 
     def action_suspend(self) -> None:
+        self._typing()
         if self.busy or self.shown is None:
             return
         self.busy = True
-        self._suspend()
+        self._aside("suspend", "Suspended until unsuspended in Browse (u takes it back).")
+
+    def action_bury(self) -> None:
+        """Put the item (and its siblings) aside until tomorrow."""
+        self._typing()
+        if self.busy or self.shown is None:
+            return
+        self.busy = True
+        self._aside("bury", "Buried until tomorrow, with its siblings (u takes it back).")
 
     @work(exclusive=True, group="review")
-    async def _suspend(self) -> None:
+    async def _aside(self, how: str, message: str) -> None:
         assert self.session is not None and self.shown is not None
-        await self.app.call(self.session.suspend, self.shown)  # type: ignore[attr-defined]
-        self.notify("Suspended: it will not come back until unsuspended in Browse.", timeout=3)
+        await self.app.call(getattr(self.session, how), self.shown)  # type: ignore[attr-defined]
+        self.notify(message, timeout=3)
         await self._next()
 
+    def action_more(self) -> None:
+        """At the end: study more new items today than the limits allow."""
+        self._typing()
+        if self.shown is None and not self.busy and self.nothing and self.nothing.more:
+            self.app.switch_screen(
+                ReviewScreen(
+                    self.deck_ids, self.title_text, extra_new=self.nothing.more, tag=self.tag
+                )
+            )
+        else:
+            raise SkipAction()
+
+    def action_practise(self) -> None:
+        """At the end: go through these items as practice (nothing is rescheduled)."""
+        self._typing()
+        if self.shown is None and not self.busy and not self.practice:
+            self.app.switch_screen(
+                ReviewScreen(
+                    self.deck_ids, f"Practice · {self.title_text}", practice=True, tag=self.tag
+                )
+            )
+        else:
+            raise SkipAction()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Nothing to suspend or reveal once the session is over; Enter accepts nothing when
-        the learner rates a flashcard themselves (the footer shows it dimmed)."""
-        if action in ("suspend", "advance", "number") and self.shown is None and not self.busy:
-            return action == "advance"  # Enter still goes home
-        if action == "advance" and self.rateable and self.suggested is None:
-            return None
+        """Nothing to suspend, bury or reveal once the session is over; "more" and "practise"
+        only then."""
+        over = self.shown is None and not self.busy
+        if action in ("suspend", "bury", "number") and over:
+            return False
+        if action in ("more", "practise"):
+            return over and (action == "practise" or bool(self.nothing and self.nothing.more))
         return True
 
     def action_leave(self) -> None:
-        """Back home; everything answered is already saved."""
-        self.app.pop_screen()
+        """Esc (or q outside a text box): home; everything answered is already saved."""
+        if self.app.screen is not self:
+            return
+        self.app.action_home()  # type: ignore[attr-defined]

@@ -92,6 +92,7 @@ class CardPanel(Vertical):
         super().__init__(**kwargs)
         self.shown = shown
         self.revealed = False
+        self.result: tuple[bool | None, str] = (None, "")  # once revealed: right?, answer
         self.picked: set[int] = set()  # a choice card's options chosen so far (from 1)
         self.wanted = sum(ok for _, ok in shown.options)  # how many options are right
 
@@ -205,6 +206,7 @@ class CardPanel(Vertical):
 
     def _show_back(self, right: bool | None, answer: str, verdict: Text | None = None) -> None:
         self.revealed = True
+        self.result = (right, answer)
         self.query_one("#back", Static).update(self._back(verdict))
         self.add_class("revealed")
         self.focus()

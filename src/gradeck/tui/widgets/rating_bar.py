@@ -31,7 +31,7 @@ def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> T
     if suggested is not None:
         text.append(f"  Enter = {RATING_NAMES[suggested]}", style="dim")
     else:
-        text.append("  rate it 1–4", style="dim")
+        text.append("  1–4, or Space = Good", style="dim")
     return text
 
 

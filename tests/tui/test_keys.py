@@ -1,0 +1,124 @@
+"""Keys as a daily Anki user types them: none lost however fast, undo of a suspend and of a
+bury, the screen that says why nothing is left (and offers more), and the summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual import events
+
+from gradeck import study
+from gradeck.tui.screens.home import HomeScreen
+from gradeck.tui.screens.review import ReviewScreen
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # the apps' clock (conftest.py)
+
+TWENTY = "format: 1\nid: twenty\ntitle: Twenty cards\ncards:\n" + "".join(
+    f"  - {{id: c{n:02d}, front: Front {n}?, back: Back {n}.}}\n" for n in range(20)
+)
+
+
+def _answers(home: Path, deck: str) -> list[int]:
+    with study.Profile.open(home) as profile:
+        return [
+            r["rating"]
+            for info in profile.browse()
+            if info.deck_id == deck
+            for r in profile.history(info.key)
+        ]
+
+
+def _done_text(app) -> str:
+    return str(app.screen.query_one("#done").render())
+
+
+async def test_twenty_space_3_without_pauses_save_twenty_answers(home, make_app, keys) -> None:
+    (home / "decks" / "twenty.yaml").write_text(TWENTY, encoding="utf-8")
+    with study.Profile.open(home) as profile:
+        profile.set_setting("new_per_deck", "20")
+        profile.set_setting("new_per_day", "20")
+    app = make_app()
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        app.open_study(("twenty",))
+        # Every key at once, before the first card is even drawn: none may be lost.
+        for _ in range(20):
+            for key, char in (("space", " "), ("3", "3")):
+                app.post_message(events.Key(key, char))
+        for _ in range(40):
+            await keys.settle(pilot)
+            if app.screen.shown is None and not app.screen.busy:
+                break
+        assert app.screen.session.answered == 20
+    assert _answers(home, "twenty") == [3] * 20
+
+
+async def test_undo_takes_back_a_suspend_and_a_bury(home, make_app, keys) -> None:
+    app = make_app(study_deck="two")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        screen = app.screen
+        first = screen.shown.key
+        await keys.press(pilot, "exclamation_mark")
+        assert screen.shown.key != first
+        await keys.press(pilot, "u")
+        assert screen.shown.key == first
+        await keys.press(pilot, "minus")
+        assert screen.shown.key != first
+        with study.Profile.open(home, now=lambda: NOW) as profile:
+            assert first not in [s.key for s in [profile.session(("two",)).next()]]
+        await keys.press(pilot, "ctrl+z")
+        assert screen.shown.key == first and screen.session.total == 2
+    with study.Profile.open(home) as profile:
+        info = next(i for i in profile.browse() if i.key == first)
+        assert not info.suspended
+        assert profile.session(("two",)).next().key == first  # not buried any more
+
+
+async def test_nothing_to_serve_new_limit_then_study_more(home, make_app, keys) -> None:
+    with study.Profile.open(home) as profile:
+        profile.set_setting("new_per_deck", "1")
+    app = make_app(study_deck="two")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        await keys.press(pilot, "space", "4")  # the one new card allowed: Easy
+        text = _done_text(app)
+        assert "Today's limit of new items is reached." in text
+        assert "study 1 more new item today" in text
+        assert "1 answered (1 item)" in text and "1 of 1 right at the first try" in text
+        await keys.press(pilot, "m")
+        assert isinstance(app.screen, ReviewScreen) and app.screen.shown is not None
+        await keys.press(pilot, "space", "4")
+        assert "Nothing is due now." in _done_text(app)
+        await keys.press(pilot, "p")  # practise: every item again, nothing rescheduled
+        assert app.screen.practice and app.screen.session.total == 2
+        await keys.press(pilot, "escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_nothing_to_serve_says_when_learning_comes_back(home, make_app, keys) -> None:
+    with study.Profile.open(home) as profile:
+        profile.set_setting("learning_steps", "45m")
+    app = make_app(study_deck="two")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        await keys.press(pilot, "space", "1", "space", "4")  # Again: back in 45 minutes
+        text = _done_text(app)
+        assert "The next learning item comes back in 45 minutes." in text
+        assert "2 answered (2 items)" in text and "1 of 2 right at the first try" in text
+        assert "due tomorrow: 1" in text
+        await keys.press(pilot, "q")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_opening_a_deck_with_nothing_due_says_so(home, make_app, keys) -> None:
+    app = make_app(study_deck="two")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        await keys.press(pilot, "space", "4", "space", "4", "escape")
+        app.open_study(("two",))
+        await keys.settle(pilot)
+        text = _done_text(app)
+        assert text.startswith("Nothing to study here now.") and "Nothing is due now." in text
+        assert "more new" not in text
