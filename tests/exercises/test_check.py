@@ -5,10 +5,6 @@ from __future__ import annotations
 import pytest
 
 from gradeck.exercises.check import (
-    AGAIN,
-    GOOD,
-    HARD,
-    ExerciseResult,
     PartResult,
     check_exercise,
     check_next,
@@ -270,23 +266,6 @@ def test_symbolic_unknown_names_are_unreadable_and_list_the_allowed() -> None:
     assert "the names you can use are s" in result.message
     assert check_part(SIGMA_PRIME, "s^(9^9)").verdict == "unreadable"
     assert check_part(SIGMA_PRIME, "").verdict == "blank"
-
-
-# -- ratings ---------------------------------------------------------------------------------
-
-
-def _result(*verdicts: str) -> ExerciseResult:
-    return ExerciseResult(tuple(PartResult(v) for v in verdicts))  # type: ignore[arg-type]
-
-
-def test_suggested_rating() -> None:
-    assert _result("right", "right").suggested_rating() == GOOD
-    assert _result("right", "right").suggested_rating(retried=True) == HARD
-    assert _result("right", "right").suggested_rating(hinted=True) == HARD
-    assert _result("right", "wrong").suggested_rating() == HARD
-    assert _result("wrong", "carried").suggested_rating() == HARD
-    assert _result("close", "wrong").suggested_rating() == AGAIN
-    assert _result("blank", "unreadable").suggested_rating(hinted=True) == AGAIN
 
 
 # -- updated values: judged on the change -----------------------------------------------------

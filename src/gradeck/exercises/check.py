@@ -27,7 +27,6 @@ Verdict = Literal["right", "carried", "close", "wrong", "unreadable", "blank"]
 
 CLOSE_FACTOR = 5.0
 SIGNIFICANT_FIGURES = 3
-AGAIN, HARD, GOOD = 1, 2, 3
 
 _GROUPED_THOUSANDS = re.compile(r"\s*[+-]?\d{1,3}(,\d{3})+\s*")
 
@@ -60,12 +59,6 @@ class ExerciseResult:
     @property
     def any_right(self) -> bool:
         return any(p.credited for p in self.parts)
-
-    def suggested_rating(self, retried: bool = False, hinted: bool = False) -> int:
-        """Good when all right unaided; Hard when partly right or helped; Again otherwise."""
-        if self.all_right and not (retried or hinted):
-            return GOOD
-        return HARD if self.any_right else AGAIN
 
 
 def tolerance(part: Part, target: float, scale: float | None = None) -> float:
