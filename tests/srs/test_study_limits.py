@@ -9,6 +9,8 @@ from pathlib import Path
 
 from gradeck.study import Profile
 
+from .answers import drive, mistaken, right
+
 SECOND = """format: 1
 id: second
 title: Second deck
@@ -114,20 +116,25 @@ def test_summary_counts_first_tries_time_mistakes_and_tomorrow(profile: Profile)
     session = profile.session()
     first = session.next()  # bias, a card
     session.answer(first, 1, duration_ms=4000)  # Again: a 1-minute step, back today
-    second = session.next()  # iters, an exercise
-    session.answer(second, 2, duration_ms=30_000, mistake="divided the wrong way")  # Hard
+    second = session.next()  # iters, an exercise: a named mistake, then the right answer
+    exercise = second.exercise
+    part = exercise.parts[0]
+    slip = part.mistakes[0]
+    moves = [mistaken(part, slip.name), right(part)] + [right(p) for p in exercise.parts[1:]]
+    outcome = drive(exercise, *moves)
+    session.answer(second, 2, duration_ms=30_000, outcome=outcome)  # Hard
     third = session.next()
     session.answer(third, 2, duration_ms=6000)  # a card recalled with effort: right
     summary = session.summary()
     assert (summary.answered, summary.items, summary.first_try) == (3, 3, 1)
     assert summary.seconds == 40
-    assert summary.mistakes == [("divided the wrong way", 1)]
+    assert summary.mistakes == [(slip.name, 1)]  # the first try's slip, though corrected
     # Due by the end of tomorrow: the three answered are in learning steps or due tomorrow.
     assert summary.due_tomorrow == 3
     assert summary.lines() == [
         "3 answered (3 items) in 40 s",
         "1 of 3 right at the first try",
-        "mistakes: divided the wrong way",
+        f"mistakes: {slip.name}",
         "due tomorrow: 3",
     ]
     session.undo()

@@ -669,8 +669,9 @@ class Store:
             return rows
 
     def reviews(self, ids: Sequence[int]) -> list[dict]:
-        """The logged answers with these review ids (item, rating, duration, mistake), in the
-        order answered; ids no longer logged (undone) are left out."""
+        """The logged answers with these review ids (item, rating, duration, mistake, and
+        `mistakes`: the named mistake of every attempt), in the order answered; ids no longer
+        logged (undone) are left out."""
         out: list[dict] = []
         with self.reading() as db:
             for at in range(0, len(ids), 500):
@@ -682,6 +683,8 @@ class Store:
                 )
                 names = [d[0] for d in cursor.description]
                 out += [dict(zip(names, r, strict=True)) for r in cursor]
+            for row in out:
+                row["mistakes"] = [a.mistake for a in attempts_of(db, row["id"]) if a.mistake]
         return sorted(out, key=lambda r: (r["time"], r["id"]))
 
     def due_count(self, before: int) -> int:

@@ -116,7 +116,11 @@ def summary(session: Session, review_ids: list[int], exercises: set[int]) -> Sum
     for row in rows:
         first.setdefault(row["item"], row["rating"])
     right = sum(rating >= (3 if pk in exercises else 2) for pk, rating in first.items())
-    mistakes = Counter(r["mistake"] for r in rows if r["mistake"])
+    # Every named mistake of every attempt (a first-try slip corrected later counts too); an
+    # answer logged without attempts has at most its one mistake.
+    mistakes = Counter(
+        m for r in rows for m in (r["mistakes"] or ([r["mistake"]] if r["mistake"] else []))
+    )
     due = 0
     if not session.practice:
         due = session.store.due_count(session._end + DAY_MS)
