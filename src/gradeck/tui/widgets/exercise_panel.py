@@ -236,9 +236,8 @@ class ExercisePanel(Vertical):
         index = self.current
         attempt = self.run.submit(text)
         feedback = self.query_one(f"#feedback-{index}", Static)
-        if attempt is None:
-            feedback.update(Text(EMPTY, style="dim"))
-            feedback.set_classes("feedback shown")
+        if attempt is None:  # said aside, so the last verdict stays in view
+            self.notify(EMPTY, timeout=4)
             return
         self._show(attempt)
         if attempt.verdict == "unreadable":
