@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,7 @@ def health(profile: Profile) -> dict[str, Any]:
         profile.store,
         settings.weights,
         day=_day(profile, settings),
+        day_key=[settings.day_start_hour, str(profile.tz or datetime.now().astimezone().tzinfo)],
         now_ms=to_ms(profile._now()),
         desired=settings.retention,
         fitted=bool(settings.parameters),
