@@ -75,9 +75,8 @@ def simulate(profile: Profile) -> dict[str, Any]:
     """A year of study simulated at each desired retention, with the profile's weights, item
     count and limits; `cheapest` is the retention with the fewest answers per item remembered."""
     settings = profile.settings()
-    _start, end = profile._bounds(settings)
-    counts = profile.store.deck_counts(end)
-    items = sum(counts.get(d.id, (0, 0, 0, 0))[3] for d in profile.library.decks)
+    sizes = profile.store.deck_sizes()
+    items = sum(sizes.get(d.id, 0) for d in profile.library.decks)
     outcomes = simulation.simulate(
         settings.weights,
         items=items,
