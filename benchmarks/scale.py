@@ -10,12 +10,12 @@ times fresh processes beside `python -c pass` in the same run:
   the app's peak memory at home / after Browse goal: <= 100 / 120 MB
   growth of each time per x10 items           goal: <= x10
 
-and, without goals, `stats --json` just after an answer is logged (the health check's scores
-are then worked out again from the whole log, srs/derived.py), the first open after the deck
-cache is removed (every deck file read and validated) and an open after one deck file changed.
-Medians of --runs runs; the machine may be shared, so medians, not minimums, and beside each
-time the CPU time the process itself used (user + system), which a loaded machine inflates far less than the wall-clock time. gradeck's
-modules are byte-compiled first, as an installed gradeck's are.
+and, without goals, `stats --json` just after an answer is logged (the health check's scores are
+then worked out again from the whole log, srs/derived.py), the first open after the deck cache
+is removed (every deck file read and validated) and an open after one deck file changed. Medians
+of --runs runs; the machine may be shared, so medians, not minimums, and beside each time the
+CPU time the process itself used (user + system), which a loaded machine inflates far less than
+the wall-clock time. gradeck's modules are byte-compiled first, as an installed gradeck's are.
 
     python benchmarks/scale.py [--runs 5] [--million] [--sizes 0 10000 100000]
 
