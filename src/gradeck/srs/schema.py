@@ -158,7 +158,23 @@ V5 = """
 ALTER TABLE items ADD COLUMN buried_until INTEGER NOT NULL DEFAULT 0;
 """
 
-STEPS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# Version 6: deck presets, as Anki's deck option presets. A preset holds a desired retention and
+# FSRS weights (text, as the `parameters` setting keeps them); NULL in either means "the
+# profile's". A deck with no row here uses the profile's settings. Rows name deck ids, not
+# loaded decks, so a deck that is away for a while keeps its preset.
+V6 = """
+CREATE TABLE presets (
+    name       TEXT PRIMARY KEY,
+    retention  REAL,
+    parameters TEXT
+);
+CREATE TABLE deck_presets (
+    deck_id TEXT PRIMARY KEY,
+    preset  TEXT NOT NULL REFERENCES presets (name)
+) WITHOUT ROWID;
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 VERSION = len(STEPS)
 
 
