@@ -96,7 +96,7 @@ def test_stats_reports_the_health_check(home: Path, monkeypatch, capsys) -> None
     # Answers to items in review (state before: 2): a Good, Again, Easy; b Good. New and
     # learning answers do not count.
     assert health["true_retention"] == {
-        "decks": {"d": {"passed": 3, "total": 4, "rate": 0.75}},
+        "decks": {"d": {"passed": 3, "total": 4, "rate": 0.75, "desired": 0.9}},
         "families": {"adam": {"passed": 2, "total": 3, "rate": 0.6667}},
     }
     assert health["weights"] == "default" and health["desired_retention"] == 0.9
