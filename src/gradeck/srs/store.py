@@ -528,7 +528,7 @@ class Store:
 
     def today_counts(self, start: int) -> TodayCounts:
         """Today's counts; read again only when the log has changed since the last read (any
-        process's answer, undo or import raises `log_changes`, schema version 6)."""
+        process's answer, undo or import raises `log_changes`, schema version 7)."""
         with self.reading() as db:
             key = (start, db.execute("SELECT n FROM log_changes").fetchone()[0])
             if self._today is not None and self._today[0] == key:
