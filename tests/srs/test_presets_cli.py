@@ -129,9 +129,10 @@ def test_the_health_check_puts_a_decks_desired_retention_beside_its_true(
     now = int(datetime.now(UTC).timestamp() * 1000)
     # One review-state answer in each deck: passed in mini, failed in d.
     db.write(lambda: db.conn.executemany(
-        "INSERT INTO reviews (item, time, rating, prev_state) "
-        "SELECT id, ?, ?, 2 FROM items WHERE deck_id = ?",
-        [(now - DAY_MS, 3, "mini"), (now - DAY_MS, 1, "d")],
+        "INSERT INTO reviews (item, time, rating, prev_state, prev_due, prev_last_review) "
+        "SELECT id, ?, ?, 2, ?, ? FROM items WHERE deck_id = ?",
+        [(now - DAY_MS, r, now - DAY_MS, now - 5 * DAY_MS, deck)
+         for r, deck in ((3, "mini"), (1, "d"))],
     ))  # fmt: skip
     db.close()
     _run(["decks", "options", "mini", "--preset", "slow", "--retention", "0.8"],

@@ -79,10 +79,13 @@ def test_stats_reports_the_health_check(home: Path, monkeypatch, capsys) -> None
 
     def work() -> None:
         for n, (item, rating, prev_state) in enumerate(rows):
+            time = now - DAY_MS * (10 - n)
+            # An item in review has a due date and a last review, as the store records them.
+            before = (time - DAY_MS, time) if prev_state == 2 else (None, None)
             db.conn.execute(
-                "INSERT INTO reviews (item, time, rating, prev_state) "
-                "SELECT id, ?, ?, ? FROM items WHERE item_id = ?",
-                (now - DAY_MS * (10 - n), rating, prev_state, item),
+                "INSERT INTO reviews (item, time, rating, prev_state, prev_last_review, "
+                "prev_due) SELECT id, ?, ?, ?, ?, ? FROM items WHERE item_id = ?",
+                (time, rating, prev_state, *before, item),
             )
 
     db.write(work)

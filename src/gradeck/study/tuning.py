@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from gradeck.errors import GradeckError
-from gradeck.srs import calibration, presets
+from gradeck.srs import calibration, derived, presets
 from gradeck.srs import optimize as fitting
 from gradeck.srs import simulate as simulation
 from gradeck.srs.days import from_ms, study_date, to_ms
@@ -38,6 +39,11 @@ def _day(profile: Profile, settings: Settings) -> Callable[[int], int]:
         return study_date(moment, settings.day_start_hour, profile.tz).toordinal()
 
     return lambda ms: of_hour(ms // HOUR_MS)
+
+
+def _day_key(profile: Profile, settings: Settings) -> list[Any]:
+    """What `_day` depends on, to key figures saved from it (srs/derived.py)."""
+    return [settings.day_start_hour, str(profile.tz or datetime.now().astimezone().tzinfo)]
 
 
 def _preset(profile: Profile, loaded: Presets) -> str | None:
@@ -104,6 +110,7 @@ def health(profile: Profile) -> dict[str, Any]:
         profile.store,
         settings.weights,
         day=day,
+        day_key=_day_key(profile, settings),
         now_ms=to_ms(profile._now()),
         desired=settings.retention,
         fitted=bool(settings.parameters),
@@ -122,17 +129,26 @@ def health(profile: Profile) -> dict[str, Any]:
 def _preset_health(
     profile: Profile, loaded: Presets, name: str, settings: Settings, day: Callable[[int], int]
 ) -> dict[str, Any]:
+    """How well a preset's weights predict its decks' answers; saved until the log changes,
+    as the profile's scores are (srs/derived.py)."""
     members = loaded.members(name)
-    history = fitting.histories(fitting.reviews(profile.store, members), day)
     preset = loaded.presets[name].apply(settings)
-    score = fitting.score(preset.weights, history.items()) if history.sequences else None
+    inputs = {
+        "weights": [float(w) for w in preset.weights],
+        "day": _day_key(profile, settings),
+        "decks": members,
+    }
+    scores = derived.cached(
+        profile.store,
+        f"health-scores:{name}",
+        inputs,
+        lambda: calibration.scores(profile.store, preset.weights, day, members),
+    )
     return {
         "preset": name,
         "decks": members,
         "desired_retention": preset.retention,
-        "predicted": len(history.sequences),
-        "log_loss": None if score is None else round(score.log_loss, 4),
-        "rmse": None if score is None else round(score.rmse, 4),
+        **scores,
     }
 
 
