@@ -242,11 +242,11 @@ def import_(store: Store, data: Any) -> dict[str, int]:
             ).fetchone()
             if exists:
                 continue
-            columns = (*LOG, "hints", *PREV)
+            names = (*LOG, "hints", *PREV)
             cursor = db.execute(
-                f"INSERT INTO reviews (item, {', '.join(columns)}) "
-                f"VALUES (?, {', '.join('?' * len(columns))})",
-                (pk, *(review.get(c) for c in columns)),
+                f"INSERT INTO reviews (item, {', '.join(names)}) "
+                f"VALUES (?, {', '.join('?' * len(names))})",
+                (pk, *(review.get(c) for c in names)),
             )
             attempts = [
                 AttemptRow(*(a[k] for k in ATTEMPT_KEYS)) for a in review.get("attempts", [])
