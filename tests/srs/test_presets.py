@@ -1,4 +1,4 @@
-"""Deck presets: the v7 migration keeps every row, presets are stored and read back, and a
+"""Deck presets: the v6 migration keeps every row, presets are stored and read back, and a
 session schedules each deck with its preset's retention and weights, as `fsrs` computes them."""
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ STRONG = list(DEFAULT_PARAMETERS)
 STRONG[0:4] = [2.0, 5.0, 12.0, 30.0]
 
 
-def _v6(path: Path) -> None:
-    """A version-6 database with a row in every table."""
+def _v5(path: Path) -> None:
+    """A version-5 database with a row in every table."""
     conn = sqlite3.connect(path)
-    for script in schema.STEPS[:6]:
+    for script in schema.STEPS[:5]:
         for statement in schema.statements(script):
             conn.execute(statement)
-    conn.execute("PRAGMA user_version = 6")
+    conn.execute("PRAGMA user_version = 5")
     conn.executescript(
         """
         INSERT INTO items (deck_id, item_id, state, stability, difficulty, due, last_review,
@@ -47,7 +47,6 @@ def _v6(path: Path) -> None:
         INSERT INTO attempts VALUES (2, 0, 0, 1, '12', 'wrong', 'no-ceiling');
         INSERT INTO settings VALUES ('retention', '0.85');
         INSERT INTO meta VALUES ('synced', 'x');
-        INSERT INTO derived VALUES ('health-scores', 2, '{}', '{"predicted": 0}');
         """
     )
     conn.commit()
@@ -62,9 +61,9 @@ def _tables(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     return {name: sorted(conn.execute(f"SELECT * FROM {name}"), key=repr) for name in names}
 
 
-def test_a_version_6_database_is_migrated_and_keeps_every_row(tmp_path: Path) -> None:
+def test_a_version_5_database_is_migrated_and_keeps_every_row(tmp_path: Path) -> None:
     path = tmp_path / "gradeck.db"
-    _v6(path)
+    _v5(path)
     conn = sqlite3.connect(path)
     before = _tables(conn)
     conn.close()

@@ -127,12 +127,13 @@ def test_the_health_check_puts_a_decks_desired_retention_beside_its_true(
     db = Store.open(home / "gradeck.db")
     db.sync([("mini", "v"), ("d", "v")], lambda deck: [("a", "", "")])
     now = int(datetime.now(UTC).timestamp() * 1000)
-    # One review-state answer in each deck: passed in mini, failed in d.
+    # One review-state answer in each deck: passed in mini, failed in d (an item in review has a
+    # last review and a due date, as the store records them).
     db.write(lambda: db.conn.executemany(
-        "INSERT INTO reviews (item, time, rating, prev_state, prev_due, prev_last_review) "
+        "INSERT INTO reviews (item, time, rating, prev_state, prev_last_review, prev_due) "
         "SELECT id, ?, ?, 2, ?, ? FROM items WHERE deck_id = ?",
-        [(now - DAY_MS, r, now - DAY_MS, now - 5 * DAY_MS, deck)
-         for r, deck in ((3, "mini"), (1, "d"))],
+        [(now - DAY_MS, 3, now - 3 * DAY_MS, now - DAY_MS, "mini"),
+         (now - DAY_MS, 1, now - 3 * DAY_MS, now - DAY_MS, "d")],
     ))  # fmt: skip
     db.close()
     _run(["decks", "options", "mini", "--preset", "slow", "--retention", "0.8"],

@@ -297,3 +297,24 @@ def test_a_version_3_database_is_migrated_and_keeps_every_review(tmp_path: Path)
         [],
     )
     db.close()
+
+
+def test_todays_counts_follow_answers_from_another_process(tmp_path: Path) -> None:
+    """The counts are kept between calls (the home screen asks once per deck), yet an answer
+    logged by another connection, or undone, shows at the next call."""
+    db = Store.open(tmp_path / "gradeck.db")
+    db.sync([("d", "v")], lambda deck: [("a", "", ""), ("b", "", "")])
+    assert db.today_counts(1000).answered == 0
+    other = sqlite3.connect(tmp_path / "gradeck.db")
+    with other:
+        other.execute(
+            "INSERT INTO reviews (item, time, rating, prev_state) "
+            "SELECT id, 2000, 3, 0 FROM items WHERE item_id = 'a'"
+        )
+    seen = db.today_counts(1000)
+    assert (seen.answered, seen.new, seen.groups) == (1, 1, frozenset({("d", "a")}))
+    assert db.today_counts(3000).answered == 0  # another day's start is read afresh
+    with other:
+        other.execute("DELETE FROM reviews")
+    assert db.today_counts(1000).answered == 0
+    other.close()

@@ -53,18 +53,28 @@ def true_retention(store: Store, since_ms: int) -> dict[str, dict[str, dict[str,
 def scores(
     store: Store,
     weights: Sequence[float],
+    *,
     day: Callable[[int], int],
+    day_key: Any,
     decks: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """How well `weights` predict the log (of `decks` only, when given): answers predicted, log
-    loss and RMSE (None without an answer to predict)."""
-    history = optimize.histories(optimize.reviews(store, decks), day)
-    score = optimize.score(weights, history.items()) if history.sequences else None
-    return {
-        "predicted": len(history.sequences),
-        "log_loss": None if score is None else round(score.log_loss, 4),
-        "rmse": None if score is None else round(score.rmse, 4),
-    }
+    loss and RMSE (None without an answer to predict). They read every answer, so they are
+    saved until the log changes (srs/derived.py); `day_key` names what `day` depends on (day
+    start, time zone), as the saved scores do too."""
+
+    def work() -> dict[str, Any]:
+        history = optimize.histories(optimize.reviews(store, decks), day)
+        score = optimize.score(weights, history.items()) if history.sequences else None
+        return {
+            "predicted": len(history.sequences),
+            "log_loss": None if score is None else round(score.log_loss, 4),
+            "rmse": None if score is None else round(score.rmse, 4),
+        }
+
+    inputs = {"weights": [float(w) for w in weights], "day": day_key}
+    key = "health-scores" if decks is None else "health-scores:" + "\n".join(sorted(decks))
+    return derived.cached(store, key, inputs, work)
 
 
 def health(
@@ -77,14 +87,11 @@ def health(
     desired: float,
     fitted: bool,
 ) -> dict[str, Any]:
-    """The health check: the prediction scores of `weights`, whether they were fitted, the
-    desired retention and the true retention per deck and family. The scores read every answer,
-    so they are saved until the log changes (srs/derived.py); `day_key` names what `day` depends
-    on (day start, time zone), as the saved scores do too."""
-    inputs = {"weights": [float(w) for w in weights], "day": day_key}
+    """The health check: the prediction scores of `weights` (see `scores`), whether they were
+    fitted, the desired retention and the true retention per deck and family."""
     return {
         "weights": "fitted" if fitted else "default",
-        **derived.cached(store, "health-scores", inputs, lambda: scores(store, weights, day)),
+        **scores(store, weights, day=day, day_key=day_key),
         "desired_retention": desired,
         "true_retention": true_retention(store, now_ms - YEAR_MS),
     }

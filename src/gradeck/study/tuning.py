@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from gradeck.errors import GradeckError
-from gradeck.srs import calibration, derived, presets
+from gradeck.srs import calibration, presets
 from gradeck.srs import optimize as fitting
 from gradeck.srs import simulate as simulation
 from gradeck.srs.days import from_ms, study_date, to_ms
@@ -42,7 +42,7 @@ def _day(profile: Profile, settings: Settings) -> Callable[[int], int]:
 
 
 def _day_key(profile: Profile, settings: Settings) -> list[Any]:
-    """What `_day` depends on, to key figures saved from it (srs/derived.py)."""
+    """What `_day` depends on, for figures saved with it (srs/derived.py)."""
     return [settings.day_start_hour, str(profile.tz or datetime.now().astimezone().tzinfo)]
 
 
@@ -84,10 +84,11 @@ def optimize(profile: Profile) -> dict[str, Any]:
     logs = fitting.reviews(profile.store, members)
     history = fitting.histories(logs, _day(profile, settings))
     fit = fitting.fit(history, current.weights)
-    if fit.better and name is None:
-        profile.store.set_settings({"parameters": format_setting("parameters", fit.fitted)})
-    elif fit.better:
-        presets.set_parameters(profile.store, name, fit.fitted)
+    if fit.better:
+        if name is None:
+            profile.store.set_settings({"parameters": format_setting("parameters", fit.fitted)})
+        else:
+            presets.set_parameters(profile.store, name, fit.fitted)
     return {
         "preset": name,
         "decks": members,
@@ -133,22 +134,14 @@ def _preset_health(
     as the profile's scores are (srs/derived.py)."""
     members = loaded.members(name)
     preset = loaded.presets[name].apply(settings)
-    inputs = {
-        "weights": [float(w) for w in preset.weights],
-        "day": _day_key(profile, settings),
-        "decks": members,
-    }
-    scores = derived.cached(
-        profile.store,
-        f"health-scores:{name}",
-        inputs,
-        lambda: calibration.scores(profile.store, preset.weights, day, members),
-    )
+    day_key = _day_key(profile, settings)
     return {
         "preset": name,
         "decks": members,
         "desired_retention": preset.retention,
-        **scores,
+        **calibration.scores(
+            profile.store, preset.weights, day=day, day_key=day_key, decks=members
+        ),
     }
 
 
@@ -180,13 +173,12 @@ def simulation_plan(profile: Profile) -> Plan:
     if len(weights) > 1:
         raise GradeckError("the decks named are scheduled with different weights (presets): "
                            "simulate one preset at a time", 2)  # fmt: skip
-    _start, end = profile._bounds(settings)
-    counts = profile.store.deck_counts(end)
+    sizes = profile.store.deck_sizes()
     desired = by_deck[chosen[0]].retention if chosen else settings.retention
     deck_retention = {deck: s.retention for deck, s in by_deck.items()}
     return Plan(
         weights=weights.pop(),
-        items=sum(counts.get(deck, (0, 0, 0, 0))[3] for deck in decks),
+        items=sum(sizes.get(deck, 0) for deck in decks),
         new_per_day=min(settings.new_per_day, settings.new_per_deck * len(decks)),
         reviews_per_day=settings.reviews_per_day,
         maximum_interval=settings.maximum_interval,
