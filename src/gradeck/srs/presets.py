@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from gradeck.srs.scheduler import Scheduler, Settings, format_setting, parse_setting
 from gradeck.srs.store import Store
@@ -241,7 +242,7 @@ def merge(conn, data: dict[str, dict[str, object]]) -> int:
             "INSERT OR IGNORE INTO presets (name, retention, parameters) VALUES (?, ?, ?)",
             (name, preset.get("retention"), preset.get("parameters")),
         ).rowcount
-        for deck in preset.get("decks", []):
+        for deck in cast(list, preset.get("decks", [])):  # a list of deck ids, once checked
             added += conn.execute(
                 "INSERT OR IGNORE INTO deck_presets (deck_id, preset) VALUES (?, ?)", (deck, name)
             ).rowcount
