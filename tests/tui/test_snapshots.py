@@ -207,3 +207,11 @@ def test_review_revealed_sizes(snap_compare, snap_app, keys, size) -> None:
 @pytest.mark.parametrize("size", [SIZE, (160, 50)])
 def test_home_sizes(snap_compare, snap_app, keys, size) -> None:
     assert snap_compare(snap_app(), terminal_size=size, run_before=_steps(keys, []))
+
+
+@pytest.mark.parametrize("size", [SIZE, (160, 50)])
+def test_stats_simulator(snap_compare, snap_app, keys, size) -> None:
+    """The simulator panel of the Statistics screen, once computed, scrolled to with `m`."""
+    app = snap_app(study_deck="two")
+    steps = ["space", "3", "escape", "s", "m"]
+    assert snap_compare(app, terminal_size=size, run_before=_steps(keys, steps))
