@@ -34,7 +34,7 @@ def summary(stats: dict[str, Any]) -> str:
     month = stats["retention"]["month"]
     lines = [
         f"Today ({stats['date']}): {today['reviewed']} answered, {today['new']} new, "
-        f"{today['due']} due. Streak: {stats['streak']} {days}.",
+        f"{today['due']} due in all (daily limits aside). Streak: {stats['streak']} {days}.",
         f"All time: {stats['reviews_total']} answers ({stats['practice_total']} in practice), "
         f"{_duration(stats['time_spent_s'])} spent.",
         "Items: " + " · ".join(f"{n} {name}" for name, n in states.items()),
