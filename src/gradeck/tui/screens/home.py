@@ -28,6 +28,7 @@ class HomeScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study_deck", "Study", priority=True),
         Binding("a", "app.study_all", "All due"),
+        Binding("t", "app.study_tag", "By tag"),
         Binding("p", "app.practice", "Practice"),
         Binding("s", "app.stats", "Stats"),
         Binding("b", "app.browse", "Browse"),
