@@ -142,3 +142,17 @@ async def test_study_by_tag_from_home(home, make_app, keys) -> None:
             await keys.press(pilot, "space", "4")
         assert sorted(served) == [("tagged", "one", ""), ("tagged", "three", "")]
         assert "#shapes" in screen.sub_title
+
+
+async def test_enter_after_fast_down_keys_studies_the_deck_they_reached(make_app, keys) -> None:
+    from gradeck.tui.screens.review import ReviewScreen
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        wanted = table.coordinate_to_cell_key((2, 0)).row_key.value
+        for key in ("down", "down", "enter"):  # at once: Enter must not overtake the Downs
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+        await keys.settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.deck_ids == (wanted,)

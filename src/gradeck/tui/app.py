@@ -77,6 +77,8 @@ class GradeckApp(App[None]):
     def _holds(self) -> bool:
         """Whether the screen is between two items (saving, drawing), or an answer is being
         checked: keys must wait."""
+        if len(self.screen_stack) < 2:  # before the home screen is up: keys wait for it
+            return True
         box = self._answering
         if box is not None and not (box.is_attached and box.screen is self.screen):
             self._answering = None  # its screen has gone: nothing will answer for it
