@@ -275,10 +275,10 @@ async def test_settings_persist_after_restart(make_app, keys, home) -> None:
         box = app.screen.query_one("#set-new_per_day")
         box.value = "5"
         app.screen.query_one("#set-theme").value = "nord"
-        await keys.press(pilot, "ctrl+s")
+        await keys.press(pilot, "ctrl+o")
         assert "Saved" in str(app.screen.query_one("#set-status").render())
         box.value = "many"
-        await keys.press(pilot, "ctrl+s")
+        await keys.press(pilot, "ctrl+o")
         assert "Not saved" in str(app.screen.query_one("#set-status").render())
     again = make_app()
     async with again.run_test() as pilot:

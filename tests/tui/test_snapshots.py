@@ -215,3 +215,64 @@ def test_stats_simulator(snap_compare, snap_app, keys, size) -> None:
     app = snap_app(study_deck="two")
     steps = ["space", "3", "escape", "s", "m"]
     assert snap_compare(app, terminal_size=size, run_before=_steps(keys, steps))
+
+
+BOTH = pytest.mark.parametrize("size", [SIZE, (160, 50)])
+
+
+@BOTH
+def test_exercise_wrong_answer_kept(snap_compare, snap_app, keys, size) -> None:
+    """A wrong answer stays in its box, selected; Ctrl+G (give up) is in the footer."""
+    app = snap_app(study_deck="drill")
+    assert snap_compare(app, terminal_size=size, run_before=_steps(keys, ["=12345"]))
+
+
+@BOTH
+def test_choice_card_with_a_missed_option(snap_compare, snap_app, keys, size) -> None:
+    """A wrong option picked (✗) and the right one missed (○), apart."""
+    app = snap_app(study_deck="mixed")
+
+    @_steady
+    async def run(pilot: Pilot) -> None:
+        await keys.settle(pilot)
+        while app.screen.shown.kind != "choice":
+            await keys.press(
+                pilot, {"exercise": "w", "typed": "enter"}.get(app.screen.shown.kind, "space")
+            )
+            await keys.press(pilot, "3")
+        wrong = next(i for i, (_, ok) in enumerate(app.screen.shown.options, 1) if not ok)
+        await keys.press(pilot, str(wrong))
+
+    assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+@BOTH
+def test_tags(snap_compare, snap_app, keys, home, size) -> None:
+    (home / "decks" / "tagged.yaml").write_text(
+        "format: 1\nid: tagged\ntitle: Tagged\ntags: [basics]\ncards:\n"
+        "  - {id: one, front: One?, back: One., tags: [shapes]}\n",
+        encoding="utf-8",
+    )
+    assert snap_compare(snap_app(), terminal_size=size, run_before=_steps(keys, ["t"]))
+
+
+@BOTH
+def test_browse_cloze_siblings(snap_compare, snap_app, keys, home, size) -> None:
+    (home / "decks" / "holes.yaml").write_text(
+        "format: 1\nid: holes\ntitle: Holes\ncards:\n  - id: tanh\n    type: cloze\n"
+        '    text: "The slope of {{c1::tanh}} at z is {{c2::1 − tanh²(z)}}, at most 1."\n',
+        encoding="utf-8",
+    )
+    steps = ["b", "slash", "s", "l", "o", "p", "e", "enter"]
+    assert snap_compare(snap_app(), terminal_size=size, run_before=_steps(keys, steps))
+
+
+@BOTH
+def test_settings_sizes(snap_compare, snap_app, keys, size) -> None:
+    assert snap_compare(snap_app(), terminal_size=size, run_before=_steps(keys, ["comma"]))
+
+
+@BOTH
+def test_help_sizes(snap_compare, snap_app, keys, size) -> None:
+    steps = ["question_mark"]
+    assert snap_compare(snap_app(), terminal_size=size, run_before=_steps(keys, steps))

@@ -44,7 +44,7 @@ class GradeckApp(App[None]):
     COMMANDS = App.COMMANDS | {GradeckCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Keys"),
-        Binding("ctrl+s", "screenshot", "Screenshot", show=False),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False, priority=True),
     ]
     # Shown in the keys screen: Textual's own quit keys (Ctrl+C quits here, see help_quit).
     QUIT_KEYS: ClassVar[list[BindingType]] = [Binding("ctrl+c,ctrl+q", "quit", "Quit")]
@@ -77,6 +77,8 @@ class GradeckApp(App[None]):
     def _holds(self) -> bool:
         """Whether the screen is between two items (saving, drawing), or an answer is being
         checked: keys must wait."""
+        if len(self.screen_stack) < 2:  # before the home screen is up: keys wait for it
+            return True
         box = self._answering
         if box is not None and not (box.is_attached and box.screen is self.screen):
             self._answering = None  # its screen has gone: nothing will answer for it
@@ -199,17 +201,22 @@ class GradeckApp(App[None]):
 
     # ------------------------------------------------------------------ navigation
 
-    def open_study(self, deck_ids: Sequence[str] = (), practice: bool = False) -> None:
-        """Review the decks named (all when none): the session is built on the study thread."""
+    def open_study(
+        self, deck_ids: Sequence[str] = (), practice: bool = False, tag: str | None = None
+    ) -> None:
+        """Review the decks named (all when none), only the items tagged `tag` if given: the
+        session is built on the study thread."""
         from gradeck.tui.screens.review import ReviewScreen
 
         if self.profile is None:
             return
         names = [printable(self.deck_titles.get(d, d)) for d in deck_ids]
         title = ", ".join(names) if names else "Everything due"
+        if tag is not None:
+            title = printable(f"#{tag}") if not names else f"{title} · {printable('#' + tag)}"
         if practice:
             title = f"Practice · {title}"
-        self.push_screen(ReviewScreen(tuple(deck_ids), title, practice=practice))
+        self.push_screen(ReviewScreen(tuple(deck_ids), title, practice=practice, tag=tag))
 
     def action_home(self) -> None:
         while len(self.screen_stack) > 2:
@@ -223,6 +230,11 @@ class GradeckApp(App[None]):
         from gradeck.tui.screens.exercise import ExerciseScreen
 
         self.push_screen(ExerciseScreen(family))
+
+    def action_study_tag(self) -> None:
+        from gradeck.tui.screens.tags import TagScreen
+
+        self.push_screen(TagScreen())
 
     def action_practice(self) -> None:
         from gradeck.tui.screens.practice import PracticeScreen
@@ -261,6 +273,7 @@ class GradeckApp(App[None]):
         from gradeck.tui.screens.review import ReviewScreen
         from gradeck.tui.screens.settings import SettingsScreen
         from gradeck.tui.screens.stats import StatsScreen
+        from gradeck.tui.screens.tags import TagScreen
         from gradeck.tui.widgets.exercise_panel import ExercisePanel
 
         return [
@@ -272,6 +285,7 @@ class GradeckApp(App[None]):
             ("Review", ReviewScreen.BINDINGS),
             ("Exercise", ExercisePanel.BINDINGS),
             ("Practice", [*PracticeScreen.BINDINGS, *ExerciseScreen.BINDINGS]),
+            ("Study by tag", TagScreen.BINDINGS),
             ("Statistics", StatsScreen.BINDINGS),
             ("Browse", BrowseScreen.BINDINGS),
             ("Settings", SettingsScreen.BINDINGS),

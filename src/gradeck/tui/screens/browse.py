@@ -3,6 +3,7 @@ history; suspend or unsuspend; preview a fresh variant of an exercise."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -25,6 +26,23 @@ from gradeck.tui.widgets.text import plain, shorten
 
 PAGE = 200  # rows read at a time: more are read as the cursor nears the end
 ITEM_WIDTH = 24  # with State and Due, the framed table fits its 3/5 of 80 columns
+BESIDE_ITEM = 24  # the frame, State, Due and the cells' padding: what the Item column leaves
+
+
+def item_width(screen_width: int) -> int:
+    """The Item column: as wide as the table's 3/5 of the screen allows, 24 cells at least."""
+    return max(ITEM_WIDTH, screen_width * 3 // 5 - BESIDE_ITEM)
+
+
+def item_title(info: ItemInfo, width: int) -> Text:
+    """An item's title in `width` cells. A cloze hole's title is its text with that hole
+    blanked, so siblings differ only around the blank: the window starts a little before it
+    (with "…"), so that the blank, and what tells the siblings apart, stays in view."""
+    title = " ".join(info.title.split())
+    blank = title.find("[") if re.fullmatch(r"c\d+", info.sub) else -1
+    if blank + len("[...]") > width - 1:  # the blank would be cut off
+        title = "…" + title[blank - width // 3 + 1 :]
+    return shorten(title, width)
 
 
 def _when(moment: datetime | None) -> str:
@@ -101,7 +119,7 @@ class BrowseScreen(Screen):
             yield Input(placeholder="tag", id="browse-tag", compact=True)
         with Horizontal(id="browse-body"):
             table: DataTable[str | Text] = DataTable(id="browse-table", cursor_type="row")
-            table.add_column("Item", width=ITEM_WIDTH)
+            table.add_column("Item", width=item_width(self.app.size.width))
             table.add_column("State", width=10)
             table.add_column("Due", width=5)
             yield table
@@ -171,7 +189,8 @@ class BrowseScreen(Screen):
             if info.suspended:
                 state.stylize("dim")
             due = "–" if info.due is None else f"{info.due.astimezone():%m-%d}"
-            table.add_row(shorten(info.title, ITEM_WIDTH), state, due, key=key)
+            width = table.columns[next(iter(table.columns))].width
+            table.add_row(item_title(info, width), state, due, key=key)
 
     @work(exclusive=True, group="browse-more")
     async def _more(self) -> None:

@@ -17,7 +17,10 @@ from textual.widgets import Static
 # Keys handled by the screens' code rather than declared as bindings.
 EXTRA_KEYS = {
     "Review": [("1-4", "rate Again, Hard, Good, Easy"), ("1-9", "pick a choice card's option")],
-    "Exercise": [("Enter", "check the answer to this part"), ("Enter (empty)", "show the answer")],
+    "Exercise": [
+        ("Enter", "check the answer to this part"),
+        ("Enter again", "nothing is spent: says what can be done"),
+    ],
 }
 
 

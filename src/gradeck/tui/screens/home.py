@@ -26,8 +26,13 @@ class HomeScreen(Screen):
     # Short labels, so that with `? Keys` and the palette they fit 80 columns; Settings is one
     # key away in `?` and Ctrl+P.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "study_deck", "Study", priority=True),
+        # Not a priority key: Enter goes to the table after the Down keys typed before it, and
+        # the table's RowSelected opens the deck under the cursor (on_data_table_row_selected).
+        Binding("enter", "study_deck", "Study"),
+        # An Enter typed before the app has the terminal arrives as a line feed (Ctrl+J).
+        Binding("ctrl+j", "study_deck", show=False),
         Binding("a", "app.study_all", "All due"),
+        Binding("t", "app.study_tag", "By tag"),
         Binding("p", "app.practice", "Practice"),
         Binding("s", "app.stats", "Stats"),
         Binding("b", "app.browse", "Browse"),
@@ -90,6 +95,10 @@ class HomeScreen(Screen):
         if not self.loaded:
             self.loaded = True
             self.call_after_refresh(app.release_keys)  # type: ignore[attr-defined]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study_deck()
 
     def action_study_deck(self) -> None:
         table = self.query_one("#decks", DataTable)

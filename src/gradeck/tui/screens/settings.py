@@ -29,7 +29,8 @@ FIELDS = {
 
 class SettingsScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save"),
+        # Ctrl+O (as in nano) saves: Ctrl+S takes a screenshot here as on every screen.
+        Binding("ctrl+o", "save", "Save"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -51,7 +52,7 @@ class SettingsScreen(Screen):
                     id="set-theme",
                 )
             yield Static(
-                "Enter or Ctrl+S saves; the theme applies at once.",
+                "Enter or Ctrl+O saves; the theme applies at once.",
                 classes="muted",
                 id="set-status",
             )
