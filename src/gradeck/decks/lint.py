@@ -51,7 +51,8 @@ def _numbers(value: Any) -> list[float]:
 
 def _variables(item: ExerciseItem, draws: int) -> list[str]:
     """Variables whose accepted draws are spread unlike the declaration (constraints skew them)."""
-    from gradeck.exercises.template import ChoiceVar, Rejected, draw
+    from gradeck.exercises.template import Rejected, draw
+    from gradeck.exercises.template_model import ChoiceVar
 
     template = item.template
     if not template.constraints:

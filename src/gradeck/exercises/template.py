@@ -8,27 +8,26 @@ goes through the whitelist parser of `gradeck.exercises.parse`; nothing is ever 
 Python itself. Drawing is bounded: a template whose constraints cannot be met gives a clear
 error, never a hang.
 
-The reading and validation of the YAML lives in `gradeck.decks.templates`; this module holds the
-validated objects and the generation, so it knows nothing of files.
+The reading and validation of the YAML lives in `gradeck.decks.templates`; the validated objects
+in `template_model`; this module draws and generates, so it knows nothing of files.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any
 
-from gradeck.errors import GradeckError
 from gradeck.exercises.check import matches
 from gradeck.exercises.families._draw import SEPARATION, differs, finite
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
-from gradeck.exercises.parse import CONSTANTS, FUNCTIONS, Node, ParseError, Var, evaluate, parse
-from gradeck.exercises.parse import walk as walk_nodes
-from gradeck.exercises.render import format_value
-from gradeck.exercises.template_base import Ref, Rejected
+from gradeck.exercises.parse import ParseError, Var
+from gradeck.exercises.template_base import Rejected
+from gradeck.exercises.template_expr import Expr
+from gradeck.exercises.template_model import Template, TemplateError
+from gradeck.exercises.template_solution import answer_steps, derived_steps, paragraphs
+from gradeck.exercises.template_text import describe, fill_at
 
 # Drawing budgets. Validation samples until MIN_ACCEPTED draws are usable, giving up after
 # SAMPLE_DRAWS (so at least about 1% of draws must be usable); generation then tries up to
@@ -40,234 +39,6 @@ GENERATE_DRAWS = 5000
 # Engine runs per exercise: a variant whose answers are not finite numbers is redrawn at most
 # this many times (a mistake that coincides with the answer is no reason to redraw).
 ENGINE_DRAWS = 25
-
-DEFAULT_TOLERANCE = 0.01
-
-ENGINE_ROOTS = ("loss", "losses", "output", "grad", "updated")
-UNICODE_COMPARISONS = {"≤": "<=", "≥": ">=", "≠": "!="}
-NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
-RESERVED = frozenset({*FUNCTIONS, *CONSTANTS, *ENGINE_ROOTS, "ln", "pi"})
-
-Scalar = float | str  # a drawn value: a number, or a text choice such as an activation name
-
-
-class TemplateError(GradeckError):
-    """A template that cannot give an exercise (validation should have caught it)."""
-
-
-class ExprError(ValueError):
-    """An expression that cannot be read, with the offset in the text where it goes wrong."""
-
-    def __init__(self, message: str, offset: int = 0) -> None:
-        super().__init__(message)
-        self.offset = offset
-
-
-# ---------------------------------------------------------------- expressions
-
-
-_REF = re.compile(
-    r"(?<![\w.])(losses|loss|output|grad|updated)\b"
-    r"((?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*\d{1,4}\s*\])*)"
-)
-_REF_STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
-
-
-@dataclass(frozen=True)
-class Expr:
-    """A parsed expression: its text, tree, the names it uses and the engine results it reads."""
-
-    text: str
-    node: Node = field(compare=False, repr=False)
-    names: frozenset[str]
-    refs: tuple[Ref, ...] = ()
-    source: str = ""  # the text as parsed, with each reference replaced by _r0, _r1, ...
-
-    def value(self, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> Value:
-        """The value with these variables (and engine results); ParseError when undefined."""
-        text = next((n for n in self.names if isinstance(env.get(n), str)), None)
-        if text is not None:
-            raise ParseError(f"{text!r} is text, not a number", 0)
-        vector = next((n for n in self.names if isinstance(env.get(n), tuple)), None)
-        if vector is not None:
-            if isinstance(self.node, Var):
-                return env[vector]  # a whole vector, named on its own
-            raise ParseError(
-                f"{vector!r} is a vector, not a number: name it alone as a whole answer", 0
-            )
-        if not self.refs:
-            return evaluate(self.node, env, self.source)
-        scope = {n: env[n] for n in self.names if n in env}
-        scope.update({f"_r{i}": resolve(ref, results or {}) for i, ref in enumerate(self.refs)})
-        if isinstance(self.node, Var) and isinstance(scope[self.node.name], tuple):
-            return scope[self.node.name]  # a whole vector or matrix, named on its own
-        return evaluate(self.node, scope, self.source)
-
-
-def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> Expr:
-    """Parse `text` with these names allowed; ExprError (with an offset) when it cannot be."""
-    if isinstance(text, list):
-        raise ExprError('write a vector as text in quotes, as in "[a, b]"')
-    if isinstance(text, bool) or not isinstance(text, str | int | float):
-        raise ExprError("expected an expression (text or a number)")
-    text = str(text).strip()
-    refs: list[Ref] = []
-    pieces: list[str] = []
-    last = 0
-    for match in _REF.finditer(text):
-        if not allow_refs:
-            raise ExprError(f"{match.group(0).strip()!r}: engine results cannot be used here")
-        if match.group(1) in names:
-            continue  # a variable named after an engine result: reported by the reader
-        steps = tuple(
-            int(index) if index else attr for attr, index in _REF_STEP.findall(match.group(2))
-        )
-        refs.append(Ref(match.group(1), steps, re.sub(r"\s+", "", match.group(0))))
-        pieces += [text[last : match.start()], f"_r{len(refs) - 1}"]
-        last = match.end()
-    source = "".join([*pieces, text[last:]])
-    allowed = names | {f"_r{i}" for i in range(len(refs))}
-    try:
-        node = parse(source, allowed)
-    except ParseError as exc:
-        raise ExprError(_friendly(exc, source, names), exc.offset) from None
-    used = frozenset(n.name for n in walk_nodes(node) if isinstance(n, Var)) & names
-    return Expr(text, node, used, tuple(refs), source)
-
-
-def _friendly(exc: ParseError, source: str, names: frozenset[str]) -> str:
-    """The parser's message, said for a template: an unknown name before a '(' is an unknown
-    function, else a name to declare; engine results are not called _r0, _r1, ..."""
-    match = re.match(r"unknown name '([^']*)'", exc.message)
-    if match and source[exc.offset + len(match.group(1)) :].lstrip().startswith("("):
-        known = ", ".join(sorted(FUNCTIONS))
-        return f"unknown function {match.group(1)!r} (functions: {known})"
-    if match:
-        known = ", ".join(sorted(names)) if names else "none yet"
-        return (
-            f"unknown name {match.group(1)!r}: declare it under 'variables' or 'derived' "
-            f"(declared: {known})"
-        )
-    return re.sub(r"_r(\d+)", "an engine result", exc.message)
-
-
-def resolve(ref: Ref, results: Mapping[str, Any]) -> Value:
-    """The engine result `ref` names, as a float or nested tuples."""
-    value: Any = results[ref.root]
-    for step in ref.path:
-        value = value[step]
-    return _tupled(value)
-
-
-def _tupled(value: Any) -> Value:
-    if isinstance(value, list | tuple):
-        return tuple(_tupled(v) for v in value)
-    return float(value)
-
-
-# ---------------------------------------------------------------- the template
-
-
-@dataclass(frozen=True)
-class RangeVar:
-    """Evenly spaced values low, low + step, ..., high, drawn with equal chance."""
-
-    name: str
-    low: Decimal
-    high: Decimal
-    step: Decimal
-
-    @property
-    def count(self) -> int:
-        return int((self.high - self.low) / self.step) + 1
-
-    def draw(self, rng: random.Random) -> Scalar:
-        return float(self.low + self.step * rng.randrange(self.count))
-
-
-@dataclass(frozen=True)
-class ChoiceVar:
-    name: str
-    choices: tuple[Scalar, ...]
-
-    def draw(self, rng: random.Random) -> Scalar:
-        return self.choices[rng.randrange(len(self.choices))]
-
-
-Variable = RangeVar | ChoiceVar
-
-
-@dataclass(frozen=True)
-class Constraint:
-    text: str
-    left: Expr
-    op: str
-    right: Expr
-
-    def holds(self, env: Mapping[str, Any]) -> bool:
-        a, b = self.left.value(env), self.right.value(env)
-        if isinstance(a, tuple) or isinstance(b, tuple):
-            raise ParseError("a constraint compares single numbers", 0)
-        return _COMPARE[self.op](a, b)
-
-
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A value worked out from the variables; `step` says in words what the step does."""
-
-    name: str
-    expr: Expr
-    step: str = ""
-
-
-@dataclass(frozen=True)
-class MistakeSpec:
-    name: str
-    value: Expr
-    feedback: str
-
-
-@dataclass(frozen=True)
-class PartSpec:
-    label: str
-    prompt: str
-    answer: Expr
-    rel_tol: float = DEFAULT_TOLERANCE
-    abs_tol: float = 1e-9
-    mistakes: tuple[MistakeSpec, ...] = ()
-    exact: bool = False  # a whole number to give exactly (a count, a size)
-    points: float = 1.0
-
-
-@dataclass(frozen=True)
-class Template:
-    """A validated template: everything needed to draw variants, nothing left to check."""
-
-    id: str
-    title: str
-    variables: tuple[Variable, ...]
-    derived: tuple[Derived, ...]  # in an order where each uses only earlier names
-    constraints: tuple[Constraint, ...]
-    prompt: str
-    parts: tuple[PartSpec, ...]
-    hints: tuple[str, ...] = ()
-    solution: str = ""
-    # The network (a `template_network.NetworkPlan`), None when the template has none.
-    network: Any = field(default=None, compare=False, repr=False)
-    # Expression nodes evaluated for one draw (derived values and constraints), and for one
-    # variant's answers and mistakes: what sampling and generation spend.
-    draw_cost: int = 0
-    parts_cost: int = 0
 
 
 # ---------------------------------------------------------------- drawing
@@ -281,13 +52,13 @@ def draw(template: Template, rng: random.Random) -> dict[str, Any]:
             env[derived.name] = derived.expr.value(env)
         except ParseError as exc:
             where = ("derived", derived.name, "value")
-            raise Rejected(where, f"{exc.message} (with {_describe(env)})") from None
+            raise Rejected(where, f"{exc.message} (with {describe(env)})") from None
     for index, constraint in enumerate(template.constraints):
         try:
             holds = constraint.holds(env)
         except ParseError as exc:
             raise Rejected(
-                ("constraints", index), f"{exc.message} (with {_describe(env)})"
+                ("constraints", index), f"{exc.message} (with {describe(env)})"
             ) from None
         if not holds:
             raise Rejected(("constraints", index), f"constraint {constraint.text!r} fails")
@@ -335,53 +106,6 @@ def sample(template: Template, budget: int, wanted: int = MIN_ACCEPTED) -> Sampl
     return report
 
 
-def _describe(env: Mapping[str, Any]) -> str:
-    shown = ", ".join(f"{k} = {_show(v)}" for k, v in list(env.items())[:6])
-    return shown + (", ..." if len(env) > 6 else "")
-
-
-# ---------------------------------------------------------------- text with placeholders
-
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-FORMAT_SPEC = re.compile(r"\+?(?:\d{1,2})?(?:\.\d{1,2})?[fgeE%]?")
-
-
-def split_placeholder(inside: str) -> tuple[str, str]:
-    """`expr:spec` into its two parts (expressions never hold a ':')."""
-    head, _, spec = inside.partition(":")
-    return head, spec.strip()
-
-
-def fill(text: str, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> str:
-    """The text with each `{expr}` or `{expr:.2f}` replaced by its value; `{{`/`}}` are braces.
-
-    The template was validated, so every placeholder compiles and its spec is safe.
-    """
-    names = frozenset(env)
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group(0) in ("{{", "}}"):
-            return match.group(0)[0]
-        body, spec = split_placeholder(match.group(1))
-        try:
-            value: Any = env[body.strip()]
-        except KeyError:
-            value = compile_expr(body, names).value(env, results)
-        return _show(value, spec)
-
-    return _PLACEHOLDER.sub(replace, text)
-
-
-def _show(value: Any, spec: str = "") -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_show(v, spec) for v in value) + "]"
-    if spec:
-        return format(value, spec)
-    return format_value(float(value))
-
-
 # ---------------------------------------------------------------- generation
 
 
@@ -426,7 +150,7 @@ def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
 
 def _solve(template: Template, env: dict[str, Any]) -> _Variant:
     """Run the network (if any) with these values; Rejected when its numbers are not usable."""
-    steps = _derived_steps(template, env)
+    steps = derived_steps(template, env)
     if template.network is None:
         return _Variant(env, {}, steps)
     from gradeck.exercises.template_network import solve_network
@@ -510,25 +234,14 @@ def _evaluate(expr: Expr, variant: _Variant, where: tuple[str | int, ...]) -> Va
         value = expr.value(variant.env, variant.results)
     except (ParseError, KeyError, IndexError, TypeError) as exc:
         message = exc.message if isinstance(exc, ParseError) else "no such engine result"
-        raise Rejected(where, f"{expr.text!r}: {message} (with {_describe(variant.env)})") from None
+        raise Rejected(where, f"{expr.text!r}: {message} (with {describe(variant.env)})") from None
     if not finite(value):
         raise Rejected(where, f"{expr.text!r} is not a finite number")
     return value
 
 
 def _text(text: str, variant: _Variant, where: tuple[str | int, ...]) -> str:
-    return _fill(text, variant.env, variant.results, where)
-
-
-def _fill(
-    text: str, env: dict[str, Any], results: Mapping[str, Any], where: tuple[str | int, ...]
-) -> str:
-    """`fill`, with a placeholder that cannot be computed for this draw said as Rejected."""
-    try:
-        return fill(text, env, results)
-    except (ParseError, KeyError, IndexError, TypeError) as exc:
-        message = exc.message if isinstance(exc, ParseError) else "no such engine result"
-        raise Rejected(where, f"a placeholder: {message} (with {_describe(env)})") from None
+    return fill_at(text, variant.env, variant.results, where)
 
 
 def _kind(value: Value) -> str:
@@ -554,45 +267,14 @@ def _without_collisions(part: Part) -> Part:
     return part if kept == part.mistakes else replace(part, mistakes=kept)
 
 
-def _derived_steps(template: Template, env: dict[str, Any]) -> list[Step]:
-    steps = []
-    for d in template.derived:
-        where = ("derived", d.name, "step")
-        text = _fill(d.step, env, {}, where) if d.step else f"Work out {d.name}."
-        formula = f"{d.name} = {d.expr.text}"
-        steps.append(Step(text, formula, _working(d.expr, env, env[d.name])))
-    return steps
-
-
-def _working(
-    expr: Expr, env: Mapping[str, Any], value: Value, results: Mapping[str, Any] | None = None
-) -> str:
-    """The expression with its names replaced by their values, then the result."""
-    scope = dict(env)
-    for i, ref in enumerate(expr.refs):
-        scope[f"_r{i}"] = resolve(ref, results or {})
-    out, last = [], 0
-    names = sorted((n for n in walk_nodes(expr.node) if isinstance(n, Var)), key=lambda n: n.pos)
-    for node in names:
-        shown = _show(scope[node.name])
-        if shown.startswith("-"):
-            shown = f"({shown})"
-        out += [expr.source[last : node.pos], shown]
-        last = node.pos + len(node.name)
-    out.append(expr.source[last:])
-    filled = "".join(out)
-    result = _show(value)
-    return f"= {result}" if filled.strip() == result else f"= {filled} = {result}"
-
-
 def _exercise(
     template: Template, seed: int, difficulty: int, variant: _Variant, parts: tuple[Part, ...]
 ) -> Exercise:
     steps = list(variant.steps)
     for part, spec in zip(parts, template.parts, strict=True):
-        steps.extend(_answer_steps(part, spec, variant))
+        steps.extend(answer_steps(part, spec, variant.env, variant.results))
     solution = _text(template.solution, variant, ("solution",))
-    steps.extend(Step(paragraph) for paragraph in _paragraphs(solution))
+    steps.extend(Step(paragraph) for paragraph in paragraphs(solution))
     return Exercise(
         family="template",
         seed=seed,
@@ -605,25 +287,6 @@ def _exercise(
         tables=variant.tables,
         network=variant.network,
     )
-
-
-def _paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs, each on one line, so a front end can wrap it."""
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-
-
-def _answer_steps(part: Part, spec: PartSpec, variant: _Variant) -> list[Step]:
-    """How a part's answer follows: the expression with its numbers put in, unless it is a
-    bare number or names a value already worked out above."""
-    answer = spec.answer
-    heading = f"({part.label}) {part.prompt}"
-    if not answer.names and not answer.refs:
-        return []
-    if isinstance(answer.node, Var):
-        return [Step(heading, "", f"{answer.text} = {_show(part.expected)}")]
-    return [
-        Step(heading, answer.text, _working(answer, variant.env, part.expected, variant.results))
-    ]
 
 
 def make_exercise(

@@ -1,0 +1,163 @@
+"""What every section of a template's reader shares: the problems found so far, the size
+spent, and the checks of numbers, expressions, engine references and texts with placeholders,
+each reported with its line and column.
+
+The reader of a whole template (`gradeck.decks.templates`) is built from the readers of its
+sections (`template_variables`, `template_parts`, `template_network_reader`), which all extend
+`ReaderBase`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Any
+
+from gradeck.decks.checker import Checker, kind
+from gradeck.decks.network_spec import float_text
+from gradeck.decks.source import LocDict, Pos
+from gradeck.exercises.parse import Var, walk
+from gradeck.exercises.template_expr import (
+    Expr,
+    ExprError,
+    compile_expr,
+)
+from gradeck.exercises.template_network import NetworkPlan
+from gradeck.exercises.template_text import FORMAT_SPEC, split_placeholder
+from gradeck.problems import Problem
+
+MAX_MAGNITUDE = 1e6
+# The expression nodes that sampling may evaluate for one deck file (reading, probing the
+# network and checking that draws are usable): a file, however hostile, is checked in well
+# under a second.
+FILE_SAMPLE_BUDGET = 150_000
+
+
+class ReaderBase:
+    """The state of reading one template, and the checks every section of it uses."""
+
+    def __init__(self, check: Checker) -> None:
+        self.check = check
+        self.problems: list[Problem] = check.problems
+        self.text_names: dict[str, tuple[str, ...]] = {}  # variables whose choices are text
+        self.draw_nodes = 0  # evaluated at every draw: derived values and constraints
+        self.parts_nodes = 0  # evaluated for every variant: answers, mistakes, placeholders
+        self.has_network = False
+        self.plan: NetworkPlan | None = None  # None also when the network could not be read
+
+    def error(self, pos: Pos, message: str) -> None:
+        self.check.error(pos, message)
+
+    def number(self, value: Any, pos: Pos, what: str) -> float | None:
+        if isinstance(value, str) and (spelled := float_text(value)) is not None:
+            value = spelled  # 1e-9: YAML 1.1 reads it as text; it means the number
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(pos, f"{what} must be a number, not {kind(value)}")
+            return None
+        if not math.isfinite(value):
+            self.error(pos, f"{what} must be a finite number, not {value}")
+            return None
+        if abs(value) > MAX_MAGNITUDE:
+            self.error(pos, f"{what} is {_short(value)}; numbers are limited to ±{MAX_MAGNITUDE:g}")
+            return None
+        return float(value)
+
+    def expression(
+        self,
+        text: Any,
+        pos: Pos,
+        names: frozenset[str],
+        what: str,
+        refs: bool = False,
+        per_draw: bool = False,
+    ) -> Expr | None:
+        """The compiled expression, counted against the template's size; None after an error.
+
+        `per_draw`: evaluated at every draw (derived values, constraints), not per variant.
+        """
+        try:
+            expr = compile_expr(text, names, allow_refs=refs)
+        except ExprError as exc:
+            self.error(pos, f"{what}: {exc}")
+            return None
+        if per_draw:
+            self.draw_nodes += _nodes(expr)
+        else:
+            self.parts_nodes += _nodes(expr)
+        text_used = sorted(expr.names & frozenset(self.text_names))
+        if text_used:
+            used = text_used[0]
+            options = ", ".join(self.text_names[used])
+            self.error(pos, f"{what}: {used!r} is text (one of {options}), not a number")
+            return None
+        return expr
+
+    def placeholders(self, where: Any, key: Any, text: str, names: frozenset[str]) -> None:
+        """Check every `{expr}` / `{expr:spec}` of a text, and that braces are balanced."""
+        if not text:
+            return
+        pos = where.at(key)
+        label = f"{key!r}" if isinstance(key, str) else f"hint {key + 1}"
+        for match in re.finditer(r"\{\{|\}\}|\{([^{}]*)\}|[{}]", text):
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                continue
+            if token in ("{", "}"):
+                self.error(
+                    pos, f"{label} has an unmatched {token!r}; write {token * 2} for a brace"
+                )
+                return
+            body, spec = split_placeholder(match.group(1))
+            if not body.strip():
+                self.error(
+                    pos, f"{label} has an empty placeholder {token}; write {{{{ and }}}} for braces"
+                )
+                continue
+            if not FORMAT_SPEC.fullmatch(spec):
+                self.error(
+                    pos,
+                    f"placeholder {token} in {label}: format {spec!r} is not supported "
+                    "(use .2f, .3g, .1%, +.2f and the like)",
+                )
+                continue
+            if body.strip() in self.text_names:
+                continue  # a text choice, shown as it is
+            what = f"placeholder {token} in {label}"
+            expr = self.expression(body, pos, names, what, refs=self.has_network)
+            if expr is not None:
+                self.refs(expr, pos, what)
+
+    def answer(self, where: LocDict, key: str, names: frozenset[str], what: str) -> Expr | None:
+        pos = where.at(key)
+        expr = self.expression(where[key], pos, names, what, refs=True)
+        return expr if expr is not None and self.refs(expr, pos, what) else None
+
+    def refs(self, expr: Expr, pos: Pos, what: str) -> bool:
+        """Whether every engine result `expr` uses exists in the network (checked when the
+        network could be read), else a problem."""
+        for ref in expr.refs:
+            problem = ""
+            if not self.has_network:
+                problem = f"{ref.text!r} is a network result, but the template has no 'network'"
+            elif self.plan:
+                problem = self.plan.check_ref(ref)
+                alone = isinstance(expr.node, Var) and not problem
+                if not alone and not problem and self.plan.dims(ref):
+                    problem = (
+                        f"{ref.text!r} is a vector or matrix: name it alone as the whole answer, "
+                        "or index one number of it for arithmetic"
+                    )
+            if problem:
+                self.error(pos, f"{what}: {problem}")
+                return False
+        return True
+
+
+def _short(value: Any) -> str:
+    text = f"{float(value):g}" if isinstance(value, int | float | Decimal) else repr(value)
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
+def _nodes(expr: Expr) -> int:
+    return sum(1 for _ in walk(expr.node))

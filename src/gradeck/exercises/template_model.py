@@ -1,0 +1,127 @@
+"""A validated template as plain objects: its variables, derived values, constraints and parts.
+
+The deck reader (`gradeck.decks.templates`) builds these once; generation
+(`gradeck.exercises.template`) draws variants from them, with nothing left to check.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from gradeck.errors import GradeckError
+from gradeck.exercises.parse import ParseError
+from gradeck.exercises.template_expr import Expr
+
+DEFAULT_TOLERANCE = 0.01
+
+Scalar = float | str  # a drawn value: a number, or a text choice such as an activation name
+
+
+class TemplateError(GradeckError):
+    """A template that cannot give an exercise (validation should have caught it)."""
+
+
+@dataclass(frozen=True)
+class RangeVar:
+    """Evenly spaced values low, low + step, ..., high, drawn with equal chance."""
+
+    name: str
+    low: Decimal
+    high: Decimal
+    step: Decimal
+
+    @property
+    def count(self) -> int:
+        return int((self.high - self.low) / self.step) + 1
+
+    def draw(self, rng: random.Random) -> Scalar:
+        return float(self.low + self.step * rng.randrange(self.count))
+
+
+@dataclass(frozen=True)
+class ChoiceVar:
+    name: str
+    choices: tuple[Scalar, ...]
+
+    def draw(self, rng: random.Random) -> Scalar:
+        return self.choices[rng.randrange(len(self.choices))]
+
+
+Variable = RangeVar | ChoiceVar
+
+
+@dataclass(frozen=True)
+class Constraint:
+    text: str
+    left: Expr
+    op: str
+    right: Expr
+
+    def holds(self, env: Mapping[str, Any]) -> bool:
+        a, b = self.left.value(env), self.right.value(env)
+        if isinstance(a, tuple) or isinstance(b, tuple):
+            raise ParseError("a constraint compares single numbers", 0)
+        return _COMPARE[self.op](a, b)
+
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A value worked out from the variables; `step` says in words what the step does."""
+
+    name: str
+    expr: Expr
+    step: str = ""
+
+
+@dataclass(frozen=True)
+class MistakeSpec:
+    name: str
+    value: Expr
+    feedback: str
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    label: str
+    prompt: str
+    answer: Expr
+    rel_tol: float = DEFAULT_TOLERANCE
+    abs_tol: float = 1e-9
+    mistakes: tuple[MistakeSpec, ...] = ()
+    exact: bool = False  # a whole number to give exactly (a count, a size)
+    points: float = 1.0
+
+
+@dataclass(frozen=True)
+class Template:
+    """A validated template: everything needed to draw variants, nothing left to check."""
+
+    id: str
+    title: str
+    variables: tuple[Variable, ...]
+    derived: tuple[Derived, ...]  # in an order where each uses only earlier names
+    constraints: tuple[Constraint, ...]
+    prompt: str
+    parts: tuple[PartSpec, ...]
+    hints: tuple[str, ...] = ()
+    solution: str = ""
+    # The network (a `template_network.NetworkPlan`), None when the template has none.
+    network: Any = field(default=None, compare=False, repr=False)
+    # Expression nodes evaluated for one draw (derived values and constraints), and for one
+    # variant's answers and mistakes: what sampling and generation spend.
+    draw_cost: int = 0
+    parts_cost: int = 0
