@@ -151,6 +151,16 @@ def part_blanks(part: Part) -> list[Blank] | None:
     return blanks
 
 
+def _decimal_exact(part: Part) -> bool:
+    """Whether an exact part's value can be typed as a decimal Moodle compares with tolerance 0
+    (3/8 as 0.375; a third cannot be): every part that is not exact can."""
+    if part.exact is None:
+        return True
+    from gradeck.exercises.exact import exact_text
+
+    return "/" not in exact_text(part.exact)
+
+
 def _numerical_answers(q: ET.Element, blank: Blank) -> None:
     right = ET.SubElement(q, "answer", {"fraction": "100", "format": "moodle_auto_format"})
     ET.SubElement(right, "text").text = number(blank.value)
@@ -229,6 +239,9 @@ def exercise_questions(
         blanks = [[] if part.options else part_blanks(part) for part in exercise.parts]
         if any(b is None for b in blanks):
             yield "exercise with a symbolic answer"
+            continue
+        if not all(_decimal_exact(part) for part in exercise.parts):
+            yield "exact answer with no short decimal (Moodle compares decimals)"
             continue
         name = f"{exercise.title} · seed {seed}"
         idnumber = f"{deck.id}/{item.id}/{seed}"

@@ -36,6 +36,8 @@ MAX_HINTS = 20
 # Expression nodes in one template (derived values, constraints, answers, mistakes and
 # placeholders); see FILE_SAMPLE_BUDGET for a whole file.
 MAX_TEMPLATE_NODES = 500
+# Fields whose failure in a draw is said as it is: the field, not the draw, is at fault.
+SAID_AS_IS = ("exact", "options")
 READ_COST = 300  # reading and compiling one template, in the same units (measured)
 
 
@@ -145,7 +147,9 @@ class _TemplateReader(VariablesReader, PartsReader, NetworkReader):
             if constraint
             else "add a constraint that keeps the draws away from it"
         )
-        if report.accepted == 0 and constraint:
+        if failure.where[-1] in SAID_AS_IS:
+            message = failure.reason  # a field that does not fit the values it gets
+        elif report.accepted == 0 and constraint:
             message = f"no usable values in {report.draws:,} draws: {failure.reason}; {advice}"
         elif report.accepted == 0:
             message = f"this cannot be computed in any of {report.draws:,} draws: {failure.reason}"

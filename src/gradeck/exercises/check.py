@@ -6,6 +6,8 @@ then slips of sign and decimal point), close (outside the tolerance but within C
 it: a true rounding), wrong. Text that cannot be read is "unreadable" and an empty answer is
 "blank" (I don't know). An updated value (`Part.start`) is judged on its change: the tolerance is
 relative to the step, so the start value, or the point it converges to, is never taken as right.
+An exact part (`Part.exact`) is right only when the typed value equals the answer as fractions;
+within three significant figures of it is "close", and its mistakes are matched up to float noise.
 A choice part takes one option's number (from 1): that option is right, a named mistake or
 wrong, and anything else is unreadable.
 """
@@ -27,6 +29,8 @@ Verdict = Literal["right", "carried", "close", "wrong", "unreadable", "blank"]
 
 CLOSE_FACTOR = 5.0
 SIGNIFICANT_FIGURES = 3
+FLOAT_NOISE = 1e-12  # how far an exact part's float values may be apart and still be one value
+NOT_EXACT = "close, but not exact: give the value without rounding (a fraction such as 3/8 works)"
 
 _GROUPED_THOUSANDS = re.compile(r"\s*[+-]?\d{1,3}(,\d{3})+\s*")
 
@@ -66,9 +70,9 @@ def tolerance(part: Part, target: float, scale: float | None = None) -> float:
 
     The part's relative or absolute tolerance, or being correct to three significant figures,
     whichever is wider, taken of `scale` (the change, for an updated value; else the target
-    itself); counts are exact.
+    itself); counts and exact parts have none.
     """
-    if part.kind in ("count", "choice"):
+    if part.kind in ("count", "choice") or part.exact is not None:
         return 0.0
     size = target if scale is None else scale
     return max(part.abs_tol, part.rel_tol * abs(size), _half_unit(size))
@@ -124,6 +128,8 @@ def _within(part: Part, target: Value, answer: Value, factor: float, scale: Valu
         return False
     if part.kind in ("count", "choice"):
         return answer == target
+    if part.exact is not None:
+        return math.isclose(answer, target, rel_tol=FLOAT_NOISE, abs_tol=1e-300)
     size = scale if isinstance(scale, float | int) else target
     return abs(answer - target) <= factor * tolerance(part, target, size)
 
@@ -232,7 +238,13 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
         return PartResult("unreadable", exc.render())
     answer = _conform(part.expected, value)
     scale = _change(part.expected, part.start)
-    if _within(part, part.expected, answer, 1.0, scale):
+    if part.exact is not None:
+        from gradeck.exercises.exact import read_exact, same
+
+        right = same(read_exact(text, value), part.exact)
+    else:
+        right = _within(part, part.expected, answer, 1.0, scale)
+    if right:
         return PartResult("right", value=value)
     carried = _carried(part, tuple(earlier))
     # Worked from the learner's own start, an updated value is still judged on the step's size.
@@ -256,6 +268,9 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
         return PartResult("unreadable", message)
     if part.kind == "count" and not _integral(answer):
         return PartResult("wrong", "a count is a whole number", value=value)
+    loose = replace(part, exact=None)  # the tolerance the part would have without `exact`
+    if part.exact is not None and _within(loose, part.expected, answer, 1.0, scale):
+        return PartResult("close", NOT_EXACT, value=value)
     if part.kind != "count" and _within(part, part.expected, answer, CLOSE_FACTOR, scale):
         return PartResult("close", "close: did you round an intermediate value?", value=value)
     wrong = _wrong_elements(part, answer, scale)

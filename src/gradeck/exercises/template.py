@@ -17,17 +17,22 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from gradeck.exercises.check import matches
 from gradeck.exercises.families._draw import SEPARATION, differs, finite
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
 from gradeck.exercises.parse import ParseError, Var
+from gradeck.exercises.render import format_value
 from gradeck.exercises.template_base import Rejected
 from gradeck.exercises.template_expr import Expr
 from gradeck.exercises.template_model import Template, TemplateError
 from gradeck.exercises.template_solution import answer_steps, derived_steps, paragraphs
 from gradeck.exercises.template_text import describe, fill_at
+
+if TYPE_CHECKING:
+    from gradeck.exercises.exact import ExactValue
 
 # Drawing budgets. Validation samples until MIN_ACCEPTED draws are usable, giving up after
 # SAMPLE_DRAWS (so at least about 1% of draws must be usable); generation then tries up to
@@ -172,20 +177,57 @@ def _parts(template: Template, variant: _Variant) -> list[Part]:
             )
             for j, m in enumerate(spec.mistakes)
         )
+        exact = _exact(template, spec.answer, variant, index) if spec.exact else None
+        count = exact is not None and not isinstance(exact, tuple) and exact.denominator == 1
         parts.append(
             Part(
                 label=spec.label,
                 prompt=_text(spec.prompt, variant, ("parts", index, "prompt")),
                 expected=expected,
-                kind="count" if spec.exact and _whole(expected) else _kind(expected),
+                kind="count" if count else _kind(expected),
                 rel_tol=spec.rel_tol,
                 abs_tol=spec.abs_tol,
                 mistakes=mistakes,
                 carry=_carry(template, index, variant),
                 points=spec.points,
+                exact=None if count else exact,
             )
         )
     return parts
+
+
+def _exact(template: Template, answer: Expr, variant: _Variant, index: int) -> ExactValue:
+    """An exact part's answer as fractions, from the drawn values as they were declared; a
+    whole number from a step that is not rational (exp, an engine result) stays exact as a
+    count. Rejected when the answer is neither."""
+    from gradeck.exercises.exact import Inexact, exact_value, from_float
+
+    def exact_of(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(exact_of(v) for v in value)
+        return from_float(value)
+
+    env: dict[str, Any] = {}
+    for variable in template.variables:
+        value = variant.env[variable.name]
+        if not isinstance(value, str):
+            env[variable.name] = exact_of(value)
+    for d in template.derived:
+        try:
+            env[d.name] = exact_value(d.expr.node, env)
+        except Inexact:
+            continue  # left out: an answer that uses it is not exact
+    try:
+        return exact_value(answer.node, env)
+    except Inexact as exc:
+        expected = _evaluate(answer, variant, ("parts", index, "answer"))
+        if isinstance(expected, float | int) and float(expected).is_integer():
+            return Fraction(int(expected))
+        raise Rejected(
+            ("parts", index, "exact"),
+            f"'exact' needs an answer worked out without rounding, but {answer.text!r} is "
+            f"{format_value(expected)} and {exc}; give a tolerance instead",
+        ) from None
 
 
 def _carry(
@@ -248,10 +290,6 @@ def _kind(value: Value) -> str:
     if isinstance(value, tuple):
         return "matrix" if value and isinstance(value[0], tuple) else "vector"
     return "number"
-
-
-def _whole(value: Value) -> bool:
-    return isinstance(value, float | int) and float(value).is_integer()
 
 
 def _apart(part: Part, value: Value) -> bool:

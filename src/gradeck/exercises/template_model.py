@@ -102,7 +102,7 @@ class PartSpec:
     rel_tol: float = DEFAULT_TOLERANCE
     abs_tol: float = 1e-9
     mistakes: tuple[MistakeSpec, ...] = ()
-    exact: bool = False  # a whole number to give exactly (a count, a size)
+    exact: bool = False  # the value to give exactly (a count, a size, a fraction)
     points: float = 1.0
 
 

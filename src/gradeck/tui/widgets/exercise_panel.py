@@ -27,8 +27,8 @@ from gradeck.exercises.check import PartResult
 from gradeck.exercises.model import Exercise, Part
 from gradeck.exercises.render import (
     FEEDBACK_MARKS,
+    expected_text,
     filled_in,
-    format_value,
     part_heading,
     render_hint,
     render_solution,
@@ -58,7 +58,7 @@ def attempt_text(part: Part, attempt: Attempt, tries_left: int) -> Text:
     if attempt.verdict in ("given_up", "revealed"):
         said = "given up" if attempt.verdict == "given_up" else "not answered"
         mark = FEEDBACK_MARKS["blank"]
-        return Text(f"{mark} {said}\nexpected {format_value(part.expected)}")
+        return Text(f"{mark} {said}\nexpected {expected_text(part)}")
     assert attempt.result is not None
     text = feedback_text(part, attempt.result, attempt.closes, given=attempt.text)
     if not attempt.closes and attempt.verdict != "unreadable":
@@ -85,7 +85,7 @@ def feedback_text(part: Part, result: PartResult, final: bool, given: str = "") 
     if result.message and result.verdict != "blank":
         text.append(f": {result.message}")
     if final and not result.credited:
-        text.append(f"\nexpected {format_value(part.expected)}")
+        text.append(f"\nexpected {expected_text(part)}")
     return text
 
 
