@@ -10,11 +10,12 @@ times fresh processes beside `python -c pass` in the same run:
   the app's peak memory at home / after Browse goal: <= 100 / 120 MB
   growth of each time per x10 items           goal: <= x10
 
-and, without goals, the first open after the deck cache is removed (every deck file read and
-validated) and an open after one deck file changed. Medians of --runs runs; the machine may be
-shared, so medians, not minimums, and beside each time the CPU time the process itself used
-(user + system), which a loaded machine inflates far less than the wall-clock time. gradeck's
-modules are byte-compiled first, as an installed gradeck's are.
+and, without goals, `stats --json` just after an answer is logged (the health check's scores are
+then worked out again from the whole log, srs/derived.py), the first open after the deck cache
+is removed (every deck file read and validated) and an open after one deck file changed. Medians
+of --runs runs; the machine may be shared, so medians, not minimums, and beside each time the
+CPU time the process itself used (user + system), which a loaded machine inflates far less than
+the wall-clock time. gradeck's modules are byte-compiled first, as an installed gradeck's are.
 
     python benchmarks/scale.py [--runs 5] [--million] [--sizes 0 10000 100000]
 
@@ -28,6 +29,7 @@ import compileall
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -50,6 +52,7 @@ GOALS = {  # measure -> (goal, unit)
 LABELS = {
     "floor": "python -c pass (the floor)",
     "stats": "gradeck stats --json",
+    "answered": "stats --json after an answer",
     "review": "gradeck review, first item",
     "app": "study app, usable home",
     "mem_home": "app peak memory at home",
@@ -162,6 +165,18 @@ def _change_one_deck(home: Path) -> None:
     path.write_text(text[: -len(mark)] if text.endswith(mark) else text + mark, encoding="utf-8")
 
 
+def _log_one_answer(home: Path) -> None:
+    """One more answer in the log, as `gradeck review` writes it (through the triggers)."""
+    conn = sqlite3.connect(home / "gradeck.db")
+    with conn:
+        conn.execute(
+            "INSERT INTO reviews (item, time, rating, prev_state) "
+            "SELECT item, max(time) + 1, 3, 2 FROM reviews WHERE item = (SELECT max(item) "
+            "FROM reviews)"
+        )
+    conn.close()
+
+
 def measure(size: int, runs: int) -> dict[str, tuple[float, float]]:
     """Per measure, the medians of (wall-clock or memory, CPU time). Size 0 is a fresh
     profile with the built-in decks alone: what the app and commands cost at all."""
@@ -175,6 +190,8 @@ def measure(size: int, runs: int) -> dict[str, tuple[float, float]]:
     for n in range(runs):
         figures["floor"].append(run_ms([sys.executable, "-c", "pass"], env))
         figures["stats"].append(run_ms([*GRADECK, "stats", "--json"], env))
+        _log_one_answer(home)
+        figures["answered"].append(run_ms([*GRADECK, "stats", "--json"], env))
         figures["review"].append(review_ms(env))
         ms, cpu, at_home, after_browse = app_run(home, n)
         figures["app"].append((ms, cpu))

@@ -57,11 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     # Decks
-    p = cmd("decks", "courses:run_decks", "list the decks; add a deck or course folder; path")
-    p.add_argument("action", nargs="?", choices=["add", "path"], help="add PATH, or print the "
-                   "folder user decks live in (default: list the decks)")  # fmt: skip
-    p.add_argument("target", nargs="?", metavar="PATH", help="with add: a deck file or folder")
+    p = cmd("decks", "courses:run_decks", "list the decks; add a deck or course folder; path; "
+            "a deck's scheduling options")  # fmt: skip
+    p.add_argument("action", nargs="?", choices=["add", "path", "options"], help="add PATH, print "
+                   "the folder user decks live in, or show or set the scheduling options of DECK "
+                   "(default: list the decks)")  # fmt: skip
+    p.add_argument("target", nargs="?", metavar="PATH|DECK", help="with add: a deck file or "
+                   "folder; with options: a deck id")  # fmt: skip
     p.add_argument("--copy", action="store_true", help="with add: copy instead of linking")
+    p.add_argument("--preset", metavar="NAME", help="with options: put DECK on this preset "
+                   "(made when new; 'default': the profile's settings)")  # fmt: skip
+    p.add_argument("--retention", metavar="R", help="with options: desired retention of DECK's "
+                   "preset, 0.70-0.99 ('default': the profile's)")  # fmt: skip
+    p.add_argument("--parameters", metavar="W", help="with options: FSRS weights of DECK's preset "
+                   "('default': the profile's; `gradeck optimize --deck` fits them)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
     p = cmd("validate", "lint:run_validate", "check deck files and report every problem")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: built-in)")

@@ -32,10 +32,10 @@ def _day(ms: int) -> int:
     return (ms - START_MS) // DAY_MS
 
 
-def _store(tmp_path: Path, logs: list[list[tuple[int, int, int]]]) -> Store:
-    """A store holding one item per log of (time, rating, state before)."""
+def _store(tmp_path: Path, logs: list[list[tuple[int, int, int]]], deck: str = "d") -> Store:
+    """A store holding one item of `deck` per log of (time, rating, state before)."""
     db = Store.open(tmp_path / "gradeck.db")
-    db.sync([("d", "v")], lambda deck: [(f"i{n}", "", "") for n in range(len(logs))])
+    db.sync([(deck, "v")], lambda deck: [(f"i{n}", "", "") for n in range(len(logs))])
 
     def work() -> None:
         for n, log in enumerate(logs):

@@ -37,7 +37,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     path = tmp_path / "gradeck.db"
     _v1(path)
     db = Store.open(path)
-    assert db.version == schema.VERSION == 5
+    assert db.version == schema.VERSION == 7
     rows = {r.key: r for r in db.items()}
     assert rows[("mini", "bias", "")].sched == Sched(
         2, None, 2.3065, 2.1181, 1772539200000, 1772366400000
@@ -63,14 +63,14 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.close()
-    assert Store.open(path).version == 5  # opening again migrates nothing
+    assert Store.open(path).version == 7  # opening again migrates nothing
 
 
 def test_a_database_from_a_newer_gradeck_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "gradeck.db"
     Store.open(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 7")
+    conn.execute(f"PRAGMA user_version = {schema.VERSION + 1}")
     conn.close()
     before = path.read_bytes()
     with pytest.raises(StoreError, match="newer gradeck"):
@@ -283,7 +283,7 @@ def test_a_version_3_database_is_migrated_and_keeps_every_review(tmp_path: Path)
     hours = conn.execute("SELECT * FROM review_hours ORDER BY 1, 2, 3").fetchall()
     conn.close()
     db = Store.open(path)
-    assert db.version == schema.VERSION == 5
+    assert db.version == schema.VERSION == 7
     # Every old review as it was, with no hints counted and no attempts invented for it.
     after = db.conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
     assert [row[:-1] for row in after] == before and {row[-1] for row in after} == {None}
@@ -297,3 +297,24 @@ def test_a_version_3_database_is_migrated_and_keeps_every_review(tmp_path: Path)
         [],
     )
     db.close()
+
+
+def test_todays_counts_follow_answers_from_another_process(tmp_path: Path) -> None:
+    """The counts are kept between calls (the home screen asks once per deck), yet an answer
+    logged by another connection, or undone, shows at the next call."""
+    db = Store.open(tmp_path / "gradeck.db")
+    db.sync([("d", "v")], lambda deck: [("a", "", ""), ("b", "", "")])
+    assert db.today_counts(1000).answered == 0
+    other = sqlite3.connect(tmp_path / "gradeck.db")
+    with other:
+        other.execute(
+            "INSERT INTO reviews (item, time, rating, prev_state) "
+            "SELECT id, 2000, 3, 0 FROM items WHERE item_id = 'a'"
+        )
+    seen = db.today_counts(1000)
+    assert (seen.answered, seen.new, seen.groups) == (1, 1, frozenset({("d", "a")}))
+    assert db.today_counts(3000).answered == 0  # another day's start is read afresh
+    with other:
+        other.execute("DELETE FROM reviews")
+    assert db.today_counts(1000).answered == 0
+    other.close()

@@ -79,10 +79,13 @@ def test_stats_reports_the_health_check(home: Path, monkeypatch, capsys) -> None
 
     def work() -> None:
         for n, (item, rating, prev_state) in enumerate(rows):
+            time = now - DAY_MS * (10 - n)
+            # An item in review has a due date and a last review, as the store records them.
+            before = (time - DAY_MS, time) if prev_state == 2 else (None, None)
             db.conn.execute(
-                "INSERT INTO reviews (item, time, rating, prev_state) "
-                "SELECT id, ?, ?, ? FROM items WHERE item_id = ?",
-                (now - DAY_MS * (10 - n), rating, prev_state, item),
+                "INSERT INTO reviews (item, time, rating, prev_state, prev_last_review, "
+                "prev_due) SELECT id, ?, ?, ?, ?, ? FROM items WHERE item_id = ?",
+                (time, rating, prev_state, *before, item),
             )
 
     db.write(work)
@@ -93,7 +96,7 @@ def test_stats_reports_the_health_check(home: Path, monkeypatch, capsys) -> None
     # Answers to items in review (state before: 2): a Good, Again, Easy; b Good. New and
     # learning answers do not count.
     assert health["true_retention"] == {
-        "decks": {"d": {"passed": 3, "total": 4, "rate": 0.75}},
+        "decks": {"d": {"passed": 3, "total": 4, "rate": 0.75, "desired": 0.9}},
         "families": {"adam": {"passed": 2, "total": 3, "rate": 0.6667}},
     }
     assert health["weights"] == "default" and health["desired_retention"] == 0.9

@@ -1,5 +1,6 @@
-"""`gradeck decks [add PATH | path]`: list the decks, add a deck file or course folder to the
-profile (validated first, then linked, or copied with --copy), or print where decks live."""
+"""`gradeck decks [add PATH | path | options DECK]`: list the decks, add a deck file or course
+folder to the profile (validated first, then linked, or copied with --copy), print where decks
+live, or a deck's scheduling options (commands/presets.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ def run_decks(args: argparse.Namespace) -> int:
     if args.action == "path":
         print(paths.user_decks_dir(paths.data_dir(args.data_dir)))
         return 0
+    if args.action == "options":
+        from gradeck.commands.presets import run_options
+
+        return run_options(args)
+    if any(getattr(args, name) is not None for name in ("preset", "retention", "parameters")):
+        raise GradeckError("--preset, --retention and --parameters go with `gradeck decks options`")
     if args.action == "add":
         if not args.target:
             raise GradeckError("give the deck file or course folder to add: gradeck decks add PATH")

@@ -64,9 +64,12 @@ def summary(stats: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _rates(rates: dict[str, dict[str, Any]]) -> str:
+def _rates(rates: dict[str, dict[str, Any]], desired: float | None = None) -> str:
+    """Pass rates; a deck whose preset asks for another retention than `desired` says which."""
     return ", ".join(
-        f"{key} {_percent(r['rate'])} ({r['passed']}/{r['total']})" for key, r in rates.items()
+        f"{key} {_percent(r['rate'])} ({r['passed']}/{r['total']}"
+        + (f", desired {r['desired']:.0%})" if r.get("desired", desired) != desired else ")")
+        for key, r in rates.items()
     )
 
 
@@ -85,9 +88,20 @@ def health_summary(health: dict[str, Any]) -> str:
     lines.append(
         f"True retention, last 365 days, beside the desired {health['desired_retention']:.0%}:"
     )
-    lines.append("  decks: " + (_rates(true["decks"]) or "no reviews yet"))
+    lines.append(
+        "  decks: " + (_rates(true["decks"], health["desired_retention"]) or "no reviews yet")
+    )
     if true["families"]:
         lines.append("  exercise families: " + _rates(true["families"]))
+    for p in health.get("presets", []):
+        scores = (
+            f"log loss {p['log_loss']:.4f}, RMSE {p['rmse']:.1%} ({p['predicted']} answers)"
+            if p["predicted"]
+            else "no answers to predict yet"
+        )
+        lines.append(
+            f"Preset {p['preset']} ({', '.join(p['decks'])}): its fitted weights, {scores}."
+        )
     return "\n".join(lines)
 
 

@@ -158,7 +158,44 @@ V5 = """
 ALTER TABLE items ADD COLUMN buried_until INTEGER NOT NULL DEFAULT 0;
 """
 
-STEPS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# Version 6: deck presets, as Anki's deck option presets. A preset holds a desired retention and
+# FSRS weights (text, as the `parameters` setting keeps them); NULL in either means "the
+# profile's". A deck with no row here uses the profile's settings. Rows name deck ids, not
+# loaded decks, so a deck that is away for a while keeps its preset.
+V6 = """
+CREATE TABLE presets (
+    name       TEXT PRIMARY KEY,
+    retention  REAL,
+    parameters TEXT
+);
+CREATE TABLE deck_presets (
+    deck_id TEXT PRIMARY KEY,
+    preset  TEXT NOT NULL REFERENCES presets (name)
+) WITHOUT ROWID;
+"""
+
+# Version 7: figures worked out from the whole log, kept until the log changes. The health
+# check's prediction scores need every answer (seconds at a million); `log_changes` is raised by
+# every insert, delete and update of a review, so a result saved beside the count it was worked
+# out at is known to be current without reading the log (srs/derived.py). And the archived items
+# indexed apart (a partial index, which only a query for archived items can use), so a deck's
+# size is read from indexes alone: all its items less its archived ones.
+V7 = """
+CREATE INDEX items_archived ON items (deck_id) WHERE archived = 1;
+CREATE TABLE log_changes (n INTEGER NOT NULL);
+INSERT INTO log_changes (n) VALUES (0);
+CREATE TRIGGER log_inserted AFTER INSERT ON reviews BEGIN UPDATE log_changes SET n = n + 1; END;
+CREATE TRIGGER log_deleted AFTER DELETE ON reviews BEGIN UPDATE log_changes SET n = n + 1; END;
+CREATE TRIGGER log_updated AFTER UPDATE ON reviews BEGIN UPDATE log_changes SET n = n + 1; END;
+CREATE TABLE derived (
+    key    TEXT    PRIMARY KEY,
+    log    INTEGER NOT NULL,
+    inputs TEXT    NOT NULL,
+    value  TEXT    NOT NULL
+);
+"""
+
+STEPS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
 VERSION = len(STEPS)
 
 

@@ -154,6 +154,9 @@ class Store:
         self.read_only = read_only
         # Items a queue left out because their stored schedule is out of bounds (see bounds.py).
         self.unschedulable: set[int] = set()
+        # Today's counts with the study day's start and the log's change count they were read
+        # at: the home screen asks for them once per deck, and they change only with the log.
+        self._today: tuple[tuple[int, int], TodayCounts] | None = None
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -512,21 +515,24 @@ class Store:
             )
         return counts.get(0, 0), counts.get(1, 0)
 
-    def deck_counts(self, end: int) -> dict[str, tuple[int, int, int, int]]:
-        """Per deck id: new, learning due before `end`, reviews due before `end` (suspended
-        items left out) and all items, archived ones left out."""
+    def deck_sizes(self) -> dict[str, int]:
+        """Per deck id, its items, archived ones left out; read from two indexes (items_new and
+        items_archived), not from the items themselves."""
         with self.reading() as db:
-            rows = db.execute(
-                "SELECT deck_id, coalesce(sum(state = 0 AND NOT suspended), 0), "
-                "coalesce(sum(state IN (1, 3) AND due < :end AND NOT suspended), 0), "
-                "coalesce(sum(state = 2 AND due < :end AND NOT suspended), 0), count(*) "
-                "FROM items WHERE archived = 0 GROUP BY deck_id",
-                {"end": end},
-            )
-            return {deck: counts for deck, *counts in rows}
+            sizes = dict(db.execute("SELECT deck_id, count(*) FROM items GROUP BY deck_id"))
+            for deck_id, archived in db.execute(
+                "SELECT deck_id, count(*) FROM items WHERE archived = 1 GROUP BY deck_id"
+            ):
+                sizes[deck_id] -= archived
+        return {deck_id: n for deck_id, n in sizes.items() if n}
 
     def today_counts(self, start: int) -> TodayCounts:
+        """Today's counts; read again only when the log has changed since the last read (any
+        process's answer, undo or import raises `log_changes`, schema version 7)."""
         with self.reading() as db:
+            key = (start, db.execute("SELECT n FROM log_changes").fetchone()[0])
+            if self._today is not None and self._today[0] == key:
+                return self._today[1]
             answered, new, reviews = db.execute(
                 "SELECT count(*), coalesce(sum(prev_state = 0), 0), "
                 "coalesce(sum(prev_state = 2), 0) FROM reviews "
@@ -538,7 +544,9 @@ class Store:
                 "WHERE r.time >= ? AND r.mode = 'scheduled'",
                 (start,),
             )
-            return TodayCounts(answered, new, reviews, frozenset(groups))
+            counts = TodayCounts(answered, new, reviews, frozenset(groups))
+        self._today = (key, counts)
+        return counts
 
     def new_today(self, start: int) -> dict[str, int]:
         """Per deck id: new items answered (scheduled) since `start`, for per-deck limits."""

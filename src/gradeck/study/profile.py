@@ -186,14 +186,12 @@ class Profile:
         and its number of items. Each deck is capped alone, so the rows may add up to more
         than a session over every deck serves (`today().waiting`)."""
         settings = self.settings()
-        _start, end = self._bounds(settings)
-        counts = self.store.deck_counts(end)
+        sizes = self.store.deck_sizes()
         out = []
         for deck in self.library.decks:
             session = Session(self, [deck.id], None, settings, limit=None, practice=False)
             new, learning, due = session.counts()
-            total = counts.get(deck.id, (0, 0, 0, 0))[3]
-            out.append(DeckCounts(deck.id, deck.title, new, learning, due, total))
+            out.append(DeckCounts(deck.id, deck.title, new, learning, due, sizes.get(deck.id, 0)))
         return out
 
     def today(self) -> Today:

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from gradeck.decks.cards import choice_options
 from gradeck.decks.model import ExerciseItem, ReviewItem
+from gradeck.srs import presets
 from gradeck.srs.days import from_ms, to_ms
 from gradeck.srs.scheduler import (
     LEARNING,
     NEW,
     RELEARNING,
     STATE_NAMES,
-    Scheduler,
     Settings,
     format_interval,
 )
@@ -50,7 +50,8 @@ class Session:
         self.decks, self.tag = tuple(decks), tag
         self.store = profile.store
         self.settings = settings
-        self.scheduler = Scheduler(settings)
+        # Each deck is scheduled with its preset's retention and weights (srs/presets.py).
+        self.scheduler = presets.Schedulers(settings, presets.load(self.store))
         self.limit = limit
         self.practice = practice
         self._start, self._end = profile._bounds(settings)
@@ -144,7 +145,8 @@ class Session:
         item = self._by_pk[pk]
         sched = self.store.item(pk).sched
         now = to_ms(self.profile._now())
-        intervals = {r: format_interval(ms) for r, ms in self.scheduler.preview(sched, now).items()}
+        waits = self.scheduler(item.deck_id).preview(sched, now)
+        intervals = {r: format_interval(ms) for r, ms in waits.items()}
         rng = self.profile.rng
         kind = kind_of(item)
         if item.exercise is not None:
@@ -202,7 +204,8 @@ class Session:
             duration_ms=duration_ms,
             outcome=outcome,
         )
-        schedule = None if self.practice else (lambda s: self.scheduler.review(s, rating, now))
+        scheduler = self.scheduler(shown.item.deck_id)
+        schedule = None if self.practice else (lambda s: scheduler.review(s, rating, now))
         before = self._q.copy()
         review_id, after = self.store.record(shown.pk, entry, schedule)
         self._undo.append((review_id, shown, before))

@@ -1,11 +1,14 @@
-"""Statistics: due forecast, a year of reviews, true retention, states, mastery, weak spots.
+"""Statistics: due forecast, a year of reviews, true retention, states, mastery, weak spots,
+and what each desired retention would cost (the table of `gradeck simulate`).
 
-The figures are `gradeck stats --json`'s (from `gradeck.study`), read in a worker; this module
-only lays them out.
+The figures are `gradeck stats --json`'s and `gradeck simulate --json`'s (from `gradeck.study`),
+each read in a worker of its own, so the figures show while the year of study is still being
+simulated; this module only lays them out.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any, ClassVar
 
@@ -18,6 +21,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
+from gradeck.errors import GradeckError
+from gradeck.study import tuning
 from gradeck.tui.widgets.charts import bar_chart, heatmap
 from gradeck.tui.widgets.text import plain
 
@@ -102,6 +107,34 @@ def summary_text(stats: dict[str, Any]) -> Text:
     )
 
 
+def simulation_table(result: dict[str, Any]) -> Table | Text:
+    """`gradeck simulate`'s table: per desired retention, the answers a day and the items
+    remembered after a year, the cheapest marked."""
+    if not result["outcomes"]:
+        return Text("No items to simulate: add a deck first.", style="dim")
+    table = Table(
+        box=None,
+        padding=(0, 1),
+        caption=f"{result['items']} items, at most {result['new_per_day']} new and "
+        f"{result['reviews_per_day']} reviews a day · * the fewest answers per item remembered",
+        caption_justify="left",
+    )
+    for title in ("Retention", "Answers/day", "Remembered", "Answers/item"):
+        table.add_column(title, justify="right")
+    table.add_column("")
+    for row in result["outcomes"]:
+        mark = tuning.marks(result, row["retention"])
+        table.add_row(
+            f"{row['retention']:.2f}",
+            f"{row['answers_per_day']:.1f}",
+            f"{row['remembered']:.0f}",
+            f"{row['answers_per_item']:.1f}",
+            plain(mark.strip(), "bold" if "*" in mark else ""),
+            style="bold" if row["retention"] == result["desired_retention"] else "",
+        )
+    return table
+
+
 def side_by_side(*renderables: Any) -> Table:
     grid = Table.grid(padding=(0, 4))
     for _ in renderables:
@@ -126,7 +159,38 @@ class StatsScreen(Screen):
         self.action_reload()
 
     def action_reload(self) -> None:
+        self._simulation: Any = Text("Simulating a year of study…", style="dim")
         self._load()
+        self._simulate()
+
+    def _show_simulation(self, renderable: Any) -> None:
+        """Keep what the simulation panel shows, and show it if the panel is up yet."""
+        self._simulation = renderable
+        for panel in self.query("#simulation").results(Static):
+            panel.update(renderable)
+
+    @work(exclusive=True, group="simulate")
+    async def _simulate(self) -> None:
+        """A year simulated at each desired retention, one retention at a time on a thread of
+        its own (not the study thread, which stays free for the rest of the app)."""
+        app = self.app
+        profile = await app.load_profile()  # type: ignore[attr-defined]
+        try:
+            plan = await app.call(  # type: ignore[attr-defined]
+                tuning.simulation_plan, profile, expected=(GradeckError,)
+            )
+        except GradeckError as exc:
+            self._show_simulation(plain(str(exc), "dim"))
+            return
+        outcomes = []
+        for n, retention in enumerate(plan.retentions if plan.items else ()):
+            self._show_simulation(
+                Text(f"Simulating a year of study… {n}/{len(plan.retentions)}", style="dim")
+            )
+            outcome = await asyncio.to_thread(tuning.simulate_one, plan, retention)
+            if outcome is not None:
+                outcomes.append(outcome)
+        self._show_simulation(simulation_table(tuning.simulation_result(plan, outcomes)))
 
     @work(exclusive=True, group="stats")
     async def _load(self) -> None:
@@ -149,4 +213,6 @@ class StatsScreen(Screen):
             if title:
                 widgets.append(Static(title, classes="section-title"))
             widgets.append(Static(renderable, classes="stats-block"))
+        widgets.append(Static("A year of study at each desired retention", classes="section-title"))
+        widgets.append(Static(self._simulation, id="simulation", classes="stats-block"))
         await body.mount(*widgets)
