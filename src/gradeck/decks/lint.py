@@ -124,7 +124,7 @@ def lint_item(item: ExerciseItem, variants: int = VARIANTS) -> list[str]:
     template = item.template
     out = [f"part ({p.label}) and ({q.label}) have the same answer {p.answer.text!r}"
            for i, p in enumerate(template.parts) for q in template.parts[i + 1:]
-           if p.answer.text == q.answer.text]  # fmt: skip
+           if p.answer and q.answer and p.answer.text == q.answer.text]  # fmt: skip
     exercises = []
     for seed in range(variants):
         try:
@@ -138,6 +138,8 @@ def lint_item(item: ExerciseItem, variants: int = VARIANTS) -> list[str]:
         out.append(f"{variants - n} of {variants} seeds give no usable variant")
     for index, spec in enumerate(template.parts):
         label = spec.label
+        if spec.answer is None:
+            continue  # a choice part: its options are told apart when the variant is made
         parts = [e.parts[index] for e in exercises]
         for mistake in spec.mistakes:
             lost = sum(all(m.name != mistake.name for m in p.mistakes) for p in parts)
@@ -163,7 +165,8 @@ def lint_item(item: ExerciseItem, variants: int = VARIANTS) -> list[str]:
                 out.append(f"part ({label}): the output is within {SATURATED:g} of 0 or 1 in "
                            f"{_pct(flat / n)} of variants (a saturated unit)")  # fmt: skip
         for later in range(index + 1, len(template.parts)):
-            if template.parts[later].answer.text == spec.answer.text:
+            answer = template.parts[later].answer
+            if answer is None or answer.text == spec.answer.text:
                 continue
             same = sum(e.parts[index].expected == e.parts[later].expected for e in exercises)
             if same / n > SAME_SHARE:

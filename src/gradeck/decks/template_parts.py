@@ -1,11 +1,13 @@
 """Reading a template's answer parts: prompts, answers and the engine results they name,
-tolerances, `exact`, `points` and the listed mistakes, each checked with its line and column."""
+tolerances, `exact`, `points` and the listed mistakes (or a choice part's options, read by
+`template_options`), each checked with its line and column."""
 
 from __future__ import annotations
 
 from gradeck.decks.checker import kind
 from gradeck.decks.source import LocDict, LocList
-from gradeck.decks.template_reader import ReaderBase, _short
+from gradeck.decks.template_options import OptionsReader
+from gradeck.decks.template_reader import _short
 from gradeck.exercises.template_model import (
     DEFAULT_TOLERANCE,
     MistakeSpec,
@@ -13,7 +15,7 @@ from gradeck.exercises.template_model import (
 )
 
 PART_KEYS = ("label", "prompt", "answer", "tolerance", "abs_tolerance", "exact", "points",
-             "mistakes")  # fmt: skip
+             "mistakes", "options", "multiple", "shuffle")  # fmt: skip
 MISTAKE_KEYS = ("name", "value", "feedback")
 MAX_POINTS = 100
 MAX_PARTS = 20
@@ -22,8 +24,8 @@ MAX_TOLERANCE = 0.5
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-class PartsReader(ReaderBase):
-    """Answer parts: their prompts, answers, tolerances, points and mistakes."""
+class PartsReader(OptionsReader):
+    """Answer parts: their prompts, answers, tolerances, points and mistakes, or options."""
 
     def parts(self, body: LocDict, names: frozenset[str]) -> list[PartSpec]:
         if "parts" not in body:
@@ -53,15 +55,24 @@ class PartsReader(ReaderBase):
         label = self.check.text(part, "label", where) if "label" in part else LETTERS[index]
         prompt = self.check.text(part, "prompt", where, required=True)
         self.placeholders(part, "prompt", prompt, names)
+        choice = self.choice_fields(part, where)
+        if choice is None:
+            return None
+        points = self.points(part, where)
+        if "options" in part:
+            options = self.options(part, where, names, choice[0])
+            if options is None or points is None:
+                return None
+            return PartSpec(label, prompt, None, points=points, options=tuple(options),
+                            multiple=choice[0], shuffle=choice[1])  # fmt: skip
         if "answer" not in part:
-            self.error(part.pos, f"{where} is missing required field 'answer'")
+            self.error(part.pos, f"{where} is missing required field 'answer' (or 'options')")
             return None
         answer = self.answer(part, "answer", names, f"the answer of {where}")
         rel_tol = self.tolerance(part, "tolerance", where, DEFAULT_TOLERANCE)
         abs_tol = self.tolerance(part, "abs_tolerance", where, 1e-9)
         mistakes = self.mistakes(part, where, names)
         exact = self.exact(part, where, rel_tol)
-        points = self.points(part, where)
         if None in (answer, rel_tol, abs_tol, mistakes, exact, points):
             return None
         assert answer is not None and rel_tol is not None and abs_tol is not None
@@ -70,7 +81,7 @@ class PartsReader(ReaderBase):
                             points)  # fmt: skip
 
     def exact(self, part: LocDict, where: str, rel_tol: float | None) -> bool | None:
-        """`exact: true`, or `tolerance: 0`: the answer is a whole number given exactly."""
+        """`exact: true`, or `tolerance: 0`: the answer is to be given exactly."""
         value = part.get("exact", False)
         if not isinstance(value, bool):
             self.error(part.at("exact"), f"'exact' of {where} must be true or false")

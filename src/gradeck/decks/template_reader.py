@@ -18,16 +18,14 @@ from gradeck.decks.checker import Checker, kind
 from gradeck.decks.network_spec import float_text
 from gradeck.decks.source import LocDict, Pos
 from gradeck.exercises.parse import Var, walk
-from gradeck.exercises.template_expr import (
-    Expr,
-    ExprError,
-    compile_expr,
-)
+from gradeck.exercises.template_expr import UNICODE_COMPARISONS, Expr, ExprError, compile_expr
+from gradeck.exercises.template_model import Condition, Constraint, WordTest
 from gradeck.exercises.template_network import NetworkPlan
 from gradeck.exercises.template_text import FORMAT_SPEC, split_placeholder
 from gradeck.problems import Problem
 
 MAX_MAGNITUDE = 1e6
+_COMPARISON = re.compile(r"<=|>=|!=|==|<|>|≤|≥|≠")
 # The expression nodes that sampling may evaluate for one deck file (reading, probing the
 # network and checking that draws are usable): a file, however hostile, is checked in well
 # under a second.
@@ -152,6 +150,42 @@ class ReaderBase:
                 self.error(pos, f"{what}: {problem}")
                 return False
         return True
+
+    def condition(
+        self, text: Any, pos: Pos, names: frozenset[str], what: str, per_variant: bool = False
+    ) -> Condition | None:
+        """A comparison such as 'a - b > 0.1', or a word variable's test such as
+        'act == tanh'; None after an error. `per_variant`: tested once a variant is solved (an
+        option's `correct`), so it may use the network's results; else at every draw."""
+        if not isinstance(text, str):
+            self.error(pos, f"{what} must be text such as 'a - b > 0.1', not {kind(text)}")
+            return None
+        found = list(_COMPARISON.finditer(text))
+        if len(found) != 1:
+            self.error(
+                pos,
+                f"{what} must compare two expressions with one of <, <=, >, >=, ==, != "
+                "(as in 'a - b > 0.1' or 'act == tanh')",
+            )
+            return None
+        match = found[0]
+        op = UNICODE_COMPARISONS.get(match.group(0), match.group(0))
+        left, right = text[: match.start()].strip(), text[match.end() :].strip()
+        if left in self.text_names:
+            choices = self.text_names[left]
+            if op not in ("==", "!=") or right not in choices:
+                self.error(pos, f"{what}: {left!r} is a word; compare it with == or != to one "
+                           f"of its choices ({', '.join(choices)})")  # fmt: skip
+                return None
+            return WordTest(text, left, op, right)
+        late = per_variant and self.has_network
+        first = self.expression(left, pos, names, what, refs=late, per_draw=not per_variant)
+        second = self.expression(right, pos, names, what, refs=late, per_draw=not per_variant)
+        if first is None or second is None:
+            return None
+        if not (self.refs(first, pos, what) and self.refs(second, pos, what)):
+            return None
+        return Constraint(text, first, op, second)
 
 
 def _short(value: Any) -> str:

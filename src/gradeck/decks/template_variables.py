@@ -3,7 +3,6 @@ bad names, empty or inverted ranges, text used as a number, cycles among derived
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,12 +13,11 @@ from gradeck.exercises.template_expr import (
     ENGINE_ROOTS,
     NAME_PATTERN,
     RESERVED,
-    UNICODE_COMPARISONS,
     Expr,
 )
 from gradeck.exercises.template_model import (
     ChoiceVar,
-    Constraint,
+    Condition,
     Derived,
     RangeVar,
     Variable,
@@ -32,8 +30,6 @@ MAX_DERIVED = 50
 MAX_CONSTRAINTS = 50
 MAX_CHOICES = 1000
 MAX_RANGE_VALUES = 1_000_000
-
-_COMPARISON = re.compile(r"<=|>=|!=|==|<|>|≤|≥|≠")
 
 
 class VariablesReader(ReaderBase):
@@ -201,7 +197,7 @@ class VariablesReader(ReaderBase):
         )
         return []
 
-    def constraints(self, body: LocDict, names: frozenset[str]) -> list[Constraint]:
+    def constraints(self, body: LocDict, names: frozenset[str]) -> list[Condition]:
         spec = body.get("constraints")
         if spec is None:
             return []
@@ -219,21 +215,9 @@ class VariablesReader(ReaderBase):
                     pos, f"a constraint must be text such as 'a - b > 0.1', not {kind(text)}"
                 )
                 continue
-            found = list(_COMPARISON.finditer(text))
-            if len(found) != 1:
-                self.error(
-                    pos,
-                    f"constraint {text!r} must compare two expressions with one of "
-                    "<, <=, >, >=, ==, != (as in 'a - b > 0.1')",
-                )
-                continue
-            match = found[0]
-            op = UNICODE_COMPARISONS.get(match.group(0), match.group(0))
-            what = f"constraint {text!r}"
-            left = self.expression(text[: match.start()], pos, names, what, per_draw=True)
-            right = self.expression(text[match.end() :], pos, names, what, per_draw=True)
-            if left and right:
-                out.append(Constraint(text, left, op, right))
+            condition = self.condition(text, pos, names, f"constraint {text!r}")
+            if condition is not None:
+                out.append(condition)
         return out
 
 

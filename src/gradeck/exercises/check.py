@@ -9,7 +9,8 @@ relative to the step, so the start value, or the point it converges to, is never
 An exact part (`Part.exact`) is right only when the typed value equals the answer as fractions;
 within three significant figures of it is "close", and its mistakes are matched up to float noise.
 A choice part takes one option's number (from 1): that option is right, a named mistake or
-wrong, and anything else is unreadable.
+wrong, and anything else is unreadable; where several may be right, it takes every right
+option's number, and is right only with all of them and no other.
 """
 
 from __future__ import annotations
@@ -349,10 +350,15 @@ def prepare(exercise: Exercise) -> None:
 
 
 _OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
+_OPTIONS = re.compile(r"\s*[0-9]{1,3}(?:\s*[,;\s]\s*[0-9]{1,3}){0,99}\s*")
 
 
 def _check_choice(part: Part, text: str) -> PartResult:
-    """A choice part takes one option's number; a wrong option may be a named mistake."""
+    """A choice part takes one option's number; a wrong option may be a named mistake. A part
+    where several may be right (its expected value is a tuple) takes every right option's
+    number, in any order, separated by spaces or commas."""
+    if isinstance(part.expected, tuple):
+        return _check_choices(part, text)
     found = _OPTION.fullmatch(text)
     count = len(part.options)
     if found is None or not 1 <= int(found.group(1)) <= count:
@@ -364,6 +370,29 @@ def _check_choice(part: Part, text: str) -> PartResult:
         if mistake.value == choice:
             return PartResult("wrong", mistake.feedback, mistake, choice)
     return PartResult("wrong", value=choice)
+
+
+def _check_choices(part: Part, text: str) -> PartResult:
+    count = len(part.options)
+    numbers = re.findall(r"[0-9]+", text) if _OPTIONS.fullmatch(text) else []
+    if not numbers or not all(1 <= int(n) <= count for n in numbers):
+        return PartResult(
+            "unreadable", f"type the number of every right option (1 to {count}), such as 1 3"
+        )
+    chosen = tuple(sorted({int(n) for n in numbers}))
+    right = set(part.expected)
+    if set(chosen) == right:
+        return PartResult("right", value=chosen)
+    for mistake in part.mistakes:
+        if mistake.value in chosen:
+            return PartResult("wrong", mistake.feedback, mistake, chosen)
+    found = len(right & set(chosen))
+    extra = len(chosen) - found
+    missed = f"{found} of the {len(right)} right options chosen"
+    if not extra:
+        return PartResult("wrong", f"{missed}: some are missing", value=chosen)
+    wrong = "1 chosen option is wrong" if extra == 1 else f"{extra} chosen options are wrong"
+    return PartResult("wrong", f"{wrong} ({missed})", value=chosen)
 
 
 def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:

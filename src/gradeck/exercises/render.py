@@ -106,10 +106,18 @@ def render_network(widths: tuple[int, ...]) -> str:
 
 def part_heading(part: Part, exercise: Exercise) -> str:
     """How a part is introduced; a lone part needs no label. A choice part lists its options,
-    numbered from 1, one per line."""
+    numbered from 1, one per line; one where several may be right says so."""
     head = part.prompt if len(exercise.parts) == 1 else f"({part.label}) {part.prompt}"
     options = [f"    {n}. {option}" for n, option in enumerate(part.options, 1)]
-    return "\n".join([head, *options])
+    several = [f"    ({choice_instruction(part)})"] if isinstance(part.expected, tuple) else []
+    return "\n".join([head, *options, *several])
+
+
+def choice_instruction(part: Part) -> str:
+    """What to type for a choice part."""
+    if isinstance(part.expected, tuple):
+        return "several may be right: type the number of each, such as 1 3"
+    return f"the number of one option, 1 to {len(part.options)}"
 
 
 def filled_in(part: Part) -> str:

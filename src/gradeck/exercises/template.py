@@ -26,6 +26,7 @@ from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
 from gradeck.exercises.parse import ParseError, Var
 from gradeck.exercises.render import format_value
 from gradeck.exercises.template_base import Rejected
+from gradeck.exercises.template_choice import choice_part
 from gradeck.exercises.template_expr import Expr
 from gradeck.exercises.template_model import Template, TemplateError
 from gradeck.exercises.template_solution import answer_steps, derived_steps, paragraphs
@@ -102,7 +103,7 @@ def sample(template: Template, budget: int, wanted: int = MIN_ACCEPTED) -> Sampl
             env = draw(template, rng)
             report.work += variant_cost
             variant = _solve(template, env)
-            _exercise(template, 0, 1, variant, tuple(_parts(template, variant)))
+            _exercise(template, 0, 1, variant, tuple(_parts(template, variant, 0)))
         except Rejected as exc:
             report.failure = report.failure or exc
             continue
@@ -140,8 +141,8 @@ def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
             env = draw(template, rng)
             variants += 1
             variant = _solve(template, env)
-            parts = _parts(template, variant)
-            kept = tuple(_without_collisions(part) for part in parts)
+            parts = _parts(template, variant, seed)
+            kept = tuple(p if p.kind == "choice" else _without_collisions(p) for p in parts)
             return _exercise(template, seed, difficulty, variant, kept)
         except Rejected as exc:
             failure = failure or exc.reason
@@ -164,10 +165,16 @@ def _solve(template: Template, env: dict[str, Any]) -> _Variant:
     return _Variant(env, solved.results, [*steps, *solved.steps], solved.widths, solved.tables)
 
 
-def _parts(template: Template, variant: _Variant) -> list[Part]:
-    """The answer parts of a variant; Rejected when a value cannot be computed or is not finite."""
+def _parts(template: Template, variant: _Variant, seed: int) -> list[Part]:
+    """The answer parts of a variant; Rejected when a value cannot be computed or is not finite.
+
+    A choice part's options are ordered from the seed (see `template_choice`)."""
     parts: list[Part] = []
     for index, spec in enumerate(template.parts):
+        if spec.answer is None:
+            order = f"gradeck/template/{template.id}/{seed}/options/{index}"
+            parts.append(choice_part(spec, index, variant.env, variant.results, order))
+            continue
         expected = _evaluate(spec.answer, variant, ("parts", index, "answer"))
         mistakes = tuple(
             Mistake(
@@ -237,10 +244,11 @@ def _carry(
     earlier parts that name a value it depends on (say part (a) asks for `z`, and this part's
     answer is computed from z). None when no earlier answer feeds it, or the values come from a
     network, which is not solved again from a learner's numbers."""
-    if variant.results:
+    answer = template.parts[index].answer
+    if variant.results or answer is None:
         return None
     derived = {d.name: d for d in template.derived}
-    needed, stack = set(), list(template.parts[index].answer.names)
+    needed, stack = set(), list(answer.names)
     while stack:
         name = stack.pop()
         if name not in needed:
@@ -249,11 +257,12 @@ def _carry(
     feeds = {
         j: spec.answer.node.name
         for j, spec in enumerate(template.parts[:index])
-        if isinstance(spec.answer.node, Var) and spec.answer.node.name in needed
+        if spec.answer is not None
+        and isinstance(spec.answer.node, Var)
+        and spec.answer.node.name in needed
     }
     if not feeds:
         return None
-    answer = template.parts[index].answer
 
     def carry(earlier: tuple[Value | None, ...]) -> Value:
         env = dict(variant.env)

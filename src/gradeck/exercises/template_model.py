@@ -61,11 +61,27 @@ class Constraint:
     op: str
     right: Expr
 
-    def holds(self, env: Mapping[str, Any]) -> bool:
-        a, b = self.left.value(env), self.right.value(env)
+    def holds(self, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> bool:
+        a, b = self.left.value(env, results), self.right.value(env, results)
         if isinstance(a, tuple) or isinstance(b, tuple):
             raise ParseError("a constraint compares single numbers", 0)
         return _COMPARE[self.op](a, b)
+
+
+@dataclass(frozen=True)
+class WordTest:
+    """A condition on a word variable: `act == tanh` or `act != relu`."""
+
+    text: str
+    name: str
+    op: str  # "==" or "!="
+    word: str
+
+    def holds(self, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> bool:
+        return (env[self.name] == self.word) == (self.op == "==")
+
+
+Condition = Constraint | WordTest
 
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -95,15 +111,29 @@ class MistakeSpec:
 
 
 @dataclass(frozen=True)
+class OptionSpec:
+    """One option of a choice part: its text, whether it is right (always, never, or when a
+    condition on the draw holds) and, for a wrong one, what choosing it reveals."""
+
+    text: str
+    correct: bool | Condition
+    name: str  # the mistake named when a wrong option is chosen
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
 class PartSpec:
     label: str
     prompt: str
-    answer: Expr
+    answer: Expr | None  # None for a choice part, whose options say what is right
     rel_tol: float = DEFAULT_TOLERANCE
     abs_tol: float = 1e-9
     mistakes: tuple[MistakeSpec, ...] = ()
     exact: bool = False  # the value to give exactly (a count, a size, a fraction)
     points: float = 1.0
+    options: tuple[OptionSpec, ...] = ()  # a choice part's options, as the author wrote them
+    multiple: bool = False  # several options may be right, and every right one is wanted
+    shuffle: bool = True  # the options are shown in an order of each variant's own
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from gradeck.exercises.model import Part, Step, Value
 from gradeck.exercises.parse import Var
 from gradeck.exercises.parse import walk as walk_nodes
+from gradeck.exercises.render import expected_text
 from gradeck.exercises.template_expr import Expr, resolve
 from gradeck.exercises.template_model import PartSpec, Template
 from gradeck.exercises.template_text import fill_at, show
@@ -55,9 +56,12 @@ def answer_steps(
     part: Part, spec: PartSpec, env: Mapping[str, Any], results: Mapping[str, Any]
 ) -> list[Step]:
     """How a part's answer follows: the expression with its numbers put in, unless it is a
-    bare number or names a value already worked out above."""
+    bare number or names a value already worked out above. A choice part names its right
+    options."""
     answer = spec.answer
     heading = f"({part.label}) {part.prompt}"
+    if answer is None:
+        return [Step(heading, "", f"right: {expected_text(part)}")]
     if not answer.names and not answer.refs:
         return []
     if isinstance(answer.node, Var):

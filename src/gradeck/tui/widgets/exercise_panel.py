@@ -27,12 +27,13 @@ from gradeck.exercises.check import PartResult
 from gradeck.exercises.model import Exercise, Part
 from gradeck.exercises.render import (
     FEEDBACK_MARKS,
+    choice_instruction,
     expected_text,
     filled_in,
-    part_heading,
     render_hint,
     render_solution,
 )
+from gradeck.tui.widgets.choice_prompt import mark_choice, part_prompt
 from gradeck.tui.widgets.exercise_view import exercise_body
 from gradeck.tui.widgets.text import plain, shorten
 
@@ -153,7 +154,7 @@ def _placeholder(part: Part) -> str:
         "vector": "values separated by commas, e.g. 0.5, -1.2",
         "matrix": "rows separated by ;  e.g. 1, 2; 3, 4",
         "count": "a whole number",
-        "choice": f"the number of one option, 1 to {len(part.options)}",
+        "choice": choice_instruction(part),
         "symbolic": "an expression in " + ", ".join(part.symbols) if part.symbols else "",
     }.get(part.kind, "a number (expressions such as 0.3*2 work)")
 
@@ -194,7 +195,7 @@ class ExercisePanel(Vertical):
                 classes="fading-note",
             )
         for i, part in enumerate(ex.parts):
-            yield Static(plain(part_heading(part, ex)), classes="part-prompt")
+            yield part_prompt(part, ex, i)
             if i < given:  # a faded worked example: filled in, nothing to type
                 yield Static(plain(filled_in(part)), id=f"feedback-{i}", classes="feedback shown")
                 continue
@@ -260,6 +261,7 @@ class ExercisePanel(Vertical):
         feedback = self.query_one(f"#feedback-{attempt.part}", Static)
         feedback.update(attempt_text(part, attempt, self.run.tries_left))
         feedback.set_classes(f"feedback shown {VERDICT_CLASS[attempt.verdict]}")
+        mark_choice(self, attempt)
 
     def _next_part(self) -> None:
         """The part just closed: its box closes, and the next one opens (or the run ends)."""
