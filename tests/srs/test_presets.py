@@ -162,3 +162,47 @@ def test_changing_a_deck_on_the_profiles_settings_is_refused(two_decks: Profile)
     with pytest.raises(GradeckError, match=r"retention must be from 0\.70 to 0\.99"):
         set_deck_options(two_decks, "mini", preset="x", retention="1.5")
     assert presets.load(two_decks.store) == presets.Presets()  # nothing saved on a refusal
+
+
+def test_presets_move_with_a_progress_file_and_local_ones_win(home: Path, tmp_path: Path) -> None:
+    with Profile.open(home, ()) as source:
+        set_deck_options(source, "mini", preset="exam", retention="0.95")
+        presets.set_parameters(source.store, "exam", tuple(STRONG))
+        presets.set_retention(source.store, "spare", 0.8)
+        data = source.export_progress()
+    assert data["presets"]["exam"]["decks"] == ["mini"]
+    assert data["presets"]["spare"] == {"retention": 0.8, "parameters": None, "decks": []}
+    with Profile.open(tmp_path / "other", ()) as other:
+        presets.set_retention(other.store, "exam", 0.85)  # the learner's own, kept
+        assert other.import_progress(data)["presets_added"] == 2  # spare, and mini on exam
+        assert other.import_progress(data)["presets_added"] == 0  # importing twice adds nothing
+        loaded = presets.load(other.store)
+    assert loaded.presets["exam"] == Preset("exam", 0.85, ())
+    assert loaded.presets["spare"] == Preset("spare", 0.8, ())
+    assert loaded.decks == {"mini": "exam"}
+
+
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ([], "presets: must be an object"),
+        ({"a b": {}}, "presets.a b: a preset name is"),
+        ({"Default": {}}, "presets.Default: names the profile's settings"),
+        ({"p": {"retention": 2}}, "presets.p.retention: retention must be from 0.70"),
+        ({"p": {"retention": "0.9"}}, "presets.p.retention: must be a number or null"),
+        ({"p": {"parameters": "1 2"}}, "presets.p.parameters: expected 21 numbers, got 2"),
+        ({"p": {"decks": "mini"}}, "presets.p.decks: must be a list of deck ids"),
+        ({"p": {"decks": ["x"]}, "q": {"decks": ["x"]}}, "presets.q.decks: x is also on p"),
+    ],
+)
+def test_a_progress_file_with_bad_presets_imports_nothing(
+    home: Path, tmp_path: Path, bad, why: str
+) -> None:
+    with Profile.open(home, ()) as source:
+        data = source.export_progress()
+    data["presets"] = bad
+    with Profile.open(tmp_path / "other", ()) as other:
+        with pytest.raises(GradeckError, match="nothing was imported") as caught:
+            other.import_progress(data)
+        assert why in str(caught.value)
+        assert presets.load(other.store) == presets.Presets()

@@ -337,6 +337,7 @@ def test_progress_moves_between_profiles_and_imports_once(profile: Profile, tmp_
             "items_updated": 0,
             "reviews_added": 0,
             "settings_added": 0,
+            "presets_added": 0,
         }
         again = other.export_progress()
     strip = lambda d: {k: v for k, v in d.items() if k != "exported"}  # noqa: E731

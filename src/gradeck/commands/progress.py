@@ -98,6 +98,7 @@ def run_progress(args: argparse.Namespace) -> int:
     print(
         f"Imported {path}: {counts['reviews_added']} answer(s), {counts['items_added']} new "
         f"item(s), {counts['items_updated']} item(s) updated, "
-        f"{counts['settings_added']} setting(s)."
+        f"{counts['settings_added']} setting(s)"
+        + (f", {counts['presets_added']} deck preset entries." if counts["presets_added"] else ".")
     )
     return 0

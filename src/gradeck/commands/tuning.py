@@ -36,8 +36,8 @@ def run_optimize(args: argparse.Namespace) -> int:
     print(_score(in_use, result["current"]))
     print(_score("fitted", result["fitted"]))
     if result["saved"] and result["preset"] is None:
-        print("Saved: the fitted weights schedule every answer from now on (but in decks on a "
-              "preset with weights of its own).")  # fmt: skip
+        print("Saved: from now on the fitted weights schedule every deck without weights of "
+              "its own (`gradeck decks options` lists them).")  # fmt: skip
     elif result["saved"]:
         decks = ", ".join(result["decks"])
         print(f"Saved for preset {result['preset']}: the fitted weights schedule every answer "

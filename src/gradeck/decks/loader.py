@@ -15,8 +15,8 @@ from gradeck.text import did_you_mean
 
 FORMAT = 1
 DECK_KEYS = ("format", "id", "title", "description", "tags", "cards", "exercises")
-CARD_KEYS = ("id", "type", "front", "back", "text", "question", "correct", "wrong", "answer")
-CARD_KEYS += ("tags", "note", "alternatives")
+CARD_KEYS = ("id", "type", "front", "back", "text", "question", "correct", "wrong", "answer",
+             "tags", "note", "alternatives")  # fmt: skip
 EXERCISE_KEYS = ("id", "family", "template", "difficulty", "title", "tags", "params")
 
 # Which text fields each card type needs; any other type-specific field is out of place.

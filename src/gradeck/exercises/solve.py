@@ -18,7 +18,7 @@ with i counted from 0 as in the spec's `layers` list, numbers as floats, vectors
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsFloat
 
 from gradeck.exercises.model import Step, Table, Value
 from gradeck.exercises.render import format_number, format_value
@@ -106,7 +106,7 @@ def _fmt(array: np.ndarray | float) -> str:
     return format_value(value(np.round(array, 12)))
 
 
-def _num(x: float) -> str:
+def _num(x: SupportsFloat) -> str:
     return format_number(round(float(x), 12))
 
 

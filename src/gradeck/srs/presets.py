@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from gradeck.srs.scheduler import Scheduler, Settings, format_setting, parse_setting
 from gradeck.srs.store import Store
+from gradeck.text import printable
 
 DEFAULT = "default"  # names no preset: the profile's own settings
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
@@ -150,3 +152,98 @@ class Schedulers:
         if settings not in self._made:
             self._made[settings] = Scheduler(settings)
         return self._made[settings]
+
+
+# -- progress files ---------------------------------------------------------------------------
+# A progress export carries the presets as {name: {retention, parameters, decks}}: `retention`
+# a number or null, `parameters` the weights as the settings keep them or null, `decks` the deck
+# ids on the preset. Importing adds what the profile lacks and never changes what it has, as
+# for settings: a preset of the same name keeps its values, a deck on a preset stays there.
+MAX_PRESETS = 1000
+MAX_DECKS = 10_000
+
+
+def export(store: Store) -> dict[str, dict[str, object]]:
+    loaded = load(store)
+    return {
+        name: {
+            "retention": preset.retention,
+            "parameters": format_setting("parameters", preset.parameters)
+            if preset.parameters
+            else None,
+            "decks": loaded.members(name),
+        }
+        for name, preset in sorted(loaded.presets.items())
+    }
+
+
+def _preset_problems(path: str, preset: object) -> list[str]:
+    if not isinstance(preset, dict):
+        return [f"{path}: must be an object with retention, parameters and decks"]
+    out = []
+    for key, value in (
+        ("retention", preset.get("retention")),
+        ("parameters", preset.get("parameters")),
+    ):
+        if value is None:
+            continue
+        if key == "retention" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            out.append(f"{path}.retention: must be a number or null")
+            continue
+        if key == "parameters" and (not isinstance(value, str) or len(value) > 1000):
+            out.append(f"{path}.parameters: must be a text of 21 numbers or null")
+            continue
+        try:
+            parse_setting(key, str(value))
+        except ValueError as exc:
+            out.append(f"{path}.{key}: {exc}")
+    decks = preset.get("decks", [])
+    if (
+        not isinstance(decks, list)
+        or len(decks) > MAX_DECKS
+        or not all(isinstance(d, str) and 0 < len(d) <= 200 for d in decks)
+    ):
+        out.append(f"{path}.decks: must be a list of deck ids")
+    return out
+
+
+def problems(data: object) -> list[str]:
+    """Every way a progress file's `presets` breaks the format, each as `json.path: why`."""
+    if not isinstance(data, dict) or len(data) > MAX_PRESETS:
+        return [f"presets: must be an object of at most {MAX_PRESETS} presets by name"]
+    out: list[str] = []
+    owner: dict[str, str] = {}
+    for name, preset in data.items():
+        path = f"presets.{printable(str(name)[:40])}"
+        try:
+            checked = check_name(name)
+        except ValueError as exc:
+            out.append(f"{path}: {exc}")
+            continue
+        if checked != name:
+            why = "names the profile's settings" if checked == DEFAULT else "has spaces around it"
+            out.append(f"{path}: {why}, not a preset")
+            continue
+        found = _preset_problems(path, preset)
+        out += found
+        for deck in [] if found else preset.get("decks", []):
+            if deck in owner:
+                out.append(f"{path}.decks: {printable(deck[:40])} is also on {owner[deck]}")
+            owner[deck] = name
+    return out
+
+
+def merge(conn, data: dict[str, dict[str, object]]) -> int:
+    """Add a checked file's presets (see `problems`) inside the caller's transaction; returns
+    how many presets and deck assignments were added."""
+    added = 0
+    for name, preset in data.items():
+        added += conn.execute(
+            "INSERT OR IGNORE INTO presets (name, retention, parameters) VALUES (?, ?, ?)",
+            (name, preset.get("retention"), preset.get("parameters")),
+        ).rowcount
+        for deck in cast(list, preset.get("decks", [])):  # a list of deck ids, once checked
+            added += conn.execute(
+                "INSERT OR IGNORE INTO deck_presets (deck_id, preset) VALUES (?, ?)", (deck, name)
+            ).rowcount
+    return added

@@ -127,9 +127,11 @@ _RECALL = (
     f"CASE WHEN {_STUDIED} THEN pow(1 + :factor * max(0, (:now - last_review) / :day) "
     "/ stability, :decay) END"
 )
+# The recall is summed, and the items it is defined for counted apart (a stored stability of 0
+# or less, out of bounds, has none): the forgetting curve once per item, not twice.
 _MASTERY = (
     f"count(*), sum(suspended), sum({_STUDIED} AND due < :end), "
-    f"total({_RECALL}), count({_RECALL}), "
+    f"total({_RECALL}), sum({_STUDIED} AND stability > 0), "
     + ", ".join(f"sum(suspended = 0 AND state = {n})" for n in range(len(STATES)))
 )
 _NONE = (0,) * (5 + len(STATES))

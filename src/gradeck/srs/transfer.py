@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from gradeck.errors import GradeckError
-from gradeck.srs import bounds, schema
+from gradeck.srs import bounds, presets, schema
 from gradeck.srs.bounds import ATTEMPT, ITEM, MAX_ATTEMPTS, REVIEW, Field
 from gradeck.srs.scheduler import SETTING_KEYS, parse_setting
 from gradeck.srs.store import ATTEMPT_KEYS, AttemptRow, Store, add_attempts
@@ -66,6 +66,7 @@ def export(store: Store, *, exported: datetime, student: str | None = None) -> d
         "exported": exported.isoformat(),
         **named,
         "settings": settings,
+        "presets": presets.export(store),
         "items": items,
         "reviews": reviews,
     }
@@ -128,6 +129,7 @@ def _settings_problems(settings: Any) -> list[str]:
 def problems(data: dict[str, Any]) -> list[str]:
     """Every way a progress file's content breaks the format, each as `json.path: why`."""
     out = _settings_problems(data.get("settings", {}))
+    out += presets.problems(data.get("presets", {}))  # files before schema 7 have none
     seen: dict[tuple[str, str, str], int] = {}
     for what, fields, prefix in (("items", ITEM, ""), ("reviews", REVIEW, "prev_")):
         rows = data.get(what)
@@ -191,7 +193,13 @@ def _merge(item: dict[str, Any], last_review: int | None, suspended: bool) -> di
 def import_(store: Store, data: Any) -> dict[str, int]:
     """Merge an exported file into the store in one transaction; returns what was added."""
     validate(data)
-    counts = {"items_added": 0, "items_updated": 0, "reviews_added": 0, "settings_added": 0}
+    counts = {
+        "items_added": 0,
+        "items_updated": 0,
+        "reviews_added": 0,
+        "settings_added": 0,
+        "presets_added": 0,
+    }
 
     def work() -> None:
         db = store.conn
@@ -200,6 +208,7 @@ def import_(store: Store, data: Any) -> dict[str, int]:
                 "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", (key, value)
             )
             counts["settings_added"] += cur.rowcount
+        counts["presets_added"] = presets.merge(db, data.get("presets", {}))
         for item in data["items"]:
             key = (item["deck"], item["item"], item["sub"])
             row = db.execute(
@@ -242,11 +251,11 @@ def import_(store: Store, data: Any) -> dict[str, int]:
             ).fetchone()
             if exists:
                 continue
-            columns = (*LOG, "hints", *PREV)
+            names = (*LOG, "hints", *PREV)
             cursor = db.execute(
-                f"INSERT INTO reviews (item, {', '.join(columns)}) "
-                f"VALUES (?, {', '.join('?' * len(columns))})",
-                (pk, *(review.get(c) for c in columns)),
+                f"INSERT INTO reviews (item, {', '.join(names)}) "
+                f"VALUES (?, {', '.join('?' * len(names))})",
+                (pk, *(review.get(c) for c in names)),
             )
             attempts = [
                 AttemptRow(*(a[k] for k in ATTEMPT_KEYS)) for a in review.get("attempts", [])

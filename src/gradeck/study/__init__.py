@@ -40,6 +40,13 @@ grade and record alike. Public API:
         `read_only` reads without writing (stats, backup, check on a read-only profile); the
         decks are then not matched with the store, so items never stored are not counted.
 
+    study.options: deck_options(profile) -> list[DeckOptions], set_deck_options(profile, deck,
+        preset=, retention=, parameters=) (checked, GradeckError says why): a deck's preset,
+        whose retention and weights schedule its items (srs/presets.py)
+    study.tuning: optimize(profile), health(profile), simulate(profile); simulation_plan(profile)
+        (reads the store) then simulate_one(plan, retention) (reads nothing, so a front end may
+        run it on a thread of its own) and simulation_result(plan, outcomes); marks(result, r)
+
     restore_backup(data_dir, file) -> Path | None   brings a checked backup back, keeping the
         database it replaces aside (the path returned); needs no decks
 

@@ -130,6 +130,8 @@ def health(profile: Profile) -> dict[str, Any]:
 def _preset_health(
     profile: Profile, loaded: Presets, name: str, settings: Settings, day: Callable[[int], int]
 ) -> dict[str, Any]:
+    """How well a preset's weights predict its decks' answers; saved until the log changes,
+    as the profile's scores are (srs/derived.py)."""
     members = loaded.members(name)
     preset = loaded.presets[name].apply(settings)
     day_key = _day_key(profile, settings)

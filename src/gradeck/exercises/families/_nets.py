@@ -68,7 +68,7 @@ def neuron_grads(loss: str, w: Vector, xs: Sequence[Vector], b: float, ys: Vecto
         _floats(a.grad),
         _floats(z.grad),
         _floats(weight.grad),
-        float(bias.grad[0]),
+        _floats(bias.grad)[0],
     )
 
 
@@ -132,8 +132,8 @@ def two_layer(
         float(z2.data[0]),
         float(out.data[0]),
         float(value.data),
-        float(out.grad[0]),
-        float(z2.grad[0]),
+        _floats(out.grad)[0],
+        _floats(z2.grad)[0],
         _floats(z1.grad),
         _rows(weights2.grad),
         _rows(weights1.grad),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 from gradeck.exercises.families._draw import (
     carry,
@@ -110,7 +111,7 @@ def _ok(v: Values) -> bool:
         return False
     loss = mean_loss(v)
     ok_loss = len(distinct(loss, _loss_mistakes(v))) == len(_loss_mistakes(v))
-    lm = [Mistake(m.name, _scalar(m.value), "") for m in _grad_mistakes(v)]
+    lm = [Mistake(m.name, _scalar(cast(tuple, m.value)), "") for m in _grad_mistakes(v)]
     return ok_loss and len(distinct(_scalar(g), lm)) == len(lm)
 
 
@@ -169,7 +170,11 @@ def generate(seed: int, difficulty: int) -> Exercise:
                 "∂loss/∂z",
                 g[0],
                 mistakes=distinct(
-                    g[0], [Mistake(m.name, m.value[0], m.feedback) for m in _grad_mistakes(v)]
+                    g[0],
+                    [
+                        Mistake(m.name, cast(tuple, m.value)[0], m.feedback)
+                        for m in _grad_mistakes(v)
+                    ],
                 ),
                 carry=carry(g[0], lambda ans: number_at(ans, 0, s) - y),
             ),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -20,7 +22,7 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
-from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
+from gradeck.exercises.model import AnswerKind, Exercise, Mistake, Part, Step, Table, Value
 
 FAMILY = "rnn-step"
 DIFFICULTIES = (1, 2)
@@ -131,7 +133,7 @@ def _scalar(v: Vector) -> float | Vector:
     return v[0] if len(v) == 1 else v
 
 
-def _learner_a(answers: tuple, a: Vector) -> Vector:
+def _learner_a(answers: Sequence[Value | None], a: Vector) -> Vector:
     """The learner's pre-activation from part (a), as a vector even for a single unit."""
     if len(a) == 1:
         return (number_at(answers, 0, a[0]),)
@@ -141,7 +143,7 @@ def _learner_a(answers: tuple, a: Vector) -> Vector:
 def _mistakes(found: list[Mistake], scalar: bool) -> tuple[Mistake, ...]:
     if not scalar:
         return tuple(found)
-    return tuple(Mistake(m.name, m.value[0], m.feedback) for m in found)
+    return tuple(Mistake(m.name, cast(tuple, m.value)[0], m.feedback) for m in found)
 
 
 def generate(seed: int, difficulty: int) -> Exercise:
@@ -149,7 +151,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
     a = pre_activation(v.w_h, v.w_x, v.b, v.h, v.x)
     h_new = _tanh(a)
     scalar = len(a) == 1
-    kind = "number" if scalar else "vector"
+    kind: AnswerKind = "number" if scalar else "vector"
     tables: tuple[Table, ...] = ()
     if scalar:
         given = (

@@ -143,7 +143,7 @@ def generate(seed: int, difficulty: int, target: str | None = None) -> Exercise:
                 col_labels=tuple(str(i + 1) for i in range(n)),
             ),
         )
-        steps = (
+        steps: tuple[Step, ...] = (
             rule,
             Step(
                 "The rule acts on each weight separately.",

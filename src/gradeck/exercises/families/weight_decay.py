@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
@@ -150,8 +151,8 @@ def _ok(v: Values) -> bool:
     # A weight near 0 would be a small difference of larger numbers: rounding would swamp it.
     if min(abs(first), abs(after)) < 0.05 or abs(after - v.w) < 0.05:
         return False
-    firsts = [m.value for m in _first_mistakes(v)]
-    seconds = [m.value for m in _second_mistakes(v, first, after)]
+    firsts = [cast(float, m.value) for m in _first_mistakes(v)]
+    seconds = [cast(float, m.value) for m in _second_mistakes(v, first, after)]
     # A slip landing next to 0 (w − η when w ≈ η) is float noise, not a value to recognise.
     if min(abs(x) for x in (*firsts, *seconds)) < 0.01:
         return False

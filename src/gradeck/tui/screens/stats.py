@@ -147,6 +147,7 @@ class StatsScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reload", "Reload"),
+        Binding("m", "simulator", "Simulator"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -162,6 +163,11 @@ class StatsScreen(Screen):
         self._simulation: Any = Text("Simulating a year of study…", style="dim")
         self._load()
         self._simulate()
+
+    def action_simulator(self) -> None:
+        """Scroll down to the simulator panel, at the end of the figures."""
+        for panel in self.query("#simulation"):
+            panel.scroll_visible(animate=False, top=True)
 
     def _show_simulation(self, renderable: Any) -> None:
         """Keep what the simulation panel shows, and show it if the panel is up yet."""
