@@ -138,7 +138,7 @@ class NetworkReader(ReaderBase):
             expr = compile_expr(text, names, allow_refs=False)
         except ExprError as exc:
             raise ValueError(
-                f"is neither a number nor an expression of the values: {exc}"
+                f"is neither a number nor an expression of the values: {self.said(exc)}"
             ) from None
         words = sorted(expr.names & frozenset(self.text_names))
         if words:

@@ -42,6 +42,7 @@ class ReaderBase:
         self.draw_nodes = 0  # evaluated at every draw: derived values and constraints
         self.parts_nodes = 0  # evaluated for every variant: answers, mistakes, placeholders
         self.has_network = False
+        self.late_names: set[str] = set()  # derived values worked out from the network's results
         self.plan: NetworkPlan | None = None  # None also when the network could not be read
 
     def error(self, pos: Pos, message: str) -> None:
@@ -77,7 +78,7 @@ class ReaderBase:
         try:
             expr = compile_expr(text, names, allow_refs=refs)
         except ExprError as exc:
-            self.error(pos, f"{what}: {exc}")
+            self.error(pos, f"{what}: {self.said(exc)}")
             return None
         if per_draw:
             self.draw_nodes += _nodes(expr)
@@ -90,6 +91,16 @@ class ReaderBase:
             self.error(pos, f"{what}: {used!r} is text (one of {options}), not a number")
             return None
         return expr
+
+    def said(self, exc: ExprError) -> str:
+        """An expression's error; an unknown name that is a late derived value says why."""
+        late = next((n for n in sorted(self.late_names) if f"name {n!r}" in str(exc)), None)
+        if late is None:
+            return str(exc)
+        return (
+            f"{late!r} is worked out from the network's results, after the draw: constraints "
+            "and the network's own numbers cannot use it"
+        )
 
     def placeholders(self, where: Any, key: Any, text: str, names: frozenset[str]) -> None:
         """Check every `{expr}` / `{expr:spec}` of a text, and that braces are balanced."""
@@ -131,17 +142,18 @@ class ReaderBase:
         expr = self.expression(where[key], pos, names, what, refs=True)
         return expr if expr is not None and self.refs(expr, pos, what) else None
 
-    def refs(self, expr: Expr, pos: Pos, what: str) -> bool:
+    def refs(self, expr: Expr, pos: Pos, what: str, alone: bool = True) -> bool:
         """Whether every engine result `expr` uses exists in the network (checked when the
-        network could be read), else a problem."""
+        network could be read), else a problem. `alone`: a whole vector or matrix may be the
+        expression on its own (an answer), not where one number is needed."""
         for ref in expr.refs:
             problem = ""
             if not self.has_network:
                 problem = f"{ref.text!r} is a network result, but the template has no 'network'"
             elif self.plan:
                 problem = self.plan.check_ref(ref)
-                alone = isinstance(expr.node, Var) and not problem
-                if not alone and not problem and self.plan.dims(ref):
+                whole = alone and isinstance(expr.node, Var) and not problem
+                if not whole and not problem and self.plan.dims(ref):
                     problem = (
                         f"{ref.text!r} is a vector or matrix: name it alone as the whole answer, "
                         "or index one number of it for arithmetic"

@@ -3,6 +3,7 @@ bad names, empty or inverted ranges, text used as a number, cycles among derived
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from gradeck.exercises.template_model import (
 )
 
 VARIABLE_KEYS = ("min", "max", "step", "choices")
-DERIVED_KEYS = ("value", "step")
+DERIVED_KEYS = ("value", "step", "by", "cases")
 MAX_VARIABLES = 50
 MAX_DERIVED = 50
 MAX_CONSTRAINTS = 50
@@ -169,7 +170,10 @@ class VariablesReader(ReaderBase):
         return names
 
     def derived(self, body: LocDict, variables: frozenset[str], names: list[str]) -> list[Derived]:
-        """Each derived value: an expression, or {value: expression, step: text}."""
+        """Each derived value: an expression, {value: expression, step: text}, or a case per
+        word of a word variable, {by: name, cases: {word: expression, ...}}. A value that uses
+        the network's results (itself or through another) is late: worked out once the network
+        is solved, so constraints and the network's numbers cannot use it."""
         spec = body.get("derived")
         all_names = variables | frozenset(names)
         read: dict[str, Derived] = {}
@@ -179,23 +183,76 @@ class VariablesReader(ReaderBase):
             if isinstance(spec[name], LocDict):
                 where, key = spec[name], "value"
                 self.check.known_keys(where, DERIVED_KEYS, what)
-                if "value" not in where:
-                    self.error(where.pos, f"{what} is missing required field 'value'")
-                    continue
                 if "step" in where:
                     step = self.check.text(where, "step", what)
                     self.placeholders(where, "step", step, all_names)
-            expr = self.expression(where[key], where.at(key), all_names, what, per_draw=True)
-            if expr is not None:
+                if "by" in where or "cases" in where:
+                    cases = self.cases(where, all_names, what)
+                    if cases:
+                        read[name] = Derived(name, cases[0][1], step, where["by"], cases)
+                    continue
+                if "value" not in where:
+                    self.error(where.pos, f"{what} is missing required field 'value'")
+                    continue
+            expr = self.expression(
+                where[key], where.at(key), all_names, what, refs=self.has_network, per_draw=True
+            )
+            if expr is not None and self.refs(expr, where.at(key), what, alone=False):
                 read[name] = Derived(name, expr, step)
-        order, cycle = _evaluation_order({n: d.expr for n, d in read.items()}, names)
-        if not cycle:
-            return [read[n] for n in order]
-        self.error(
-            spec.at(cycle[0]),
-            "derived values depend on each other in a cycle: " + " → ".join([*cycle, cycle[0]]),
-        )
-        return []
+        order, cycle = _evaluation_order({n: d.names for n, d in read.items()}, names)
+        if cycle:
+            self.error(
+                spec.at(cycle[0]),
+                "derived values depend on each other in a cycle: " + " → ".join([*cycle, cycle[0]]),
+            )
+            return []
+        out: list[Derived] = []
+        for n in order:
+            d = read[n]
+            exprs = [e for _, e in d.cases] or [d.expr]
+            if any(e.refs for e in exprs) or d.names & self.late_names:
+                self.late_names.add(n)
+                d = replace(d, late=True)
+            out.append(d)
+        return out
+
+    def cases(
+        self, where: LocDict, names: frozenset[str], what: str
+    ) -> tuple[tuple[str, Expr], ...]:
+        """The cases of a value chosen by a word variable, one per word; () after an error."""
+        by, cases = where.get("by"), where.get("cases")
+        if "value" in where:
+            self.error(where.key_pos["value"], f"{what} has 'by' and 'cases': its value is "
+                       "the case of the drawn word, so it takes no 'value'")  # fmt: skip
+            return ()
+        if by not in self.text_names:
+            self.error(where.at("by") if "by" in where else where.pos,
+                       f"{what}: 'by' must name a variable whose choices are words")  # fmt: skip
+            return ()
+        if not isinstance(cases, LocDict):
+            self.error(where.at("cases") if "cases" in where else where.pos,
+                       f"{what}: 'cases' maps each word of {by!r} to an expression")  # fmt: skip
+            return ()
+        words = self.text_names[by]
+        for word in cases:
+            if word not in words:
+                self.error(cases.key_pos[word], f"{what}: {word!r} is not one of the "
+                           f"choices of {by!r} ({', '.join(words)})")  # fmt: skip
+                return ()
+        missing = [w for w in words if w not in cases]
+        if missing:
+            self.error(where.at("cases"), f"{what}: no case for {', '.join(map(repr, missing))}")
+            return ()
+        out = []
+        for word in words:
+            expr = self.expression(
+                cases[word], cases.at(word), names, f"{what}, case {word!r}",
+                refs=self.has_network, per_draw=True,
+            )  # fmt: skip
+            if expr is None or not self.refs(expr, cases.at(word), what, alone=False):
+                return ()
+            out.append((word, expr))
+        return tuple(out)
 
     def constraints(self, body: LocDict, names: frozenset[str]) -> list[Condition]:
         spec = body.get("constraints")
@@ -226,7 +283,7 @@ def _decimal(value: float) -> Decimal:
 
 
 def _evaluation_order(
-    exprs: dict[str, Expr], names: list[str]
+    exprs: dict[str, frozenset[str]], names: list[str]
 ) -> tuple[list[str], tuple[str, ...]]:
     """(names in an order where each follows those it uses, ()) or ([], a cycle among them)."""
     order: list[str] = []
@@ -238,7 +295,7 @@ def _evaluation_order(
         if state.get(name) == 1:
             return tuple(trail[trail.index(name) :])
         state[name] = 1
-        for used in sorted(exprs[name].names & exprs.keys()):
+        for used in sorted(exprs[name] & exprs.keys()):
             cycle = visit(used, [*trail, name])
             if cycle:
                 return cycle

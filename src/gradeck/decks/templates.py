@@ -73,14 +73,15 @@ class _TemplateReader(VariablesReader, PartsReader, NetworkReader):
         )
         derived_names = self.derived_names(body, names)
         all_names = names | frozenset(derived_names)
-        derived = self.derived(body, names, derived_names)
-        constraints = self.constraints(body, all_names)
         self.has_network = "network" in body
+        derived = self.derived(body, names, derived_names)
+        early = all_names - self.late_names  # known at the draw, before the network is solved
+        constraints = self.constraints(body, early)
         if self.has_network and len(self.problems) == before:
             probe = Template(
                 item_id, "", tuple(variables), tuple(derived), tuple(constraints), "", ()
             )
-            self.plan = self.network(body, all_names, probe)
+            self.plan = self.network(body, early, probe)
         prompt = self.check.text(body, "prompt", "the template", required=True)
         self.placeholders(body, "prompt", prompt, all_names)
         parts = self.parts(body, all_names)

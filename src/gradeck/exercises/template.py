@@ -54,8 +54,10 @@ def draw(template: Template, rng: random.Random) -> dict[str, Any]:
     """The variables and derived values of one draw that meets every constraint, else Rejected."""
     env: dict[str, Any] = {v.name: v.draw(rng) for v in template.variables}
     for derived in template.derived:
+        if derived.late:
+            continue  # worked out once the network is solved (see _solve)
         try:
-            env[derived.name] = derived.expr.value(env)
+            env[derived.name] = derived.chosen(env).value(env)
         except ParseError as exc:
             where = ("derived", derived.name, "value")
             raise Rejected(where, f"{exc.message} (with {describe(env)})") from None
@@ -156,13 +158,21 @@ def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
 
 def _solve(template: Template, env: dict[str, Any]) -> _Variant:
     """Run the network (if any) with these values; Rejected when its numbers are not usable."""
-    steps = derived_steps(template, env)
+    steps = derived_steps(template, env, {}, late=False)
     if template.network is None:
         return _Variant(env, {}, steps)
     from gradeck.exercises.template_network import solve_network
 
     solved = solve_network(template.network, env)
-    return _Variant(env, solved.results, [*steps, *solved.steps], solved.widths, solved.tables)
+    for d in template.derived:
+        if d.late:
+            where = ("derived", d.name, "value")
+            value = _evaluate(d.chosen(env), _Variant(env, solved.results, []), where)
+            if isinstance(value, tuple):
+                raise Rejected(where, f"{d.name!r} must be one number: index the result")
+            env[d.name] = value
+    steps += [*solved.steps, *derived_steps(template, env, solved.results, late=True)]
+    return _Variant(env, solved.results, steps, solved.widths, solved.tables)
 
 
 def _parts(template: Template, variant: _Variant, seed: int) -> list[Part]:
@@ -221,7 +231,7 @@ def _exact(template: Template, answer: Expr, variant: _Variant, index: int) -> E
             env[variable.name] = exact_of(value)
     for d in template.derived:
         try:
-            env[d.name] = exact_value(d.expr.node, env)
+            env[d.name] = exact_value(d.chosen(variant.env).node, env)
         except Inexact:
             continue  # left out: an answer that uses it is not exact
     try:
@@ -253,7 +263,7 @@ def _carry(
         name = stack.pop()
         if name not in needed:
             needed.add(name)
-            stack.extend(derived[name].expr.names if name in derived else ())
+            stack.extend(derived[name].names if name in derived else ())
     feeds = {
         j: spec.answer.node.name
         for j, spec in enumerate(template.parts[:index])
@@ -274,7 +284,7 @@ def _carry(
         env.update(given)
         for d in template.derived:
             if d.name not in given:
-                env[d.name] = d.expr.value(env)
+                env[d.name] = d.chosen(env).value(env)
         return answer.value(env)
 
     return carry

@@ -96,11 +96,29 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 
 @dataclass(frozen=True)
 class Derived:
-    """A value worked out from the variables; `step` says in words what the step does."""
+    """A value worked out from the variables; `step` says in words what the step does.
+
+    With `by`, a word variable, the expression is the case of its drawn word (`cases`), so a
+    word can drive a number (say the derivative of the chosen activation). A `late` value is
+    worked out from the network's results, once the variant's network is solved."""
 
     name: str
-    expr: Expr
+    expr: Expr  # with `by`: the first case (its text stands for the whole in messages)
     step: str = ""
+    by: str = ""
+    cases: tuple[tuple[str, Expr], ...] = ()
+    late: bool = False
+
+    def chosen(self, env: Mapping[str, Any]) -> Expr:
+        """The expression for this draw."""
+        return dict(self.cases)[env[self.by]] if self.by else self.expr
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name it may use, whichever case is drawn."""
+        if not self.by:
+            return self.expr.names
+        return frozenset({self.by}).union(*(e.names for _, e in self.cases))
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,21 @@ from gradeck.exercises.template_model import PartSpec, Template
 from gradeck.exercises.template_text import fill_at, show
 
 
-def derived_steps(template: Template, env: dict[str, Any]) -> list[Step]:
+def derived_steps(
+    template: Template, env: dict[str, Any], results: Mapping[str, Any], late: bool
+) -> list[Step]:
+    """A step per derived value: those worked out from the draw, or (`late`) those worked out
+    from the network's `results`. A value chosen by a word says which case it took."""
     steps = []
     for d in template.derived:
+        if d.late != late:
+            continue
         where = ("derived", d.name, "step")
-        text = fill_at(d.step, env, {}, where) if d.step else f"Work out {d.name}."
-        formula = f"{d.name} = {d.expr.text}"
-        steps.append(Step(text, formula, working(d.expr, env, env[d.name])))
+        text = fill_at(d.step, env, results, where) if d.step else f"Work out {d.name}."
+        expr = d.chosen(env)
+        case = f" (as {d.by} is {env[d.by]})" if d.by else ""
+        formula = f"{d.name} = {expr.text}{case}"
+        steps.append(Step(text, formula, working(expr, env, env[d.name], results)))
     return steps
 
 
