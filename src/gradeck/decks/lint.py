@@ -52,7 +52,7 @@ def _numbers(value: Any) -> list[float]:
 def _variables(item: ExerciseItem, draws: int) -> list[str]:
     """Variables whose accepted draws are spread unlike the declaration (constraints skew them)."""
     from gradeck.exercises.template import Rejected, draw
-    from gradeck.exercises.template_model import ChoiceVar
+    from gradeck.exercises.template_model import ChoiceVar, VectorVar
 
     template = item.template
     if not template.constraints:
@@ -68,6 +68,8 @@ def _variables(item: ExerciseItem, draws: int) -> list[str]:
         return []
     out = []
     for var in template.variables:
+        if isinstance(var, VectorVar):
+            continue  # its elements are drawn as its element variable is
         values = [env[var.name] for env in accepted]
         if isinstance(var, ChoiceVar):
             declared = Counter(var.choices)

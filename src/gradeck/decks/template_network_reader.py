@@ -22,6 +22,7 @@ from gradeck.exercises.template_model import (
     RangeVar,
     Template,
     Variable,
+    VectorVar,
 )
 from gradeck.exercises.template_network import NetworkPlan
 from gradeck.problems import Problem, ProblemsError
@@ -135,7 +136,7 @@ class NetworkReader(ReaderBase):
     def leaf(self, text: str, names: frozenset[str]) -> Expr:
         """A number of the network written as a variable or an expression (ValueError if not)."""
         try:
-            expr = compile_expr(text, names, allow_refs=False)
+            expr = compile_expr(text, names, allow_refs=False, vectors=self.vectors)
         except ExprError as exc:
             raise ValueError(
                 f"is neither a number nor an expression of the values: {self.said(exc)}"
@@ -246,6 +247,8 @@ def _extremes(variable: Variable) -> tuple[float, float, bool] | None:
             variable.count == 1 or variable.step == int(variable.step)
         )
         return float(variable.low), float(top), whole
+    if isinstance(variable, VectorVar):
+        return None
     numbers = [float(c) for c in variable.choices if not isinstance(c, str)]
     if len(numbers) < len(variable.choices):
         return None

@@ -18,7 +18,13 @@ from gradeck.decks.checker import Checker, kind
 from gradeck.decks.network_spec import float_text
 from gradeck.decks.source import LocDict, Pos
 from gradeck.exercises.parse import Var, walk
-from gradeck.exercises.template_expr import UNICODE_COMPARISONS, Expr, ExprError, compile_expr
+from gradeck.exercises.template_expr import (
+    ENGINE_ROOTS,
+    UNICODE_COMPARISONS,
+    Expr,
+    ExprError,
+    compile_expr,
+)
 from gradeck.exercises.template_model import Condition, Constraint, WordTest
 from gradeck.exercises.template_network import NetworkPlan
 from gradeck.exercises.template_text import FORMAT_SPEC, split_placeholder
@@ -42,6 +48,7 @@ class ReaderBase:
         self.draw_nodes = 0  # evaluated at every draw: derived values and constraints
         self.parts_nodes = 0  # evaluated for every variant: answers, mistakes, placeholders
         self.has_network = False
+        self.vectors: dict[str, int] = {}  # vector variables and their sizes
         self.late_names: set[str] = set()  # derived values worked out from the network's results
         self.plan: NetworkPlan | None = None  # None also when the network could not be read
 
@@ -76,7 +83,7 @@ class ReaderBase:
         `per_draw`: evaluated at every draw (derived values, constraints), not per variant.
         """
         try:
-            expr = compile_expr(text, names, allow_refs=refs)
+            expr = compile_expr(text, names, allow_refs=refs, vectors=self.vectors)
         except ExprError as exc:
             self.error(pos, f"{what}: {self.said(exc)}")
             return None
@@ -84,6 +91,12 @@ class ReaderBase:
             self.draw_nodes += _nodes(expr)
         else:
             self.parts_nodes += _nodes(expr)
+        bare = sorted(expr.names & self.vectors.keys())
+        if bare and (per_draw or not isinstance(expr.node, Var)):
+            self.error(pos, f"{what}: {bare[0]!r} is a vector: use one element ({bare[0]}[0]), "
+                       f"or sum, mean, norm, max or min of it, or dot({bare[0]}, other); "
+                       "name it alone only as a whole answer")  # fmt: skip
+            return None
         text_used = sorted(expr.names & frozenset(self.text_names))
         if text_used:
             used = text_used[0]
@@ -147,6 +160,8 @@ class ReaderBase:
         network could be read), else a problem. `alone`: a whole vector or matrix may be the
         expression on its own (an answer), not where one number is needed."""
         for ref in expr.refs:
+            if ref.root not in ENGINE_ROOTS:
+                continue  # an element of a vector variable, checked when compiled
             problem = ""
             if not self.has_network:
                 problem = f"{ref.text!r} is a network result, but the template has no 'network'"

@@ -22,9 +22,11 @@ from gradeck.exercises.template_model import (
     Derived,
     RangeVar,
     Variable,
+    VectorVar,
 )
 
-VARIABLE_KEYS = ("min", "max", "step", "choices")
+VARIABLE_KEYS = ("min", "max", "step", "choices", "size")
+MAX_SIZE = 10  # the most numbers in a vector variable
 DERIVED_KEYS = ("value", "step", "by", "cases")
 MAX_VARIABLES = 50
 MAX_DERIVED = 50
@@ -74,6 +76,8 @@ class VariablesReader(ReaderBase):
             number = self.number(value, pos, f"variable {name!r}")
             return None if number is None else ChoiceVar(name, (number,))
         self.check.known_keys(value, VARIABLE_KEYS, f"variable {name!r}")
+        if "size" in value:
+            return self.vector(name, value)
         has_range = "min" in value or "max" in value or "step" in value
         if "choices" in value:
             if has_range:
@@ -84,6 +88,27 @@ class VariablesReader(ReaderBase):
             self.error(pos, f"variable {name!r} needs 'min' and 'max' (and 'step'), or 'choices'")
             return None
         return self.range(name, value)
+
+    def vector(self, name: str, spec: LocDict) -> Variable | None:
+        """`size` numbers drawn each on its own, from a range or from numeric choices."""
+        size = spec["size"]
+        if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= MAX_SIZE:
+            self.error(spec.at("size"), f"'size' of variable {name!r} must be a whole number "
+                       f"from 2 to {MAX_SIZE}")  # fmt: skip
+            return None
+        element_spec = LocDict()
+        element_spec.update({k: v for k, v in spec.items() if k != "size"})
+        element_spec.pos, element_spec.key_pos = spec.pos, spec.key_pos
+        element_spec.value_pos, element_spec.raw = spec.value_pos, spec.raw
+        element = self.variable(name, element_spec, spec.pos)
+        if element is None:
+            return None
+        if not isinstance(element, RangeVar | ChoiceVar) or name in self.text_names:
+            self.error(spec.pos, f"a vector variable's values are numbers: {name!r} is not")
+            self.text_names.pop(name, None)
+            return None
+        self.vectors[name] = size
+        return VectorVar(name, element, size)
 
     def choices(self, name: str, spec: LocDict) -> Variable | None:
         items = spec["choices"]
@@ -210,7 +235,8 @@ class VariablesReader(ReaderBase):
         for n in order:
             d = read[n]
             exprs = [e for _, e in d.cases] or [d.expr]
-            if any(e.refs for e in exprs) or d.names & self.late_names:
+            engine = any(r.root in ENGINE_ROOTS for e in exprs for r in e.refs)
+            if engine or d.names & self.late_names:
                 self.late_names.add(n)
                 d = replace(d, late=True)
             out.append(d)

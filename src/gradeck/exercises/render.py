@@ -109,8 +109,9 @@ def part_heading(part: Part, exercise: Exercise) -> str:
     numbered from 1, one per line; one where several may be right says so."""
     head = part.prompt if len(exercise.parts) == 1 else f"({part.label}) {part.prompt}"
     options = [f"    {n}. {option}" for n, option in enumerate(part.options, 1)]
-    several = [f"    ({choice_instruction(part)})"] if isinstance(part.expected, tuple) else []
-    return "\n".join([head, *options, *several])
+    several = part.kind == "choice" and isinstance(part.expected, tuple)
+    said = [f"    ({choice_instruction(part)})"] if several else []
+    return "\n".join([head, *options, *said])
 
 
 def choice_instruction(part: Part) -> str:

@@ -229,13 +229,21 @@ def _exact(template: Template, answer: Expr, variant: _Variant, index: int) -> E
         value = variant.env[variable.name]
         if not isinstance(value, str):
             env[variable.name] = exact_of(value)
+
+    def scope(expr: Expr) -> dict[str, Any]:
+        """The names of `expr`, with each element of a vector variable it reads."""
+        elements = {f"_r{i}": env[r.root][r.path[0]] for i, r in enumerate(expr.refs)
+                    if r.root in env}  # fmt: skip
+        return {**env, **elements}
+
     for d in template.derived:
+        chosen = d.chosen(variant.env)
         try:
-            env[d.name] = exact_value(d.chosen(variant.env).node, env)
+            env[d.name] = exact_value(chosen.node, scope(chosen))
         except Inexact:
             continue  # left out: an answer that uses it is not exact
     try:
-        return exact_value(answer.node, env)
+        return exact_value(answer.node, scope(answer))
     except Inexact as exc:
         expected = _evaluate(answer, variant, ("parts", index, "answer"))
         if isinstance(expected, float | int) and float(expected).is_integer():

@@ -64,23 +64,58 @@ class Expr:
         if not self.refs:
             return evaluate(self.node, env, self.source)
         scope = {n: env[n] for n in self.names if n in env}
-        scope.update({f"_r{i}": resolve(ref, results or {}) for i, ref in enumerate(self.refs)})
+        scope.update(self.lookups(env, results))
         if isinstance(self.node, Var) and isinstance(scope[self.node.name], tuple):
             return scope[self.node.name]  # a whole vector or matrix, named on its own
         return evaluate(self.node, scope, self.source)
 
+    def lookups(
+        self, env: Mapping[str, Any], results: Mapping[str, Any] | None = None
+    ) -> dict[str, Value]:
+        """The value of each reference, by its parsed name (`_r0`, ...): an element of a vector
+        variable from `env`, an engine result from `results`."""
+        return {
+            f"_r{i}": resolve(ref, env if ref.root in env else results or {})
+            for i, ref in enumerate(self.refs)
+        }
 
-def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> Expr:
-    """Parse `text` with these names allowed; ExprError (with an offset) when it cannot be."""
+
+def compile_expr(
+    text: str,
+    names: frozenset[str],
+    allow_refs: bool = True,
+    vectors: Mapping[str, int] | None = None,
+) -> Expr:
+    """Parse `text` with these names allowed; ExprError (with an offset) when it cannot be.
+
+    `vectors` are the vector variables and their sizes: `x[i]` is an element, and `sum(x)`,
+    `mean(x)`, `norm(x)`, `max(x)`, `min(x)` and `dot(x, y)` are written out element by
+    element before parsing (so the parser reads only numbers, and the worked solution shows
+    each term)."""
     if isinstance(text, list):
         raise ExprError('write a vector as text in quotes, as in "[a, b]"')
     if isinstance(text, bool) or not isinstance(text, str | int | float):
         raise ExprError("expected an expression (text or a number)")
     text = str(text).strip()
+    vectors = vectors or {}
     refs: list[Ref] = []
     pieces: list[str] = []
     last = 0
-    for match in _REF.finditer(text):
+    expanded = _expand(text, vectors) if vectors else text
+    if vectors:
+        for match in _elements(vectors).finditer(expanded):
+            index, size = int(match.group(2)), vectors[match.group(1)]
+            if index >= size:
+                raise ExprError(
+                    f"{match.group(0)!r}: {match.group(1)} has {size} values, "
+                    f"{match.group(1)}[0] to {match.group(1)}[{size - 1}]"
+                )
+            refs.append(Ref(match.group(1), (index,), f"{match.group(1)}[{index}]"))
+            pieces += [expanded[last : match.start()], f"_r{len(refs) - 1}"]
+            last = match.end()
+        expanded = "".join([*pieces, expanded[last:]])
+        pieces, last = [], 0
+    for match in _REF.finditer(expanded):
         if not allow_refs:
             raise ExprError(f"{match.group(0).strip()!r}: engine results cannot be used here")
         if match.group(1) in names:
@@ -89,9 +124,9 @@ def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> E
             int(index) if index else attr for attr, index in _REF_STEP.findall(match.group(2))
         )
         refs.append(Ref(match.group(1), steps, re.sub(r"\s+", "", match.group(0))))
-        pieces += [text[last : match.start()], f"_r{len(refs) - 1}"]
+        pieces += [expanded[last : match.start()], f"_r{len(refs) - 1}"]
         last = match.end()
-    source = "".join([*pieces, text[last:]])
+    source = "".join([*pieces, expanded[last:]])
     allowed = names | {f"_r{i}" for i in range(len(refs))}
     try:
         node = parse(source, allowed)
@@ -99,6 +134,43 @@ def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> E
         raise ExprError(_friendly(exc, source, names), exc.offset) from None
     used = frozenset(n.name for n in walk_nodes(node) if isinstance(n, Var)) & names
     return Expr(text, node, used, tuple(refs), source)
+
+
+VECTOR_FUNCTIONS = ("sum", "mean", "norm", "max", "min", "dot")
+_AGGREGATE = re.compile(
+    r"(?<![\w.])(sum|mean|norm|max|min|dot)\s*\(\s*([A-Za-z]\w*)\s*(?:,\s*([A-Za-z]\w*)\s*)?\)"
+)
+
+
+def _expand(text: str, vectors: Mapping[str, int]) -> str:
+    """`sum(x)` and its kin written out over the elements of vector variables."""
+
+    def write(match: re.Match[str]) -> str:
+        func, first, second = match.groups()
+        if first not in vectors or (second is not None and second not in vectors):
+            return match.group(0)  # a function of numbers, left to the parser
+        size = vectors[first]
+        if (func == "dot") != (second is not None):
+            raise ExprError(f"{match.group(0)!r}: dot takes two vectors; {func} takes one")
+        if func == "dot":
+            if vectors[second] != size:
+                raise ExprError(f"{match.group(0)!r}: {first} has {size} values and {second} "
+                                f"{vectors[second]}")  # fmt: skip
+            return "(" + " + ".join(f"{first}[{i}]*{second}[{i}]" for i in range(size)) + ")"
+        items = [f"{first}[{i}]" for i in range(size)]
+        if func in ("max", "min"):
+            return f"{func}({', '.join(items)})"
+        if func == "norm":
+            return "sqrt(" + " + ".join(f"{item}^2" for item in items) + ")"
+        total = "(" + " + ".join(items) + ")"
+        return total if func == "sum" else f"({total}/{size})"
+
+    return _AGGREGATE.sub(write, text)
+
+
+def _elements(vectors: Mapping[str, int]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted(map(re.escape, vectors), key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])({alternatives})\s*\[\s*(\d{{1,4}})\s*\]")
 
 
 def _friendly(exc: ParseError, source: str, names: frozenset[str]) -> str:

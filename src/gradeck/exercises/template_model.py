@@ -51,7 +51,19 @@ class ChoiceVar:
         return self.choices[rng.randrange(len(self.choices))]
 
 
-Variable = RangeVar | ChoiceVar
+@dataclass(frozen=True)
+class VectorVar:
+    """`size` numbers, each drawn on its own from `element` (a range or numeric choices)."""
+
+    name: str
+    element: RangeVar | ChoiceVar
+    size: int
+
+    def draw(self, rng: random.Random) -> tuple[Scalar, ...]:
+        return tuple(self.element.draw(rng) for _ in range(self.size))
+
+
+Variable = RangeVar | ChoiceVar | VectorVar
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from gradeck.exercises.model import Part, Step, Value
 from gradeck.exercises.parse import Var
 from gradeck.exercises.parse import walk as walk_nodes
 from gradeck.exercises.render import expected_text
-from gradeck.exercises.template_expr import Expr, resolve
+from gradeck.exercises.template_expr import Expr
 from gradeck.exercises.template_model import PartSpec, Template
 from gradeck.exercises.template_text import fill_at, show
 
@@ -38,9 +38,7 @@ def working(
     expr: Expr, env: Mapping[str, Any], value: Value, results: Mapping[str, Any] | None = None
 ) -> str:
     """The expression with its names replaced by their values, then the result."""
-    scope = dict(env)
-    for i, ref in enumerate(expr.refs):
-        scope[f"_r{i}"] = resolve(ref, results or {})
+    scope = {**env, **expr.lookups(env, results)}
     out, last = [], 0
     names = sorted((n for n in walk_nodes(expr.node) if isinstance(n, Var)), key=lambda n: n.pos)
     for node in names:

@@ -38,7 +38,8 @@ def fill(text: str, env: Mapping[str, Any], results: Mapping[str, Any] | None = 
         try:
             value: Any = env[body.strip()]
         except KeyError:
-            value = compile_expr(body, names).value(env, results)
+            vectors = {n: len(v) for n, v in env.items() if isinstance(v, tuple)}
+            value = compile_expr(body, names, vectors=vectors).value(env, results)
         return show(value, spec)
 
     return _PLACEHOLDER.sub(replace, text)
