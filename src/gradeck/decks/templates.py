@@ -115,6 +115,7 @@ class _TemplateReader(VariablesReader, PartsReader, NetworkReader):
             network=self.plan,
             draw_cost=self.draw_nodes,
             parts_cost=self.parts_nodes,
+            source=body,
         )
         self.satisfiable(body, template)
         return None if len(self.problems) > before else template
@@ -159,10 +160,10 @@ class _TemplateReader(VariablesReader, PartsReader, NetworkReader):
                 f"only {report.accepted} of {report.draws:,} draws give usable values (first "
                 f"failure: {failure.reason}); at least {MIN_ACCEPTED} are needed, so {advice}"
             )
-        self.error(_locate(body, failure.where), message)
+        self.error(locate(body, failure.where), message)
 
 
-def _locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
+def locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
     """The position of the value at `where`, a path of keys and indices under the template."""
     node: Any = body
     pos = body.pos

@@ -185,3 +185,6 @@ class Template:
     # variant's answers and mistakes: what sampling and generation spend.
     draw_cost: int = 0
     parts_cost: int = 0
+    # The template as read from its file (a located mapping), so that later checks such as
+    # `gradeck validate --deep` can point at the field they are about.
+    source: Any = field(default=None, compare=False, repr=False)
