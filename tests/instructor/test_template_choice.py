@@ -126,7 +126,7 @@ def test_worksheets_list_the_options_and_key_the_right_ones(template) -> None:
     part = exercise.parts[0]
     for n, option in enumerate(part.options, 1):
         assert f"    {n}. {option}" in text
-    assert "(several may be right: type the number of each, such as 1 3)" in text
+    assert "(several may be right: give the number of each, such as 1 3)" in text
     right = "; ".join(f"{n}. {part.options[n - 1]}" for n in part.expected)
     assert f"(a) {right}" in text
     data = document_data([doc])

@@ -350,7 +350,7 @@ def prepare(exercise: Exercise) -> None:
 
 
 _OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
-_OPTIONS = re.compile(r"\s*[0-9]{1,3}(?:\s*[,;\s]\s*[0-9]{1,3}){0,99}\s*")
+_OPTIONS = re.compile(r"\s*\[?\s*[0-9]{1,3}(?:\s*[,;\s]\s*[0-9]{1,3}){0,99}\s*\]?\s*")
 
 
 def _check_choice(part: Part, text: str) -> PartResult:

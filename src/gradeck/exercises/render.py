@@ -117,7 +117,7 @@ def part_heading(part: Part, exercise: Exercise) -> str:
 def choice_instruction(part: Part) -> str:
     """What to type for a choice part."""
     if isinstance(part.expected, tuple):
-        return "several may be right: type the number of each, such as 1 3"
+        return "several may be right: give the number of each, such as 1 3"
     return f"the number of one option, 1 to {len(part.options)}"
 
 
