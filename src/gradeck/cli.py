@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", metavar="TAG", help="only items with this tag")
     p.add_argument("--limit", type=int, metavar="N", help="stop after N items")
     p.add_argument("--practice", action="store_true", help="practise without scheduling")
+    p.add_argument(
+        "--more",
+        type=int,
+        default=0,
+        metavar="N",
+        help="study N more new items today than the daily limits allow",
+    )
     p = cmd("stats", "stats:run_stats", "show study statistics")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = cmd("config", "config:run_config", "read or change profile settings")

@@ -64,7 +64,7 @@ def test_table_columns_line_up() -> None:
     assert first.startswith("h1") and second.startswith("h2")
     # numbers right-aligned: every row ends its columns at the same places
     assert len(first) == len(second) == len(header)
-    assert first.index("0.15") + len("0.15") == second.index("-0.25") + len("-0.25")
+    assert first.index("0.15") + len("0.15") == second.index("−0.25") + len("−0.25")
 
 
 def test_exercise_text_has_every_piece_and_fits_80_columns() -> None:
@@ -75,7 +75,7 @@ def test_exercise_text_has_every_piece_and_fits_80_columns() -> None:
         "(a) z = wx + b",
         "(b) ∂L/∂w",
         "Answers",
-        "(b) -0.0917",
+        "(b) −0.0917",  # the minus sign of the formulas (render.minus_signs)
         "Worked solution",
         "1. Weighted input.",
         "z = w·x + b",
@@ -118,7 +118,7 @@ def test_feedback_lines() -> None:
     )
     assert render_feedback(part, check_part(part, "-0.35")) == "✗ wrong: σ' is missing"
     assert render_feedback(part, check_part(part, "7")) == "✗ wrong"
-    assert render_feedback(part, check_part(part, "")) == "– no answer; the answer is -0.0917"
+    assert render_feedback(part, check_part(part, "")) == "– no answer; the answer is −0.0917"
     unreadable = render_feedback(part, check_part(part, "(1"))
     assert unreadable == "? cannot read this answer:\n(1\n  ^ missing ')'"
     carried = PartResult("carried", "right given your answer to part a (error carried forward)")

@@ -122,7 +122,7 @@ def test_a_known_tag_with_nothing_due_is_no_error(home: Path, monkeypatch, capsy
     code, out, _err = _run(
         ["review", "--deck", "mini", "--tag", "training"], "", monkeypatch, capsys
     )
-    assert (code, out) == (0, "Nothing to review now.\n")
+    assert code == 0 and out.startswith("Nothing to review now.\nNothing is due now.\n")
 
 
 @pytest.mark.parametrize("command", ["review", "stats"])

@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import events
+from textual.widgets import Input
 
 from gradeck import study
+from gradeck.exercises.render import format_value
 from gradeck.tui.screens.home import HomeScreen
 from gradeck.tui.screens.review import ReviewScreen
+from gradeck.tui.widgets.exercise_panel import ExercisePanel
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # the apps' clock (conftest.py)
 
@@ -122,3 +125,107 @@ async def test_opening_a_deck_with_nothing_due_says_so(home, make_app, keys) -> 
         text = _done_text(app)
         assert text.startswith("Nothing to study here now.") and "Nothing is due now." in text
         assert "more new" not in text
+
+
+THREE_PARTS = """format: 1
+id: three
+title: Three parts
+exercises:
+  - id: mha
+    family: mha-param-count
+    difficulty: 1
+    title: Parameters of attention
+"""
+
+
+def _burst(app, text: str) -> None:
+    """Every character of `text` at once, as a fast typist's keys arrive ("\\r" is Enter)."""
+    for char in text:
+        key = {"\r": "enter", "!": "exclamation_mark"}.get(char, char)
+        app.post_message(events.Key(key, char))
+
+
+def _three_part_exercise(home, make_app):
+    (home / "decks" / "three.yaml").write_text(THREE_PARTS, encoding="utf-8")
+    return make_app(study_deck="three")
+
+
+async def test_three_answers_typed_without_pauses_land_in_their_own_parts(
+    home, make_app, keys
+) -> None:
+    """`a⏎b⏎c⏎` then Enter for the suggested rating, as one burst: each answer in its part."""
+    app = _three_part_exercise(home, make_app)
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        panel = app.screen.query_one(ExercisePanel)
+        answers = [format_value(part.expected) for part in panel.exercise.parts]
+        assert len(answers) == 3 and len(set(answers)) == 3
+        _burst(app, "".join(a + "\r" for a in answers) + "\r")
+        for _ in range(10):
+            await keys.settle(pilot)
+        assert [(a.part, a.text, a.verdict) for a in panel.run.attempts] == [
+            (i, answer, "right") for i, answer in enumerate(answers)
+        ]
+    assert _answers(home, "three") == [3]  # the last Enter took the suggested Good
+
+
+async def test_wrong_answers_typed_fast_are_tried_in_turn(home, make_app, keys) -> None:
+    """`11⏎22⏎33⏎` at once: two tries of the first part, then the first try of the second
+    (each wrong answer is kept, selected, and the next one typed replaces it)."""
+    app = _three_part_exercise(home, make_app)
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        panel = app.screen.query_one(ExercisePanel)
+        _burst(app, "11\r22\r33\r")
+        for _ in range(5):
+            await keys.settle(pilot)
+        assert [(a.part, a.text, a.verdict) for a in panel.run.attempts] == [
+            (0, "11", "wrong"),
+            (0, "22", "wrong"),
+            (1, "33", "wrong"),
+        ]
+        box = panel.query_one("#answer-1", Input)
+        assert box.value == "33" and box.selected_text == "33"  # kept, selected
+
+
+async def test_a_wrong_answer_stays_and_a_second_enter_spends_no_try(home, make_app, keys) -> None:
+    app = make_app(study_deck="drill")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        panel = app.screen.query_one(ExercisePanel)
+        box = panel.query_one("#answer-0", Input)
+        await keys.answer(pilot, "12345")
+        assert box.value == "12345" and box.selected_text == "12345"
+        await keys.press(pilot, "enter", "enter")  # Enter again, twice: nothing is spent
+        assert len(panel.run.attempts) == 1 and panel.run.tries_left == 1
+        assert not panel.finished
+        await keys.press(pilot, "h")  # the kept answer is selected: h still asks a hint
+        assert panel.run.hints == 1 and box.value == "12345"
+        await keys.press(pilot, "exclamation_mark")  # typed, replacing the answer: not a give-up
+        assert box.value == "!" and not panel.finished
+        await keys.press(pilot, "ctrl+g")  # the give-up key, whatever the box holds
+        assert panel.finished and panel.run.outcome().endings == ("given_up",)
+        assert app.screen.suggested == 1
+
+
+TYPED = """format: 1
+id: typed
+title: One typed card
+cards:
+  - id: loss
+    type: typed
+    question: Which loss goes with logits for multi-class classification?
+    answer: cross-entropy
+"""
+
+
+async def test_a_rating_typed_right_after_a_typed_answer_rates_it(home, make_app, keys) -> None:
+    (home / "decks" / "typed.yaml").write_text(TYPED, encoding="utf-8")
+    app = make_app(study_deck="typed")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        _burst(app, "cross-entropy\r4")
+        for _ in range(5):
+            await keys.settle(pilot)
+        assert app.screen.shown is None  # answered and rated: nothing left
+    assert _answers(home, "typed") == [4]

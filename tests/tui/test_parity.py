@@ -2,8 +2,8 @@
 and in plain `gradeck review`, saves the same review, the same attempts and the same rating.
 
 A scenario is a list of moves worked out from the exercise on screen: an answer's text, HINT or
-GIVE_UP. Each front end gets them in its own keys (app: the text then Enter, `h`, `!` in an empty
-box; plain: a line, `?`, `!`), and the suggested rating is accepted (Enter / an empty line).
+GIVE_UP. Each front end gets them in its own keys (app: the text then Enter, `h`, Ctrl+G;
+plain: a line, `?`, `!`), and the suggested rating is accepted (Enter / an empty line).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ async def _in_the_app(home: Path, moves: Scenario, keys) -> Exercise:
             if move is HINT:
                 await keys.press(pilot, "h")
             elif move is GIVE_UP:
-                await keys.press(pilot, "!")
+                await keys.press(pilot, "ctrl+g")
             else:
                 await keys.answer(pilot, move)
         await keys.press(pilot, "enter")  # the suggested rating

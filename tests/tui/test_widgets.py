@@ -97,13 +97,13 @@ def test_feedback_names_the_mistake_and_the_answer_when_closed() -> None:
     open_text = feedback_text(part, result, final=False, given="0.945").plain
     assert open_text == "✗ wrong (0.945): the step went with the gradient, not against it"
     closed = feedback_text(part, result, final=True, given="0.945").plain
-    assert closed.endswith("expected -0.945")
+    assert closed.endswith("expected −0.945")  # the minus sign of the formulas
     attempt = Attempt(0, 1, "0.945", "wrong", mistake.feedback, "sign", 0.945, False, result)
     assert attempt_text(part, attempt, tries_left=1).plain.endswith(
-        "\n1 more try: answer again, or h a hint, ! give up"
+        "\n1 more try: answer again, or h a hint, Ctrl+G give up"
     )
     given_up = Attempt(0, 2, "", "given_up", closes=True)
-    assert attempt_text(part, given_up, tries_left=0).plain == "– given up\nexpected -0.945"
+    assert attempt_text(part, given_up, tries_left=0).plain == "– given up\nexpected −0.945"
 
 
 def test_rating_line_suggests_nothing_for_a_card_the_learner_judges() -> None:

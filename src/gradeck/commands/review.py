@@ -18,7 +18,10 @@ import time
 from typing import TYPE_CHECKING
 
 from gradeck.commands.lines import QUIT, Quit, ask, ask_exercise, say, show_solution
+from gradeck.errors import GradeckError
 from gradeck.study import (
+    OPTION_MARKS,
+    OPTION_WORDS,
     RATINGS,
     CardAnswer,
     Profile,
@@ -80,6 +83,12 @@ def _card_answer(shown: Shown) -> tuple[int, Outcome | CardAnswer | None]:
     given = _line("> ")
     right = bool(given.strip()) and shown.check(given)
     say("✓ right" if right else f"✗ the answer: {shown.answer}")
+    if shown.kind == "choice":  # which right option was missed, apart from those chosen
+        for n, ((option, _ok), how) in enumerate(
+            zip(shown.options, shown.marks(given), strict=False), 1
+        ):
+            words = f"  {OPTION_WORDS[how]}" if OPTION_WORDS[how] else ""
+            say(f"  {OPTION_MARKS[how]} {n}. {option}{words}")
     if shown.note:
         say(f"Note: {shown.note}")
     rating = _rate(shown, card_rating(right))
@@ -122,24 +131,45 @@ def _saved(session: Session, rating: int, interval: str) -> str:
     return f"Saved: {RATINGS[rating]}, back in {interval}."
 
 
-def _closing(session: Session, quit_early: bool) -> str:
+# How plain mode offers study.limits' choices: the option to run `gradeck review` with.
+OFFER_OPTIONS = {"more": "--more {n}", "practise": "--practice"}
+
+
+def _why_nothing(profile: Profile, session: Session) -> None:
+    """Why nothing is left, and how to get more: the words of the app's end screen."""
+    nothing = profile.nothing(session)
+    say(nothing.sentence())
+    if session.practice:
+        return
+    say("To go on, run `gradeck review` again (with the same --deck and --tag) with:")
+    for action, words in nothing.choices():
+        say(f"  {OFFER_OPTIONS[action].format(n=nothing.more):<12}{words}")
+
+
+def _closing(profile: Profile, session: Session, quit_early: bool) -> None:
     done = f"{session.answered} answered"
     if quit_early:
-        return f"Stopped: {done}; everything answered is saved."
+        say(f"Stopped: {done}; everything answered is saved.")
+        return
     if session.limit is not None and session.answered >= session.limit:
-        return f"Done: {done}, the limit asked for."
-    back = session.next_learning_due
-    if back is not None and not session.practice:
-        when = back.astimezone().strftime("%H:%M")
-        return f"Done for now: {done}. Items in learning come back from {when}."
-    return f"Done: {done}. Nothing more is due today."
+        say(f"Done: {done}, the limit asked for.")
+        return
+    say("Done for now! Every answer is saved.")
+    for line in session.summary().lines():
+        say(f"  {line}")
+    say()
+    _why_nothing(profile, session)
 
 
 def run_review(args: argparse.Namespace) -> int:
+    if args.more < 0:
+        raise GradeckError("--more takes a number of new items, 0 or more", 2)
     with Profile.open(args.data_dir, args.deck_args) as profile:
         for problem in profile.problems:
             print(printable(f"warning: {problem}"), file=sys.stderr)
-        session = profile.session(tag=args.tag, limit=args.limit, practice=args.practice)
+        session = profile.session(
+            tag=args.tag, limit=args.limit, practice=args.practice, extra_new=args.more
+        )
         if session.unschedulable:
             print(
                 f"warning: {session.unschedulable} item(s) left out: their stored schedule is "
@@ -148,6 +178,7 @@ def run_review(args: argparse.Namespace) -> int:
             )
         if session.next() is None:
             say("Nothing to review now.")
+            _why_nothing(profile, session)
             return 0
         mode = "Practice (nothing is rescheduled)" if args.practice else "Review"
         say(
@@ -172,5 +203,5 @@ def run_review(args: argparse.Namespace) -> int:
             saved = session.answer(shown, rating, duration_ms=elapsed, outcome=outcome)
             say(_saved(session, rating, saved.interval))
         say()
-        say(_closing(session, quit_early))
+        _closing(profile, session, quit_early)
     return 0

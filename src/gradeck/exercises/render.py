@@ -7,6 +7,7 @@ newline, wrapped to `width` columns.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from gradeck.exercises.check import PartResult
@@ -25,28 +26,50 @@ FEEDBACK_MARKS = {
 }
 
 
+# A space beside an arithmetic operator is inside a formula: `1 − tanh²(z)` is never broken
+# (a line may still break beside `=` or `←`, between the sides of an equation).
+_IN_FORMULA = re.compile(r" (?=[−+×·÷*/-] )|(?<= [−+×·÷*/-]) ")
+_GLUE = "\u00a0"  # no-break space: textwrap breaks only at ASCII whitespace
+# A hyphen that is a number's sign (not one inside a word, a range such as 1-3, or an option
+# such as --lr): shown as the minus sign the formulas use, so "1.7 − (−0.45)" reads as one.
+_SIGN = re.compile(r"(?<![\w)\]\-.])-(?=\.?\d)")
+MINUS = "\u2212"
+
+
+def minus_signs(text: str) -> str:
+    """Text as shown to a learner: one minus sign (U+2212) for negative numbers, as in the
+    formulas. Answers may be typed with either sign; code listings keep ASCII."""
+    return _SIGN.sub(MINUS, text)
+
+
+def display_value(value: Value) -> str:
+    """A value as shown to a learner (format_value, with the minus sign of minus_signs)."""
+    return minus_signs(format_value(value))
+
+
 def wrap(text: str, width: int = WIDTH, indent: str = "", hang: str = "") -> str:
-    """Wrap each line on its own, keeping line breaks and a line's own leading spaces.
+    """Wrap each line on its own, keeping line breaks and a line's own leading spaces; never
+    inside a formula (the spaces around an operator).
 
     `indent` goes before every line; `hang` before the continuation lines of a wrapped line.
+    Negative numbers get the minus sign of the formulas (minus_signs).
     """
     out = []
-    for line in text.splitlines() or [""]:
+    for line in minus_signs(text).splitlines() or [""]:
         lead = indent + line[: len(line) - len(line.lstrip())]
         body = line.strip()
         if not body:
             out.append("")
             continue
-        out.append(
-            textwrap.fill(
-                body,
-                width=max(width, len(lead + hang) + 20),
-                initial_indent=lead,
-                subsequent_indent=lead + hang,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
+        filled = textwrap.fill(
+            _IN_FORMULA.sub(_GLUE, body),
+            width=max(width, len(lead + hang) + 20),
+            initial_indent=lead,
+            subsequent_indent=lead + hang,
+            break_long_words=False,
+            break_on_hyphens=False,
         )
+        out.append(filled.replace(_GLUE, " "))
     return "\n".join(out)
 
 
@@ -83,7 +106,7 @@ def render_table(table: Table) -> str:
     """A titled grid: row labels to the left, numbers right-aligned in their columns."""
     ncols = max((len(row) for row in table.rows), default=0)
     header = list(table.col_labels) + [""] * (ncols - len(table.col_labels))
-    grid = [list(row) + [""] * (ncols - len(row)) for row in table.rows]
+    grid = [[minus_signs(c) for c in row] + [""] * (ncols - len(row)) for row in table.rows]
     widths = [max(len(r[c]) for r in [header, *grid]) for c in range(ncols)]
     label_width = max((len(label) for label in table.row_labels), default=0)
 
@@ -123,7 +146,7 @@ def choice_instruction(part: Part) -> str:
 
 def filled_in(part: Part) -> str:
     """The line under a part that a faded worked example fills in for the learner."""
-    return f"    filled in for you: {format_value(part.expected)}"
+    return f"    filled in for you: {display_value(part.expected)}"
 
 
 def render_code(code: str) -> str:

@@ -75,7 +75,9 @@ grade and record alike. Public API:
         from `seed`, which the log keeps), seed, intervals ({1: "1m", 2: "6m", 3: "10m",
         4: "8d"}), options (a choice card's (text, correct) pairs in the order shown),
         question, answer (the back / expected text), note; .check(text) -> bool for choice and
-        typed cards (a choice is answered with option numbers, e.g. "1 3").
+        typed cards (a choice is answered with option numbers, e.g. "1 3"); .marks(text) how
+        each option fared: "picked", "missed", "wrong" or "" (drawn as OPTION_MARKS, with
+        OPTION_WORDS), so both front ends show a right option missed apart from those chosen.
 
     suggest_rating(outcome) -> Rating    an exercise's suggested rating: the one rating rule
                                          (study/outcome.py, docs/scheduling.md)
@@ -98,11 +100,19 @@ headers in memory, a card read when it is shown or searched.
 
 from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Rating, Settings, State
 from gradeck.study.items import Answered, DeckCounts, ItemInfo, Shown, Today
-from gradeck.study.outcome import CardAnswer, card_rating, suggest_rating
+from gradeck.study.outcome import (
+    OPTION_MARKS,
+    OPTION_WORDS,
+    CardAnswer,
+    card_rating,
+    suggest_rating,
+)
 from gradeck.study.profile import Profile, restore_backup
 from gradeck.study.session import FamilySession, Session
 
 __all__ = [
+    "OPTION_MARKS",
+    "OPTION_WORDS",
     "RATINGS",
     "SETTING_HELP",
     "SETTING_KEYS",

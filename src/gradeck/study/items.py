@@ -10,7 +10,7 @@ from gradeck.decks.cards import sides, typed_matches
 from gradeck.decks.model import ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.srs.store import Key
-from gradeck.study.outcome import chosen
+from gradeck.study.outcome import chosen, option_marks
 
 if TYPE_CHECKING:
     from gradeck.exercises.model import Exercise
@@ -87,6 +87,10 @@ class Shown:
         if self.kind == "typed":
             return typed_matches(text, card.answers)
         return chosen(text, self.options) == {i for i, (_, ok) in enumerate(self.options) if ok}
+
+    def marks(self, text: str) -> tuple[str, ...]:
+        """How each option of a choice card answered with `text` fared (outcome.option_marks)."""
+        return option_marks(text, self.options)
 
 
 def kind_of(item: ReviewItem) -> str:

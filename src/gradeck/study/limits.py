@@ -51,11 +51,17 @@ class Nothing:
 
     def offers(self) -> list[str]:
         """What can still be done, one line each."""
+        return [words for _action, words in self.choices()]
+
+    def choices(self) -> list[tuple[str, str]]:
+        """What can still be done, as (action, words): "more" (study `more` more new items
+        today) when new items are held back, and "practise"; each front end gives each
+        action its own key or option."""
         out = []
         if self.more:
             items = "1 more new item" if self.more == 1 else f"{self.more} more new items"
-            out.append(f"study {items} today")
-        out.append("practise this deck (nothing is rescheduled)")
+            out.append(("more", f"study {items} today"))
+        out.append(("practise", "practise these items (nothing is rescheduled)"))
         return out
 
 

@@ -58,6 +58,26 @@ def chosen(text: str, options: Sequence[tuple[str, bool]]) -> set[int] | None:
     return None
 
 
+# How each option of an answered choice card fared, and how both front ends mark it: a right
+# option chosen, a right option missed (shown apart from those chosen), a wrong one chosen.
+OPTION_MARKS = {"picked": "✓", "missed": "○", "wrong": "✗", "": " "}
+OPTION_WORDS = {"picked": "", "missed": "(missed)", "wrong": "(wrong)", "": ""}
+
+
+def option_marks(text: str, options: Sequence[tuple[str, bool]]) -> tuple[str, ...]:
+    """Per option of a choice card answered with `text`: "picked" (right and chosen), "missed"
+    (right, not chosen), "wrong" (chosen, not right) or "" (neither). An answer that names no
+    option chooses nothing, so every right option is missed."""
+    picked = chosen(text, options) or set()
+    out = []
+    for i, (_option, right) in enumerate(options):
+        if right:
+            out.append("picked" if i in picked else "missed")
+        else:
+            out.append("wrong" if i in picked else "")
+    return tuple(out)
+
+
 def log_entry(
     now: int,
     rating: int,

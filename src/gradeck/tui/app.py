@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 
 from gradeck import study
 from gradeck.text import printable
@@ -69,28 +70,50 @@ class GradeckApp(App[None]):
         self.error: Exception | None = None  # why the app gave up, for the command to print
         self._study_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="study")
         self._held: deque[events.Key] = deque()  # keys waiting for the screen to be ready
+        self._answering: Widget | None = None  # a box whose Enter is being handled (see on_event)
 
     # ------------------------------------------------------------------ keys
 
     def _holds(self) -> bool:
-        """Whether the screen is between two items (saving, drawing): keys must wait."""
-        return bool(getattr(self.screen, "holds_keys", False))
+        """Whether the screen is between two items (saving, drawing), or an answer is being
+        checked: keys must wait."""
+        box = self._answering
+        if box is not None and not (box.is_attached and box.screen is self.screen):
+            self._answering = None  # its screen has gone: nothing will answer for it
+        return self._answering is not None or bool(getattr(self.screen, "holds_keys", False))
 
     async def on_event(self, event: events.Event) -> None:
         """Keys that arrive while the screen is busy are kept, in order, and given to it when
         it is ready (`release_keys`), so that no key is lost however fast it is typed; quit
-        keys are never kept."""
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and event.key not in ("ctrl+c", "ctrl+q")
-            and (self._held or self._holds())
-        ):
+        keys are never kept.
+
+        An Enter in an answer box (a widget with `holds_after_enter`) holds the keys after it
+        until the answer has been dealt with (`answer_handled`): typed fast, `11⏎22⏎` would
+        otherwise put "22" in the first box, whose Enter is still on its way."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if event.key not in ("ctrl+c", "ctrl+q") and (self._held or self._holds()):
             self._held.append(event)
             if not self._holds():
                 await self._release()  # the earlier ones first
             return
+        await self._key(event)
+
+    async def _key(self, event: events.Key) -> None:
+        box = self.focused
         await super().on_event(event)
+        if event.key == "enter" and getattr(box, "holds_after_enter", False):
+            self._answering = box
+
+    def answer_handled(self) -> None:
+        """The Enter of an answer box is dealt with: the keys kept since go on, once the focus
+        has moved where the answer sent it (focus changes are themselves queued)."""
+        self.call_later(self._end_answering)
+
+    def _end_answering(self) -> None:
+        self._answering = None
+        self.release_keys()
 
     def release_keys(self) -> None:
         """Hand the kept keys over one at a time, each finished before the next, until one of
@@ -99,7 +122,7 @@ class GradeckApp(App[None]):
 
     async def _release(self) -> None:
         while self._held and not self._holds():
-            await super().on_event(self._held.popleft())
+            await self._key(self._held.popleft())
 
     # ------------------------------------------------------------------ lifecycle
 

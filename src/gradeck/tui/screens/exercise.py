@@ -52,6 +52,11 @@ class ExerciseScreen(Screen):
         self.busy = True
 
     @property
+    def holds_keys(self) -> bool:
+        """Keys wait (in the app) while a variant is drawn or an answer logged."""
+        return self.busy
+
+    @property
     def count(self) -> int:
         return len(self.results)
 
@@ -110,6 +115,7 @@ class ExerciseScreen(Screen):
         self._status()
         self.started = time.monotonic()
         self.busy = False
+        self.app.release_keys()  # type: ignore[attr-defined]
 
     def _panel_finished(self) -> bool:
         panel = self.query(ExercisePanel)
@@ -124,6 +130,7 @@ class ExerciseScreen(Screen):
     def on_exercise_panel_done(self, event: ExercisePanel.Done) -> None:
         event.stop()
         self.busy = True
+        self.app.answer_handled()  # type: ignore[attr-defined]  # the keys wait for the log
         self._log(event.panel, event.outcome)
 
     @work(exclusive=True, group="practice")
@@ -145,6 +152,7 @@ class ExerciseScreen(Screen):
         )
         panel.focus()
         self.busy = False
+        self.app.release_keys()  # type: ignore[attr-defined]
 
     def action_undo(self) -> None:
         if self.busy or self.session is None:
@@ -160,6 +168,7 @@ class ExerciseScreen(Screen):
         if shown is None:
             self.notify("Nothing to undo here.", timeout=3)
             self.busy = False
+            self.app.release_keys()  # type: ignore[attr-defined]
             return
         self.results.pop()
         self.notify("Last answer taken back.", timeout=2)

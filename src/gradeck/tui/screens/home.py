@@ -35,6 +35,15 @@ class HomeScreen(Screen):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded = False  # the decks are listed: until then keys wait (in the app)
+
+    @property
+    def holds_keys(self) -> bool:
+        """Keys typed before the decks are listed (Down, Enter) wait for the list."""
+        return not self.loaded
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Loading decks…", style="dim"), id="today")
@@ -78,6 +87,9 @@ class HomeScreen(Screen):
         table.focus()
         self.query_one("#today", Static).update(_today_line(today))
         self.query_one("#home-hint", Static).update(_hint(today.waiting, len(profile.problems)))
+        if not self.loaded:
+            self.loaded = True
+            self.call_after_refresh(app.release_keys)  # type: ignore[attr-defined]
 
     def action_study_deck(self) -> None:
         table = self.query_one("#decks", DataTable)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 LOADING_AFTER_S = 0.15
 GOOD = 3  # what Space and Enter give a revealed flashcard, as in Anki
+OFFER_KEYS = {"more": "m", "practise": "p"}  # the keys of study.limits' offers, as bound below
 STATE_STYLE = {"new": "cyan", "learning": "red", "relearning": "red", "review": "green"}
 
 
@@ -192,12 +193,9 @@ class ReviewScreen(Screen):
         else:
             text = Text.assemble(("Nothing to study here now.", "bold"), "\n\n")
         text.append(nothing.sentence() + "\n\n")
-        if nothing.more and not self.practice:
-            text.append("  m", style="bold").append(f"  {nothing.offers()[0]}\n")
         if not self.practice:
-            text.append("  p", style="bold").append(
-                "  practise these items (nothing is rescheduled)\n"
-            )
+            for action, words in nothing.choices():
+                text.append(f"  {OFFER_KEYS[action]}", style="bold").append(f"  {words}\n")
         text.append("  Esc", style="bold").append("  go home\n")
         return text
 
@@ -206,6 +204,7 @@ class ReviewScreen(Screen):
     def on_card_panel_revealed(self, event: CardPanel.Revealed) -> None:
         event.stop()
         self._card_revealed(event.panel)
+        self.app.answer_handled()  # type: ignore[attr-defined]  # a typed card's Enter
 
     def _card_revealed(self, card: CardPanel) -> None:
         """Offer the ratings as soon as the back is shown (at once, not when the panel's
@@ -225,6 +224,7 @@ class ReviewScreen(Screen):
         self.outcome = event.outcome
         self._offer_rating(suggest_rating(event.outcome))
         event.panel.focus()
+        self.app.answer_handled()  # type: ignore[attr-defined]  # the keys typed after it go on
 
     def _offer_rating(self, suggested: int | None) -> None:
         assert self.shown is not None
@@ -296,6 +296,7 @@ class ReviewScreen(Screen):
         if shown is None:
             self.notify("Nothing to undo in this session.", timeout=3)
             self.busy = False
+            self.app.release_keys()  # type: ignore[attr-defined]
             return
         self.notify("Taken back.", timeout=2)
         await self._next(shown)

@@ -18,11 +18,13 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from gradeck.decks.cards import normalise, parse_holes
-from gradeck.study import Shown
+from gradeck.study import OPTION_MARKS, OPTION_WORDS, Shown
 from gradeck.text import printable
-from gradeck.tui.widgets.text import plain
+from gradeck.tui.widgets.text import plain, typed_character
 
 HOLE_STYLE = "bold reverse"
+# How an answered choice card draws each option (study.Shown.marks says which is which).
+MARK_STYLE = {"picked": "bold green", "missed": "bold yellow", "wrong": "bold red", "": "dim"}
 
 
 def cloze_text(text: str, hole: str, reveal: bool) -> Text:
@@ -74,6 +76,16 @@ def typed_verdict(given: str, answer: str, right: bool, accepted: Sequence[str])
     return verdict.append_text(Text.assemble("no answer; it is ", plain(answer, "bold")))
 
 
+class TypedAnswer(Input):
+    """A typed card's answer box: keys typed after its Enter wait until the card is checked
+    (the app holds them), so a rating typed at once rates this card."""
+
+    holds_after_enter = True
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, typed_character(key, character))
+
+
 class CardPanel(Vertical):
     """One side of a card, then the other; `revealed` tells whether the back is shown."""
 
@@ -101,7 +113,7 @@ class CardPanel(Vertical):
         if self.shown.kind == "choice":
             yield Static(self._options(), id="options", classes="options")
         if self.shown.kind == "typed":
-            yield Input(placeholder="type your answer, then Enter", id="typed", compact=True)
+            yield TypedAnswer(placeholder="type your answer, then Enter", id="typed", compact=True)
         yield Static("", id="back", classes="card-back")
 
     def on_mount(self) -> None:
@@ -141,22 +153,25 @@ class CardPanel(Vertical):
         return back
 
     def _options(self) -> Text:
-        """Numbered options; chosen ones highlighted; once answered, right ✓ and wrong ✗."""
+        """Numbered options, chosen ones highlighted; once answered, the right ones chosen ✓,
+        the right ones missed ○ (missed), the wrong ones chosen ✗ (wrong), the rest dim."""
+        marks = self.shown.marks(self._answer) if self.revealed else None
         text = Text()
-        for i, (option, correct) in enumerate(self.shown.options, 1):
-            mark, style = f"{i}.", ""
-            if self.revealed:
-                if correct:
-                    mark, style = "✓", "bold green"
-                elif i in self.picked:
-                    mark, style = "✗", "bold red"
-                else:
-                    style = "dim"
-            elif i in self.picked:
-                style = "reverse"
-            text.append(f" {mark:<3}", style=style or "bold")
-            text.append_text(plain(f"{option}\n", style))
+        for i, (option, _correct) in enumerate(self.shown.options, 1):
+            if marks is None:
+                sign, style = " ", "reverse" if i in self.picked else ""
+            else:
+                sign, style = OPTION_MARKS[marks[i - 1]], MARK_STYLE[marks[i - 1]]
+            text.append(f" {sign} {i}. ", style=style or "bold")
+            text.append_text(plain(option, style))
+            if marks is not None and OPTION_WORDS[marks[i - 1]]:
+                text.append(f"  {OPTION_WORDS[marks[i - 1]]}", style=style)
+            text.append("\n")
         return text
+
+    @property
+    def _answer(self) -> str:
+        return " ".join(str(i) for i in sorted(self.picked))
 
     def on_click(self) -> None:
         """A click on a flashcard turns it over, as Space does."""
@@ -182,7 +197,7 @@ class CardPanel(Vertical):
         """Answer a choice card with the options chosen (nothing happens before a choice)."""
         if not self.waits_for_choice or not self.picked:
             return
-        answer = " ".join(str(i) for i in sorted(self.picked))
+        answer = self._answer
         right = self.shown.check(answer)
         self.revealed = True
         self.query_one("#options", Static).update(self._options())
@@ -191,6 +206,7 @@ class CardPanel(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.revealed:
+            self.app.answer_handled()  # type: ignore[attr-defined]
             return
         given = event.value
         right = self.shown.check(given)

@@ -5,9 +5,11 @@ front ends share: two tries a part, hints, giving up, the worked solution) and s
 answers; when the run is over it posts Done with the run's Outcome. What happens next (rating,
 saving, the next item) is up to the screen that holds it, so review and practice share it.
 
-Keys in an empty answer box: h a hint, w the worked solution (every part left is revealed),
-! gives up the part, u undo, ? the keys. Enter on an empty box only says what to do: a stray
-Enter never gives anything up.
+Ctrl+G gives the current part up, in any box, empty or not: its own key, shown in the footer.
+A wrong answer stays in its box, selected, so that typing replaces it; while it is (or while
+the box is empty) h asks for a hint, w for the worked solution, u undoes and ? shows the keys.
+Enter on an empty box, or on the answer just checked, only says what to do: a stray or second
+Enter never spends a try, let alone gives anything up.
 """
 
 from __future__ import annotations
@@ -30,16 +32,21 @@ from gradeck.exercises.render import (
     choice_instruction,
     expected_text,
     filled_in,
+    minus_signs,
+    part_heading,
     render_hint,
     render_solution,
+    wrap,
 )
 from gradeck.tui.widgets.choice_prompt import mark_choice, part_prompt
 from gradeck.tui.widgets.exercise_view import exercise_body
-from gradeck.tui.widgets.text import plain, shorten
+from gradeck.tui.widgets.text import plain, shorten, typed_character
 
-# Keys that act in an empty box, and the actions they run.
-SHORTCUTS = {"h": "hint", "w": "solution", "!": "give_up", "u": "screen.undo", "?": "app.help"}
-EMPTY = "type an answer first · h a hint · ! give up this part · w the worked solution"
+# Keys that act in an empty box (or one holding the answer just checked), and their actions.
+SHORTCUTS = {"h": "hint", "w": "solution", "u": "screen.undo", "?": "app.help"}
+GIVE_UP_KEY = "ctrl+g"
+EMPTY = "type an answer first · h a hint · Ctrl+G give up this part · w the worked solution"
+SAME = "that answer was just checked: change it, or Ctrl+G to give this part up"
 GIVEN_WIDTH = 30  # a wrong answer is repeated in its verdict, cut to this many cells
 
 VERDICT_CLASS = {
@@ -59,12 +66,12 @@ def attempt_text(part: Part, attempt: Attempt, tries_left: int) -> Text:
     if attempt.verdict in ("given_up", "revealed"):
         said = "given up" if attempt.verdict == "given_up" else "not answered"
         mark = FEEDBACK_MARKS["blank"]
-        return Text(f"{mark} {said}\nexpected {expected_text(part)}")
+        return Text(f"{mark} {said}\nexpected {minus_signs(expected_text(part))}")
     assert attempt.result is not None
     text = feedback_text(part, attempt.result, attempt.closes, given=attempt.text)
     if not attempt.closes and attempt.verdict != "unreadable":
         more = "1 more try" if tries_left == 1 else f"{tries_left} more tries"
-        text.append(f"\n{more}: answer again, or h a hint, ! give up", style="dim")
+        text.append(f"\n{more}: answer again, or h a hint, Ctrl+G give up", style="dim")
     return text
 
 
@@ -86,7 +93,7 @@ def feedback_text(part: Part, result: PartResult, final: bool, given: str = "") 
     if result.message and result.verdict != "blank":
         text.append(f": {result.message}")
     if final and not result.credited:
-        text.append(f"\nexpected {expected_text(part)}")
+        text.append(f"\nexpected {minus_signs(expected_text(part))}")
     return text
 
 
@@ -109,12 +116,16 @@ def unreadable_text(message: str) -> Text:
 
 
 class AnswerInput(Input):
-    """An answer box where, while it is empty, `h` asks for a hint, `w` for the solution, `u`
-    for the screen's undo and `?` for the keys: the footer shows them while they work.
+    """An answer box where, while it is empty or holds the answer just checked (selected, so
+    that typing replaces it), `h` asks for a hint, `w` for the solution, `u` for the screen's
+    undo and `?` for the keys: the footer shows them while they work.
 
-    Answers may contain letters (functions, symbols), so the shortcuts only act on an empty box,
-    and not at all when the part's own symbols start with that letter.
+    Answers may contain letters (functions, symbols), so the shortcuts only act then, and not
+    at all when the part's own symbols start with that letter. The keys typed after an Enter
+    wait (in the app) until the answer is checked, so fast typing never merges two answers.
     """
+
+    holds_after_enter = True
 
     class Shortcut(Message):
         def __init__(self, action: str) -> None:
@@ -124,20 +135,38 @@ class AnswerInput(Input):
     def __init__(self, part: Part, **kwargs) -> None:
         super().__init__(placeholder=_placeholder(part), compact=True, **kwargs)
         self.part = part
+        self.checked = ""  # the wrong answer just checked, kept in the box
+
+    def keep(self, text: str) -> None:
+        """Keep a wrong answer in the box, selected: typing replaces it, shortcuts work."""
+        self.checked = text
+        self.value = text
+        self.select_all()
+        self.refresh_bindings()
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether the box holds the answer just checked, whole and selected."""
+        return bool(self.value) and self.value == self.checked and self.selected_text == self.value
 
     def _shortcut(self, character: str | None) -> str | None:
         """The action `character` stands for now, if any."""
-        if not character or self.value or any(s.startswith(character) for s in self.part.symbols):
+        if not character or any(s.startswith(character) for s in self.part.symbols):
+            return None
+        if self.value and not self.unchanged:
             return None
         return SHORTCUTS.get(character)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """A shortcut is not typed, so the footer keeps showing it."""
+        character = typed_character(key, character)
         return self._shortcut(character) is None and super().check_consume_key(key, character)
 
     def watch_value(self, old: str, new: str) -> None:
-        if not old or not new:  # the shortcuts start or stop working
-            self.refresh_bindings()
+        self.refresh_bindings()  # the shortcuts may start or stop working
+
+    def watch_selection(self) -> None:
+        self.refresh_bindings()
 
     async def _on_key(self, event: events.Key) -> None:
         shortcut = self._shortcut(event.character)
@@ -166,7 +195,7 @@ class ExercisePanel(Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "hint", "Hint"),
-        Binding("exclamation_mark", "give_up", "Give up"),
+        Binding(GIVE_UP_KEY, "give_up", "Give up"),
         Binding("w", "solution", "Solution"),
     ]
 
@@ -187,7 +216,7 @@ class ExercisePanel(Vertical):
     def compose(self) -> ComposeResult:
         ex = self.exercise
         yield Static(Text(ex.title, style="bold"), classes="exercise-title")
-        yield Static(exercise_body(ex), classes="exercise-body")
+        yield Static(exercise_body(ex), id="exercise-body", classes="exercise-body")
         given = self.run.given
         if given:
             yield Static(
@@ -195,14 +224,15 @@ class ExercisePanel(Vertical):
                 classes="fading-note",
             )
         for i, part in enumerate(ex.parts):
-            yield part_prompt(part, ex, i)
+            heading = minus_signs(part_heading(part, ex))  # wrapped once the width is known
+            yield part_prompt(part, i, plain(heading))
             if i < given:  # a faded worked example: filled in, nothing to type
                 yield Static(plain(filled_in(part)), id=f"feedback-{i}", classes="feedback shown")
                 continue
             yield AnswerInput(part, id=f"answer-{i}", disabled=i > given)
             yield Static("", id=f"feedback-{i}", classes="feedback")
         yield Static(
-            "Enter checks · 2 tries a part · empty box: h hint, ! give up, w solution",
+            "Enter checks · 2 tries a part · h hint · w solution · Ctrl+G give up",
             classes="keys-hint",
         )
         yield Static("", id="hints", classes="hints")
@@ -211,15 +241,27 @@ class ExercisePanel(Vertical):
     def on_mount(self) -> None:
         self.query_one(f"#answer-{self.run.given}", AnswerInput).focus()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Wrap the prompt and the parts as plain text is wrapped: never inside a formula."""
+        width = self._text_width()
+        ex = self.exercise
+        self.query_one("#exercise-body", Static).update(exercise_body(ex, width))
+        for i, part in enumerate(ex.parts):
+            self.query_one(f"#prompt-{i}", Static).update(
+                plain(wrap(part_heading(part, ex), width))
+            )
+
     @property
     def current(self) -> int:
         return self.run.part
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.finished or not isinstance(event.input, AnswerInput):
-            return
-        self.submit(event.value)
+        if not self.finished and isinstance(event.input, AnswerInput):
+            self.submit(event.value)
+            if self.finished:
+                return  # the screen lets the keys go on once it has taken Done
+        self.app.answer_handled()  # type: ignore[attr-defined]
 
     async def on_answer_input_shortcut(self, event: AnswerInput.Shortcut) -> None:
         event.stop()
@@ -235,17 +277,20 @@ class ExercisePanel(Vertical):
     def submit(self, text: str) -> None:
         """Check the current part's answer; a wrong one may be tried again (see ExerciseRun)."""
         index = self.current
+        box = self.query_one(f"#answer-{index}", AnswerInput)
+        if box.checked and text == box.checked:  # a second Enter: no try spent
+            self.notify(SAME, timeout=4)
+            return
         attempt = self.run.submit(text)
         feedback = self.query_one(f"#feedback-{index}", Static)
-        if attempt is None:
-            feedback.update(Text(EMPTY, style="dim"))
-            feedback.set_classes("feedback shown")
+        if attempt is None:  # said aside, so the last verdict stays in view
+            self.notify(EMPTY, timeout=4)
             return
         self._show(attempt)
         if attempt.verdict == "unreadable":
             feedback.set_classes("feedback shown wrong unreadable")
         elif not attempt.closes:
-            self.query_one(f"#answer-{index}", AnswerInput).clear()  # h and w work again
+            box.keep(text)
         else:
             self._next_part()
 

@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from gradeck.exercises.model import Exercise, Table
+from gradeck.exercises.render import minus_signs, wrap
 from gradeck.tui.widgets.text import plain
 
 
@@ -29,7 +30,7 @@ def matrix_table(table: Table) -> RenderableType:
     for label in labels:
         grid.add_column(plain(label), justify="right")
     for i, row in enumerate(table.rows):
-        cells = ([table.row_labels[i]] if table.row_labels else []) + list(row)
+        cells = ([table.row_labels[i]] if table.row_labels else []) + list(map(minus_signs, row))
         grid.add_row(*map(plain, cells))
     return Group(plain(table.title, "bold"), grid)
 
@@ -107,9 +108,11 @@ def network_drawing(widths: Sequence[int]) -> Text:
     return text
 
 
-def exercise_body(exercise: Exercise) -> RenderableType:
-    """The prompt with its figures, as one renderable for the exercise screen."""
-    parts: list[RenderableType] = [plain(exercise.prompt)]
+def exercise_body(exercise: Exercise, width: int | None = None) -> RenderableType:
+    """The prompt with its figures, as one renderable for the exercise screen; the prompt
+    wrapped to `width` as plain text is (never inside a formula), when it is known."""
+    prompt = minus_signs(exercise.prompt) if width is None else wrap(exercise.prompt, width)
+    parts: list[RenderableType] = [plain(prompt)]
     if exercise.code:
         parts += [Text(), Syntax(exercise.code, "python", line_numbers=True, theme="ansi_dark")]
     if len(exercise.network) > 1:

@@ -24,3 +24,10 @@ def shorten(text: str, width: int, style: str = "") -> Text:
     line = plain(" ".join(text.split()), style)
     line.truncate(width, overflow="ellipsis")
     return line
+
+
+def typed_character(key: str, character: str | None) -> str | None:
+    """The character a key types. The footer asks a text box whether it takes a key by name
+    only, and Textual finds no character for "minus": without this, `- Bury` would be shown
+    while typing, where `-` is typed."""
+    return character or ("-" if key == "minus" else None)
