@@ -232,7 +232,9 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
     if part.kind == "symbolic":
         return _check_symbolic(part, text, tuple(earlier))
     if part.kind == "choice":
-        return _check_choice(part, text)
+        from gradeck.exercises.check_choice import check_choice
+
+        return check_choice(part, text)
     try:
         value = read_answer(text, part.kind, part.expected)
     except ParseError as exc:
@@ -347,52 +349,6 @@ def prepare(exercise: Exercise) -> None:
         from gradeck.exercises import symbolic
 
         symbolic.warm_up()
-
-
-_OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
-_OPTIONS = re.compile(r"\s*\[?\s*[0-9]{1,3}(?:\s*[,;\s]\s*[0-9]{1,3}){0,99}\s*\]?\s*")
-
-
-def _check_choice(part: Part, text: str) -> PartResult:
-    """A choice part takes one option's number; a wrong option may be a named mistake. A part
-    where several may be right (its expected value is a tuple) takes every right option's
-    number, in any order, separated by spaces or commas."""
-    if isinstance(part.expected, tuple):
-        return _check_choices(part, text)
-    found = _OPTION.fullmatch(text)
-    count = len(part.options)
-    if found is None or not 1 <= int(found.group(1)) <= count:
-        return PartResult("unreadable", f"type the number of one option, 1 to {count}")
-    choice = int(found.group(1))
-    if choice == part.expected:
-        return PartResult("right", value=choice)
-    for mistake in part.mistakes:
-        if mistake.value == choice:
-            return PartResult("wrong", mistake.feedback, mistake, choice)
-    return PartResult("wrong", value=choice)
-
-
-def _check_choices(part: Part, text: str) -> PartResult:
-    count = len(part.options)
-    numbers = re.findall(r"[0-9]+", text) if _OPTIONS.fullmatch(text) else []
-    if not numbers or not all(1 <= int(n) <= count for n in numbers):
-        return PartResult(
-            "unreadable", f"type the number of every right option (1 to {count}), such as 1 3"
-        )
-    chosen = tuple(sorted({int(n) for n in numbers}))
-    right = set(part.expected)
-    if set(chosen) == right:
-        return PartResult("right", value=chosen)
-    for mistake in part.mistakes:
-        if mistake.value in chosen:
-            return PartResult("wrong", mistake.feedback, mistake, chosen)
-    found = len(right & set(chosen))
-    extra = len(chosen) - found
-    missed = f"{found} of the {len(right)} right options chosen"
-    if not extra:
-        return PartResult("wrong", f"{missed}: some are missing", value=chosen)
-    wrong = "1 chosen option is wrong" if extra == 1 else f"{extra} chosen options are wrong"
-    return PartResult("wrong", f"{wrong} ({missed})", value=chosen)
 
 
 def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:
