@@ -70,7 +70,7 @@ def _variables(item: ExerciseItem, draws: int) -> list[tuple[Where, str]]:
             continue
     if len(accepted) < 20:
         return []
-    out = []
+    out: list[tuple[Where, str]] = []
     for var in template.variables:
         if isinstance(var, VectorVar):
             continue  # its elements are drawn as its element variable is
@@ -207,7 +207,7 @@ def lint_deck(deck: Deck, variants: int = VARIANTS) -> list[Finding]:
     """Every warning of every template item in the deck, at the line and column of the field
     it is about (the variable, the part's answer, the mistake, the network's loss), or of the
     item when it is about the whole template."""
-    from gradeck.decks.templates import locate
+    from gradeck.decks.template_reader import locate
 
     findings = []
     for item in deck.exercises:

@@ -193,7 +193,7 @@ def _leaf_value(expr: Expr, env: dict[str, Any]) -> float:
         value = expr.value(env)
     except ParseError as exc:
         raise ValueError(f"({expr.text}) cannot be computed: {exc.message}") from None
-    if isinstance(value, tuple):
+    if not isinstance(value, float | int):
         raise ValueError(f"({expr.text}) must be one number, not a list")
     return value
 

@@ -16,8 +16,9 @@ from typing import Any
 
 from gradeck.decks.checker import Checker, kind
 from gradeck.decks.network_spec import float_text
-from gradeck.decks.source import LocDict, Pos
+from gradeck.decks.source import LocDict, LocList, Pos
 from gradeck.exercises.parse import Var, walk
+from gradeck.exercises.template import MIN_ACCEPTED, SampleReport
 from gradeck.exercises.template_expr import (
     ENGINE_ROOTS,
     UNICODE_COMPARISONS,
@@ -36,6 +37,8 @@ _COMPARISON = re.compile(r"<=|>=|!=|==|<|>|≤|≥|≠")
 # network and checking that draws are usable): a file, however hostile, is checked in well
 # under a second.
 FILE_SAMPLE_BUDGET = 150_000
+# Fields whose failure in a draw is said as it is: the field, not the draw, is at fault.
+SAID_AS_IS = ("exact", "options")
 
 
 class ReaderBase:
@@ -214,6 +217,41 @@ class ReaderBase:
             return None
         return Constraint(text, first, op, second)
 
+    def over_budget(self, pos: Pos) -> None:
+        """Say, once per file, that its templates take more checking than a file may cost."""
+        if self.check.sample_work <= FILE_SAMPLE_BUDGET:
+            self.error(
+                pos,
+                "this file's templates take too long to check; split the deck into smaller files",
+            )
+        self.check.sample_work = FILE_SAMPLE_BUDGET + 1
+
+    def sampling_problem(self, body: LocDict, report: SampleReport) -> None:
+        if report.out_of_budget and (report.accepted or report.failure is None):
+            self.over_budget(body.pos)
+            return
+        failure = report.failure
+        if failure is None:
+            return
+        constraint = failure.where[0] == "constraints"
+        advice = (
+            "widen the ranges or loosen the constraints"
+            if constraint
+            else "add a constraint that keeps the draws away from it"
+        )
+        if failure.where[-1] in SAID_AS_IS:
+            message = failure.reason  # a field that does not fit the values it gets
+        elif report.accepted == 0 and constraint:
+            message = f"no usable values in {report.draws:,} draws: {failure.reason}; {advice}"
+        elif report.accepted == 0:
+            message = f"this cannot be computed in any of {report.draws:,} draws: {failure.reason}"
+        else:
+            message = (
+                f"only {report.accepted} of {report.draws:,} draws give usable values (first "
+                f"failure: {failure.reason}); at least {MIN_ACCEPTED} are needed, so {advice}"
+            )
+        self.error(locate(body, failure.where), message)
+
 
 def _short(value: Any) -> str:
     text = f"{float(value):g}" if isinstance(value, int | float | Decimal) else repr(value)
@@ -222,3 +260,16 @@ def _short(value: Any) -> str:
 
 def _nodes(expr: Expr) -> int:
     return sum(1 for _ in walk(expr.node))
+
+
+def locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
+    """The position of the value at `where`, a path of keys and indices under the template."""
+    node: Any = body
+    pos = body.pos
+    for step in where:
+        in_dict = isinstance(node, LocDict) and step in node
+        in_list = isinstance(node, LocList) and isinstance(step, int) and 0 <= step < len(node)
+        if not (in_dict or in_list):
+            break
+        pos, node = node.at(step), node[step]
+    return pos

@@ -200,6 +200,8 @@ class VariablesReader(ReaderBase):
         the network's results (itself or through another) is late: worked out once the network
         is solved, so constraints and the network's numbers cannot use it."""
         spec = body.get("derived")
+        if not isinstance(spec, LocDict):
+            return []
         all_names = variables | frozenset(names)
         read: dict[str, Derived] = {}
         for name in names:

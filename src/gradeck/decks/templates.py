@@ -10,15 +10,13 @@ network needs neither numpy nor sympy, so `gradeck validate` stays fast; a netwo
 
 from __future__ import annotations
 
-from typing import Any
-
 from gradeck.decks.checker import Checker, kind
-from gradeck.decks.source import LocDict, LocList, Pos
+from gradeck.decks.source import LocDict
 from gradeck.decks.template_network_reader import NetworkReader
 from gradeck.decks.template_parts import PartsReader
 from gradeck.decks.template_reader import FILE_SAMPLE_BUDGET
 from gradeck.decks.template_variables import VariablesReader
-from gradeck.exercises.template import MIN_ACCEPTED, SampleReport, sample
+from gradeck.exercises.template import MIN_ACCEPTED, sample
 from gradeck.exercises.template_expr import NAME_PATTERN
 from gradeck.exercises.template_model import Template
 
@@ -36,8 +34,6 @@ MAX_HINTS = 20
 # Expression nodes in one template (derived values, constraints, answers, mistakes and
 # placeholders); see FILE_SAMPLE_BUDGET for a whole file.
 MAX_TEMPLATE_NODES = 500
-# Fields whose failure in a draw is said as it is: the field, not the draw, is at fault.
-SAID_AS_IS = ("exact", "options")
 READ_COST = 300  # reading and compiling one template, in the same units (measured)
 
 
@@ -126,51 +122,3 @@ class _TemplateReader(VariablesReader, PartsReader, NetworkReader):
         self.check.sample_work += report.work
         if report.accepted < MIN_ACCEPTED:
             self.sampling_problem(body, report)
-
-    def over_budget(self, pos: Pos) -> None:
-        """Say, once per file, that its templates take more checking than a file may cost."""
-        if self.check.sample_work <= FILE_SAMPLE_BUDGET:
-            self.error(
-                pos,
-                "this file's templates take too long to check; split the deck into smaller files",
-            )
-        self.check.sample_work = FILE_SAMPLE_BUDGET + 1
-
-    def sampling_problem(self, body: LocDict, report: SampleReport) -> None:
-        if report.out_of_budget and (report.accepted or report.failure is None):
-            self.over_budget(body.pos)
-            return
-        failure = report.failure
-        if failure is None:
-            return
-        constraint = failure.where[0] == "constraints"
-        advice = (
-            "widen the ranges or loosen the constraints"
-            if constraint
-            else "add a constraint that keeps the draws away from it"
-        )
-        if failure.where[-1] in SAID_AS_IS:
-            message = failure.reason  # a field that does not fit the values it gets
-        elif report.accepted == 0 and constraint:
-            message = f"no usable values in {report.draws:,} draws: {failure.reason}; {advice}"
-        elif report.accepted == 0:
-            message = f"this cannot be computed in any of {report.draws:,} draws: {failure.reason}"
-        else:
-            message = (
-                f"only {report.accepted} of {report.draws:,} draws give usable values (first "
-                f"failure: {failure.reason}); at least {MIN_ACCEPTED} are needed, so {advice}"
-            )
-        self.error(locate(body, failure.where), message)
-
-
-def locate(body: LocDict, where: tuple[str | int, ...]) -> Pos:
-    """The position of the value at `where`, a path of keys and indices under the template."""
-    node: Any = body
-    pos = body.pos
-    for step in where:
-        in_dict = isinstance(node, LocDict) and step in node
-        in_list = isinstance(node, LocList) and isinstance(step, int) and 0 <= step < len(node)
-        if not (in_dict or in_list):
-            break
-        pos, node = node.at(step), node[step]
-    return pos

@@ -46,6 +46,7 @@ def _check_choices(part: Part, text: str) -> PartResult:
             "unreadable", f"type the number of every right option (1 to {count}), such as 1 3"
         )
     chosen = tuple(sorted({int(n) for n in numbers}))
+    assert isinstance(part.expected, tuple)
     right = set(part.expected)
     if set(chosen) == right:
         return PartResult("right", value=chosen)

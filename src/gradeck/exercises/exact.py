@@ -65,10 +65,10 @@ def exact_value(node: Node, env: Mapping[str, ExactValue]) -> ExactValue:
         case Chain(first=first, links=links):
             total = _scalar(first, env)
             for link in links:
-                operand = _scalar(link.operand, env)
-                if link.op == "/" and operand == 0:
+                term = _scalar(link.operand, env)
+                if link.op == "/" and term == 0:
                     raise Inexact("division by zero")
-                total = _bounded(_OPS[link.op](total, operand))
+                total = _bounded(_OPS[link.op](total, term))
             return total
         case Power(base=base, exponent=exponent):
             return _power(_scalar(base, env), _scalar(exponent, env))

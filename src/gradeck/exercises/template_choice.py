@@ -37,10 +37,10 @@ def choice_part(
         text = fill_at(option.text, env, results, (*where, k, "text"))
         shown.append((k, text, _right(option.correct, env, results, (*where, k, "correct"))))
     kept: dict[str, tuple[int, str, bool]] = {}
-    for k, text, right in sorted(shown, key=lambda o: not o[2]):  # right ones first
-        kept.setdefault(text, (k, text, right))
+    for k, text, ok in sorted(shown, key=lambda o: not o[2]):  # right ones first
+        kept.setdefault(text, (k, text, ok))
     options = sorted(kept.values())
-    count = sum(right for _, _, right in options)
+    count = sum(ok for _, _, ok in options)
     if count == 0:
         raise Rejected(where, f"no option is right for this draw (with {describe(env)})")
     if count > 1 and not spec.multiple:
@@ -52,7 +52,7 @@ def choice_part(
     if spec.shuffle:
         random.Random(order_seed).shuffle(options)
     right = tuple(n for n, (_, _, ok) in enumerate(options, 1) if ok)
-    mistakes = []
+    mistakes: list[Mistake] = []
     for n, (k, _, ok) in enumerate(options, 1):
         option = spec.options[k]
         if not ok and option.feedback:

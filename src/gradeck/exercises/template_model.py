@@ -75,7 +75,7 @@ class Constraint:
 
     def holds(self, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> bool:
         a, b = self.left.value(env, results), self.right.value(env, results)
-        if isinstance(a, tuple) or isinstance(b, tuple):
+        if not isinstance(a, float | int) or not isinstance(b, float | int):
             raise ParseError("a constraint compares single numbers", 0)
         return _COMPARE[self.op](a, b)
 
