@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = cmd("stats", "stats:run_stats", "show study statistics")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--rescore",
+        action="store_true",
+        help="work out the health check's scores again from the whole log (seconds on a large "
+        "one, which `stats` alone does not spend after new answers)",
+    )
     p = cmd("config", "config:run_config", "read or change profile settings")
     p.add_argument("action", choices=["get", "set", "list"])
     p.add_argument("key", nargs="?")

@@ -102,3 +102,47 @@ def test_a_profile_that_cannot_be_written_still_reports_its_health(
     )
     first = _health(monkeypatch, capsys)
     assert _health(monkeypatch, capsys) == first and len(scored) == 2  # nothing was saved
+
+
+def test_a_large_log_keeps_its_scores_until_asked(home: Path, monkeypatch, capsys, scored):
+    """Past RESCORE_ANSWERS scheduled answers, a new answer leaves the saved scores in place,
+    marked as not current, until `--rescore`."""
+    from gradeck.srs import calibration
+
+    _store(home, simulated_history(30, seed=9)).close()
+    first = _health(monkeypatch, capsys)
+    monkeypatch.setattr(calibration, "RESCORE_ANSWERS", 10)  # this log is "large" now
+    _sql(
+        home,
+        "INSERT INTO reviews (item, time, rating, prev_state) "
+        "SELECT item, max(time) + 3 * 86400000, 1, 2 FROM reviews WHERE item = 1",
+    )
+    stale = _health(monkeypatch, capsys)
+    assert len(scored) == 1 and stale["current"] is False
+    assert {k: stale[k] for k in ("predicted", "log_loss")} == {
+        k: first[k] for k in ("predicted", "log_loss")
+    }
+    code, out, _ = _run(["stats"], monkeypatch, capsys)
+    assert code == 0 and "gradeck stats --rescore" in out and len(scored) == 1
+    code, out, _ = _run(["stats", "--json", "--rescore"], monkeypatch, capsys)
+    fresh = json.loads(out)["health"]
+    assert len(scored) == 2 and fresh["current"] is True
+    assert fresh["predicted"] == first["predicted"] + 1
+
+
+def test_optimize_leaves_the_scores_it_worked_out_for_stats(
+    home: Path, monkeypatch, capsys, scored
+):
+    _store(home, simulated_history(250, seed=4)).close()
+    code, out, _ = _run(["optimize", "--json"], monkeypatch, capsys)
+    fit = json.loads(out)
+    assert code == 0 and fit["saved"] and len(scored) == 1
+    health = _health(monkeypatch, capsys)
+    assert len(scored) == 1  # read back, not worked out again
+    assert health["weights"] == "fitted" and health["current"] is True
+    assert health["predicted"] == fit["predicted"]
+    # The same figures as scoring the saved weights afresh (to the 4 places shown).
+    _sql(home, "DELETE FROM derived")
+    again = _health(monkeypatch, capsys)
+    assert len(scored) == 2
+    assert (again["log_loss"], again["rmse"]) == (health["log_loss"], health["rmse"])

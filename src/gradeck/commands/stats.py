@@ -34,7 +34,7 @@ def summary(stats: dict[str, Any]) -> str:
     month = stats["retention"]["month"]
     lines = [
         f"Today ({stats['date']}): {today['reviewed']} answered, {today['new']} new, "
-        f"{today['due']} due. Streak: {stats['streak']} {days}.",
+        f"{today['due']} due in all (daily limits aside). Streak: {stats['streak']} {days}.",
         f"All time: {stats['reviews_total']} answers ({stats['practice_total']} in practice), "
         f"{_duration(stats['time_spent_s'])} spent.",
         "Items: " + " · ".join(f"{n} {name}" for name, n in states.items()),
@@ -84,6 +84,8 @@ def health_summary(health: dict[str, Any]) -> str:
             f"{health['log_loss']:.4f} and RMSE {health['rmse']:.1%} "
             f"({health['predicted']} answers){advice}."
         ]
+    if not health["current"]:
+        lines.append(_NOT_CURRENT)
     true = health["true_retention"]
     lines.append(
         f"True retention, last 365 days, beside the desired {health['desired_retention']:.0%}:"
@@ -102,7 +104,15 @@ def health_summary(health: dict[str, Any]) -> str:
         lines.append(
             f"Preset {p['preset']} ({', '.join(p['decks'])}): its fitted weights, {scores}."
         )
+        if not p["current"]:
+            lines.append(_NOT_CURRENT)
     return "\n".join(lines)
+
+
+_NOT_CURRENT = (
+    "  (scored before your latest answers, which a log this large does not rescore at every "
+    "`stats`: `gradeck stats --rescore` or `gradeck optimize` brings the scores up to date)"
+)
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -111,7 +121,7 @@ def run_stats(args: argparse.Namespace) -> int:
         raise GradeckError("stats takes at most one --deck", 2)
     with Profile.open(args.data_dir, decks, read_only=True) as profile:
         stats = profile.stats(profile.library.selected[0] if decks else None)
-        stats["health"] = health(profile)
+        stats["health"] = health(profile, rescore=args.rescore)
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
     else:

@@ -18,6 +18,9 @@ from gradeck.srs.store import Store
 
 YEAR_MS = 365 * DAY_MS
 HOUR_MS = 3_600_000
+# Scheduled answers up to which the scores are worked out again after every change of the log
+# (about half a second of work at this size).
+RESCORE_ANSWERS = 100_000
 
 
 def _rate(passed: int, total: int) -> dict[str, Any]:
@@ -50,6 +53,19 @@ def true_retention(store: Store, since_ms: int) -> dict[str, dict[str, dict[str,
     }
 
 
+def scheduled_answers(store: Store, decks: Sequence[str] | None = None) -> int:
+    """Scheduled answers in the log (of `decks` only, when given), from the hourly counts."""
+    where, args = "mode = 'scheduled'", list(decks or ())
+    if decks is not None:
+        where += f" AND deck_id IN ({', '.join('?' * len(decks))})"
+    with store.reading() as db:
+        return int(
+            db.execute(
+                f"SELECT coalesce(sum(answers), 0) FROM review_hours WHERE {where}", args
+            ).fetchone()[0]
+        )
+
+
 def scores(
     store: Store,
     weights: Sequence[float],
@@ -57,24 +73,59 @@ def scores(
     day: Callable[[int], int],
     day_key: Any,
     decks: Sequence[str] | None = None,
+    rescore: bool = False,
 ) -> dict[str, Any]:
     """How well `weights` predict the log (of `decks` only, when given): answers predicted, log
-    loss and RMSE (None without an answer to predict). They read every answer, so they are
-    saved until the log changes (srs/derived.py); `day_key` names what `day` depends on (day
-    start, time zone), as the saved scores do too."""
+    loss and RMSE (None without an answer to predict), and whether they are `current`.
+
+    They read every answer, so they are saved until the log changes (srs/derived.py); `day_key`
+    names what `day` depends on (day start, time zone), as the saved scores do too. Once the log
+    holds more than RESCORE_ANSWERS scheduled answers, working them out again takes seconds, so
+    new answers alone do not: the scores saved before are shown, not current, until `rescore`
+    (`gradeck stats --rescore`) or `gradeck optimize`, which scores the same histories anyway.
+    """
 
     def work() -> dict[str, Any]:
         history = optimize.histories(optimize.reviews(store, decks), day)
         score = optimize.score(weights, history.items()) if history.sequences else None
-        return {
-            "predicted": len(history.sequences),
-            "log_loss": None if score is None else round(score.log_loss, 4),
-            "rmse": None if score is None else round(score.rmse, 4),
-        }
+        return _scored(len(history.sequences), score)
 
-    inputs = {"weights": [float(w) for w in weights], "day": day_key}
-    key = "health-scores" if decks is None else "health-scores:" + "\n".join(sorted(decks))
-    return derived.cached(store, key, inputs, work)
+    def redo() -> bool:
+        return rescore or scheduled_answers(store, decks) <= RESCORE_ANSWERS
+
+    saved = derived.cached(store, _key(decks), _inputs(weights, day_key), work, redo=redo)
+    return {**saved.value, "current": saved.current}
+
+
+def save_scores(
+    store: Store,
+    log: int,
+    weights: Sequence[float],
+    predicted: int,
+    score: optimize.Score,
+    *,
+    day_key: Any,
+    decks: Sequence[str] | None = None,
+) -> None:
+    """Keep scores worked out elsewhere (by `gradeck optimize`, on the histories `scores` reads)
+    as current for the log count `log` they were read at."""
+    derived.save(store, _key(decks), log, _inputs(weights, day_key), _scored(predicted, score))
+
+
+def _key(decks: Sequence[str] | None) -> str:
+    return "health-scores" if decks is None else "health-scores:" + "\n".join(sorted(decks))
+
+
+def _inputs(weights: Sequence[float], day_key: Any) -> dict[str, Any]:
+    return {"weights": [float(w) for w in weights], "day": day_key}
+
+
+def _scored(predicted: int, score: optimize.Score | None) -> dict[str, Any]:
+    return {
+        "predicted": predicted,
+        "log_loss": None if score is None else round(score.log_loss, 4),
+        "rmse": None if score is None else round(score.rmse, 4),
+    }
 
 
 def health(
@@ -86,12 +137,13 @@ def health(
     now_ms: int,
     desired: float,
     fitted: bool,
+    rescore: bool = False,
 ) -> dict[str, Any]:
     """The health check: the prediction scores of `weights` (see `scores`), whether they were
     fitted, the desired retention and the true retention per deck and family."""
     return {
         "weights": "fitted" if fitted else "default",
-        **scores(store, weights, day=day, day_key=day_key),
+        **scores(store, weights, day=day, day_key=day_key, rescore=rescore),
         "desired_retention": desired,
         "true_retention": true_retention(store, now_ms - YEAR_MS),
     }

@@ -16,12 +16,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from gradeck.errors import GradeckError
-from gradeck.srs import calibration, presets
+from gradeck.srs import calibration, derived, presets
 from gradeck.srs import optimize as fitting
 from gradeck.srs import simulate as simulation
 from gradeck.srs.days import from_ms, study_date, to_ms
 from gradeck.srs.presets import DEFAULT, Presets
-from gradeck.srs.scheduler import Settings, format_setting
+from gradeck.srs.scheduler import Settings, format_setting, parse_setting
 
 HOUR_MS = 3_600_000
 
@@ -81,6 +81,7 @@ def optimize(profile: Profile) -> dict[str, Any]:
         current = loaded.presets[name].apply(settings)
         source = "preset" if loaded.presets[name].parameters else "profile"
         source = source if current.parameters else "default"
+    log = derived.log_changes(profile.store)
     logs = fitting.reviews(profile.store, members)
     history = fitting.histories(logs, _day(profile, settings))
     fit = fitting.fit(history, current.weights)
@@ -89,6 +90,18 @@ def optimize(profile: Profile) -> dict[str, Any]:
             profile.store.set_settings({"parameters": format_setting("parameters", fit.fitted)})
         else:
             presets.set_parameters(profile.store, name, fit.fitted)
+    # The health check scores these same histories: keep what was worked out here for it, for
+    # the weights now in use (as the setting keeps them, to six figures).
+    in_use = parse_setting("parameters", format_setting("parameters", fit.fitted))
+    calibration.save_scores(
+        profile.store,
+        log,
+        in_use if fit.better else current.weights,
+        fit.predicted,
+        fit.fitted_score if fit.better else fit.current_score,
+        day_key=_day_key(profile, settings),
+        decks=members,
+    )
     return {
         "preset": name,
         "decks": members,
@@ -101,7 +114,7 @@ def optimize(profile: Profile) -> dict[str, Any]:
     }
 
 
-def health(profile: Profile) -> dict[str, Any]:
+def health(profile: Profile, *, rescore: bool = False) -> dict[str, Any]:
     """`gradeck stats`' health check (srs/calibration.py) for the profile, with each deck's
     desired retention beside its true retention, and, for each preset with weights of its own,
     how well those predict its decks' answers."""
@@ -115,12 +128,13 @@ def health(profile: Profile) -> dict[str, Any]:
         now_ms=to_ms(profile._now()),
         desired=settings.retention,
         fitted=bool(settings.parameters),
+        rescore=rescore,
     )
     loaded = presets.load(profile.store)
     for deck, row in result["true_retention"]["decks"].items():
         row["desired"] = loaded.settings(settings, deck).retention
     result["presets"] = [
-        _preset_health(profile, loaded, name, settings, day)
+        _preset_health(profile, loaded, name, settings, day, rescore)
         for name, preset in sorted(loaded.presets.items())
         if preset.parameters and loaded.members(name)
     ]
@@ -128,7 +142,12 @@ def health(profile: Profile) -> dict[str, Any]:
 
 
 def _preset_health(
-    profile: Profile, loaded: Presets, name: str, settings: Settings, day: Callable[[int], int]
+    profile: Profile,
+    loaded: Presets,
+    name: str,
+    settings: Settings,
+    day: Callable[[int], int],
+    rescore: bool,
 ) -> dict[str, Any]:
     """How well a preset's weights predict its decks' answers; saved until the log changes,
     as the profile's scores are (srs/derived.py)."""
@@ -140,7 +159,7 @@ def _preset_health(
         "decks": members,
         "desired_retention": preset.retention,
         **calibration.scores(
-            profile.store, preset.weights, day=day, day_key=day_key, decks=members
+            profile.store, preset.weights, day=day, day_key=day_key, decks=members, rescore=rescore
         ),
     }
 

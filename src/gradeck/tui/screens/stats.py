@@ -100,10 +100,10 @@ def summary_text(stats: dict[str, Any]) -> Text:
     streak = stats["streak"]
     return Text.assemble(
         ("Today ", "bold"),
-        f"{today['reviewed']} reviewed, {today['new']} new, {today['due']} due · ",
+        f"{today['reviewed']} reviewed, {today['new']} new, {today['due']} due in all · ",
         ("streak ", "bold"),
         f"{streak} day{'' if streak == 1 else 's'} · ",
-        f"{stats['reviews_total']} reviews, {minutes} min in all",
+        f"{stats['reviews_total']} reviews, {minutes} min ever",
     )
 
 
