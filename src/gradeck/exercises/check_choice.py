@@ -16,7 +16,8 @@ from gradeck.exercises.check import PartResult
 from gradeck.exercises.model import Part
 
 _OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
-_OPTIONS = re.compile(r"\s*\[?\s*[0-9]{1,3}(?:\s*[,;\s]\s*[0-9]{1,3}){0,99}\s*\]?\s*")
+_OPTIONS = re.compile(r"\s*\[?\s*[0-9]{1,3}(?:(?:\s*[,;]\s*|\s+)[0-9]{1,3}){0,99}\s*\]?\s*")
+MAX_TEXT = 400  # longer than any list of option numbers: refused before any matching
 
 
 def check_choice(part: Part, text: str) -> PartResult:
@@ -40,7 +41,8 @@ def check_choice(part: Part, text: str) -> PartResult:
 
 def _check_choices(part: Part, text: str) -> PartResult:
     count = len(part.options)
-    numbers = re.findall(r"[0-9]+", text) if _OPTIONS.fullmatch(text) else []
+    readable = len(text) <= MAX_TEXT and _OPTIONS.fullmatch(text)
+    numbers = re.findall(r"[0-9]+", text) if readable else []
     if not numbers or not all(1 <= int(n) <= count for n in numbers):
         return PartResult(
             "unreadable", f"type the number of every right option (1 to {count}), such as 1 3"
