@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from gradeck.exercises.check_choice import check_choice
 from gradeck.exercises.forms import read_answer
 from gradeck.exercises.model import Exercise, Mistake, Part, Value
 from gradeck.exercises.parse import ParseError
@@ -232,9 +233,8 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
     if part.kind == "symbolic":
         return _check_symbolic(part, text, tuple(earlier))
     if part.kind == "choice":
-        from gradeck.exercises.check_choice import check_choice
-
-        return check_choice(part, text)
+        verdict, message, mistake, value = check_choice(part, text)
+        return PartResult(verdict, message, mistake, value)  # type: ignore[arg-type]
     try:
         value = read_answer(text, part.kind, part.expected)
     except ParseError as exc:

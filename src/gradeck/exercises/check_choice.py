@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 
-from gradeck.exercises.check import PartResult
-from gradeck.exercises.model import Part
+from gradeck.exercises.model import Mistake, Part, Value
+
+# (verdict, message, the mistake named, the options chosen): what check.PartResult is made of,
+# kept apart so that this module need not import the checker that calls it.
+ChoiceResult = tuple[str, str, Mistake | None, Value | None]
 
 _OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
 _OPTIONS = re.compile(r"\s*\[?\s*[0-9]{1,3}(?:(?:\s*[,;]\s*|\s+)[0-9]{1,3}){0,99}\s*\]?\s*")
 MAX_TEXT = 400  # longer than any list of option numbers: refused before any matching
 
 
-def check_choice(part: Part, text: str) -> PartResult:
+def check_choice(part: Part, text: str) -> ChoiceResult:
     """A choice part takes one option's number; a wrong option may be a named mistake. A part
     where several may be right (its expected value is a tuple) takes every right option's
     number, in any order, separated by spaces or commas."""
@@ -29,36 +32,39 @@ def check_choice(part: Part, text: str) -> PartResult:
     found = _OPTION.fullmatch(text)
     count = len(part.options)
     if found is None or not 1 <= int(found.group(1)) <= count:
-        return PartResult("unreadable", f"type the number of one option, 1 to {count}")
+        return ("unreadable", f"type the number of one option, 1 to {count}", None, None)
     choice = int(found.group(1))
     if choice == part.expected:
-        return PartResult("right", value=choice)
+        return ("right", "", None, choice)
     for mistake in part.mistakes:
         if mistake.value == choice:
-            return PartResult("wrong", mistake.feedback, mistake, choice)
-    return PartResult("wrong", value=choice)
+            return ("wrong", mistake.feedback, mistake, choice)
+    return ("wrong", "", None, choice)
 
 
-def _check_choices(part: Part, text: str) -> PartResult:
+def _check_choices(part: Part, text: str) -> ChoiceResult:
     count = len(part.options)
     readable = len(text) <= MAX_TEXT and _OPTIONS.fullmatch(text)
     numbers = re.findall(r"[0-9]+", text) if readable else []
     if not numbers or not all(1 <= int(n) <= count for n in numbers):
-        return PartResult(
-            "unreadable", f"type the number of every right option (1 to {count}), such as 1 3"
+        return (
+            "unreadable",
+            f"type the number of every right option (1 to {count}), such as 1 3",
+            None,
+            None,
         )
     chosen = tuple(sorted({int(n) for n in numbers}))
     assert isinstance(part.expected, tuple)
     right = set(part.expected)
     if set(chosen) == right:
-        return PartResult("right", value=chosen)
+        return ("right", "", None, chosen)
     for mistake in part.mistakes:
         if mistake.value in chosen:
-            return PartResult("wrong", mistake.feedback, mistake, chosen)
+            return ("wrong", mistake.feedback, mistake, chosen)
     found = len(right & set(chosen))
     extra = len(chosen) - found
     missed = f"{found} of the {len(right)} right options chosen"
     if not extra:
-        return PartResult("wrong", f"{missed}: some are missing", value=chosen)
+        return ("wrong", f"{missed}: some are missing", None, chosen)
     wrong = "1 chosen option is wrong" if extra == 1 else f"{extra} chosen options are wrong"
-    return PartResult("wrong", f"{wrong} ({missed})", value=chosen)
+    return ("wrong", f"{wrong} ({missed})", None, chosen)
