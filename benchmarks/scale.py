@@ -171,8 +171,7 @@ def _log_one_answer(home: Path) -> None:
     with conn:
         conn.execute(
             "INSERT INTO reviews (item, time, rating, prev_state) "
-            "SELECT item, max(time) + 1, 3, 2 FROM reviews WHERE item = (SELECT max(item) "
-            "FROM reviews)"
+            "SELECT id, CAST(strftime('%s') AS INTEGER) * 1000, 3, 2 FROM items LIMIT 1"
         )
     conn.close()
 

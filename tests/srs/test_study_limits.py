@@ -139,3 +139,31 @@ def test_summary_counts_first_tries_time_mistakes_and_tomorrow(profile: Profile)
     ]
     session.undo()
     assert session.summary().answered == 2
+
+
+def test_summary_counts_a_revealed_exercise_as_not_right_whatever_its_rating(
+    profile: Profile,
+) -> None:
+    """Rated Good after the worked solution was shown, an exercise was still not right at the
+    first try (as `gradeck stats` counts it); one right at the first try and rated Good was."""
+    session = profile.session()
+    seen = []
+    while (shown := session.next()) is not None and len(seen) < 6:
+        if shown.exercise is None:
+            session.answer(shown, 3, duration_ms=1000)
+            continue
+        exercise = shown.exercise
+        if not seen:
+            outcome = drive(exercise, "!!")
+            rating = 3
+        else:
+            outcome = drive(exercise, *(right(p) for p in exercise.parts))
+            rating = 3
+        session.answer(shown, rating, duration_ms=1000, outcome=outcome)
+        seen.append(rating)
+        if len(seen) == 2:
+            break
+    assert seen == [3, 3]
+    summary = session.summary()
+    cards = summary.items - 2
+    assert summary.first_try == cards + 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from gradeck.srs.days import DAY_MS
 from gradeck.srs.scheduler import Scheduler, State
-from gradeck.srs.store import Store
+from gradeck.srs.store import Store, first_try_sql
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 365
@@ -240,13 +240,7 @@ def streak(store: Store, day_start_ms: int) -> int:
 # An exercise review's family, or for a deck's own template, "deck/item": two templates of one
 # deck are different exercises, so their figures are kept apart.
 _FAMILY = "CASE WHEN i.family = 'template' THEN i.deck_id || '/' || i.item_id ELSE i.family END"
-# Right at the first try: no part's first try came to anything but right (an unreadable answer
-# costs no try). Reviews logged before attempts were kept count by their parts' final result.
-_FIRST_TRY = (
-    "CASE WHEN kept THEN NOT EXISTS (SELECT 1 FROM attempts a WHERE a.review = ex.id "
-    "AND a.try = 1 AND a.verdict NOT IN ('right', 'unreadable')) "
-    "ELSE coalesce(parts_right NOT LIKE '%0%', 0) END"
-)
+_FIRST_TRY = first_try_sql("ex", "kept")
 
 
 def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:

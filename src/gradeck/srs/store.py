@@ -677,7 +677,8 @@ class Store:
             return rows
 
     def reviews(self, ids: Sequence[int]) -> list[dict]:
-        """The logged answers with these review ids (item, rating, duration, mistake, and
+        """The logged answers with these review ids (item, rating, duration, mistake,
+        `first_try`: for an exercise, whether it was right at the first try (first_try_sql), and
         `mistakes`: the named mistake of every attempt), in the order answered; ids no longer
         logged (undone) are left out."""
         out: list[dict] = []
@@ -685,7 +686,8 @@ class Store:
             for at in range(0, len(ids), 500):
                 chunk = list(ids[at : at + 500])
                 cursor = db.execute(
-                    "SELECT id, item, time, rating, duration_ms, mistake FROM reviews "
+                    "SELECT id, item, time, rating, duration_ms, mistake, "
+                    f"{first_try_sql('r', _KEPT)} AS first_try FROM reviews r "
                     f"WHERE id IN ({', '.join('?' * len(chunk))})",
                     chunk,
                 )
@@ -738,6 +740,21 @@ class Store:
             raise StoreError(f"cannot write the backup {dest}: {exc}") from None
         finally:
             target.close()
+
+
+_KEPT = "EXISTS (SELECT 1 FROM attempts a WHERE a.review = r.id)"
+
+
+def first_try_sql(review: str, kept: str) -> str:
+    """SQL for "this exercise answer was right at the first try", for the review row `review`,
+    where `kept` says whether its attempts were kept: no part's first try came to anything but
+    right (an unreadable answer costs no try). Answers logged before attempts were kept count
+    by their parts' final result. The one rule of the statistics and the session summary."""
+    return (
+        f"CASE WHEN {kept} THEN NOT EXISTS (SELECT 1 FROM attempts a WHERE a.review = {review}.id "
+        "AND a.try = 1 AND a.verdict NOT IN ('right', 'unreadable')) "
+        f"ELSE coalesce({review}.parts_right NOT LIKE '%0%', 0) END"
+    )
 
 
 def add_attempts(conn: sqlite3.Connection, review_id: int, rows: Iterable[AttemptRow]) -> None:

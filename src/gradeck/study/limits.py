@@ -114,14 +114,17 @@ class Summary:
 
 def summary(session: Session, review_ids: list[int], exercises: set[int]) -> Summary:
     """The summary of the answers `review_ids` of `session` (those not undone). An item's first
-    answer is right when rated Hard or better for a card (the learner recalled it) and Good or
-    better for an exercise (Hard means a retry or a hint); `exercises` holds the exercise items'
-    ids."""
+    answer is right, for a card, when rated Hard or better (the learner recalled it), and for an
+    exercise when every part's first try was right, as the statistics count it, whatever the
+    rating (a part given up or shown is not right); `exercises` holds the exercise items' ids."""
     rows = session.store.reviews(review_ids)
-    first: dict[int, int] = {}
+    first: dict[int, dict] = {}
     for row in rows:
-        first.setdefault(row["item"], row["rating"])
-    right = sum(rating >= (3 if pk in exercises else 2) for pk, rating in first.items())
+        first.setdefault(row["item"], row)
+    right = sum(
+        bool(row["first_try"]) if pk in exercises else row["rating"] >= 2
+        for pk, row in first.items()
+    )
     # Every named mistake of every attempt (a first-try slip corrected later counts too); an
     # answer logged without attempts has at most its one mistake.
     mistakes = Counter(
