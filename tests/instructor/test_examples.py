@@ -49,9 +49,10 @@ def test_the_tutorial_starts_from_a_valid_deck(tmp_path: Path, capsys) -> None:
 
 
 def test_the_reference_names_every_template_field() -> None:
-    from gradeck.decks import templates
+    from gradeck.decks import template_options, template_parts, template_variables, templates
 
     text = DOC.read_text(encoding="utf-8")
-    keys = {*templates.TEMPLATE_KEYS, *templates.VARIABLE_KEYS, *templates.DERIVED_KEYS}
-    keys |= {*templates.PART_KEYS, *templates.MISTAKE_KEYS}
+    keys = {*templates.TEMPLATE_KEYS, *template_variables.VARIABLE_KEYS}
+    keys |= {*template_variables.DERIVED_KEYS, *template_parts.PART_KEYS}
+    keys |= {*template_parts.MISTAKE_KEYS, *template_options.OPTION_KEYS}
     assert [key for key in sorted(keys) if f"`{key}" not in text and f"{key}:" not in text] == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gradeck.cli import main
-from gradeck.decks import templates
+from gradeck.decks import template_reader
 from gradeck.decks.loader import load_deck
 from gradeck.exercises import parse
 from gradeck.problems import ProblemsError
@@ -155,4 +155,4 @@ def test_a_file_of_many_templates_is_checked_with_bounded_work(tmp_path: Path, m
     messages = [p.message for p in info.value.problems]
     assert "no usable values in 200 draws: constraint 'a + a + a + a > 9' fails" in messages[0]
     assert sum("take too long to check" in m for m in messages) == 1
-    assert calls <= templates.FILE_SAMPLE_BUDGET + 1000
+    assert calls <= template_reader.FILE_SAMPLE_BUDGET + 1000

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gradeck.decks.loader import load_deck
-from gradeck.decks.templates import MAX_NETWORK_STEPS
+from gradeck.decks.template_network_reader import MAX_NETWORK_STEPS
 from gradeck.exercises.template_network import RUN_COST, STEP_COST
 from gradeck.problems import ProblemsError
 

@@ -91,8 +91,13 @@ def test_each_finding_with_its_figures(demo: Path) -> None:
 def test_warnings_fail_only_when_strict(demo: Path, capsys) -> None:
     assert main(["validate", "--deep", str(demo)]) == 0
     out = capsys.readouterr().out
-    assert f"{demo}:5:1: warning: bad: part (a): mistake 'c*c'" in out
-    assert f"{demo}:22:1: warning: twice: the last layer is softmax" in out
+    # each at its own field: the mistake's value (line 15, after "mistakes: [{value: "), the
+    # later of two equal answers, the answer that is huge, the skewed variable, the loss
+    assert f"{demo}:15:30: warning: bad: part (a): mistake 'c*c'" in out
+    assert f"{demo}:17:19: warning: bad: parts (a) and (b) have the same answer" in out
+    assert f"{demo}:19:19: warning: bad: part (c): the answer is above" in out
+    assert f"{demo}:9:12: warning: bad: variable 'x'" in out
+    assert f"{demo}:34:15: warning: twice: the last layer is softmax" in out
     assert main(["validate", "--deep", "--strict", str(demo)]) == 1
     assert "--strict: they fail validation" in capsys.readouterr().out
     clean = demo.with_name("clean.yaml")

@@ -130,10 +130,10 @@ def ask_exercise(
 
 def _said(run: ExerciseRun, attempt: Attempt) -> None:
     """What the learner is told of one attempt."""
-    from gradeck.exercises.render import display_value, render_feedback
+    from gradeck.exercises.render import expected_text, minus_signs, render_feedback
 
     part = run.exercise.parts[attempt.part]
-    expected = display_value(part.expected)
+    expected = minus_signs(expected_text(part))
     label = f"({part.label}) " if len(run.exercise.parts) > 1 else ""
     if attempt.verdict == "given_up":
         say(f"– {label}given up; the answer is {expected}")

@@ -5,9 +5,10 @@ A template can be valid and still teach badly: a listed mistake that equals the 
 variants is never diagnosed there; constraints can skew a variable far from what the author
 declared; answers can be huge or always zero (a gradient that vanishes, a saturated sigmoid);
 a network can apply softmax twice (a softmax layer before `cross_entropy`, which applies its
-own); two parts can ask for the same number. Each finding is a warning with the item's
-file:line and the figures; `--strict` makes warnings fail. The work is bounded: VARIANTS
-variants per template, each within the template's own validated cost.
+own); two parts can ask for the same number. Each finding is a warning with the file:line:col
+of the field it is about (the variable, the part's answer, the mistake) and the figures;
+`--strict` makes warnings fail. The work is bounded: VARIANTS variants per template, each
+within the template's own validated cost.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 from gradeck.decks.model import Deck, ExerciseItem
 from gradeck.errors import GradeckError
+
+Where = tuple[str | int, ...]  # a field's path under the template, as in ("parts", 0, "answer")
 
 VARIANTS = 1000
 COLLIDE_SHARE = 0.05  # a mistake not diagnosed in more than 5% of variants
@@ -34,9 +37,10 @@ class Finding:
     path: str
     line: int
     message: str
+    col: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:1: warning: {self.message}"
+        return f"{self.path}:{self.line}:{self.col}: warning: {self.message}"
 
 
 def _pct(share: float) -> str:
@@ -49,9 +53,10 @@ def _numbers(value: Any) -> list[float]:
     return [float(value)] if isinstance(value, int | float) else []
 
 
-def _variables(item: ExerciseItem, draws: int) -> list[str]:
+def _variables(item: ExerciseItem, draws: int) -> list[tuple[Where, str]]:
     """Variables whose accepted draws are spread unlike the declaration (constraints skew them)."""
-    from gradeck.exercises.template import ChoiceVar, Rejected, draw
+    from gradeck.exercises.template import Rejected, draw
+    from gradeck.exercises.template_model import ChoiceVar, VectorVar
 
     template = item.template
     if not template.constraints:
@@ -65,8 +70,10 @@ def _variables(item: ExerciseItem, draws: int) -> list[str]:
             continue
     if len(accepted) < 20:
         return []
-    out = []
+    out: list[tuple[Where, str]] = []
     for var in template.variables:
+        if isinstance(var, VectorVar):
+            continue  # its elements are drawn as its element variable is
         values = [env[var.name] for env in accepted]
         if isinstance(var, ChoiceVar):
             declared = Counter(var.choices)
@@ -89,14 +96,15 @@ def _variables(item: ExerciseItem, draws: int) -> list[str]:
         p = want[worst]
         noise = 4 * (p * (1 - p) / len(values)) ** 0.5  # four standard errors of a share
         if abs(buckets[worst] - p) > max(SKEW, noise):
-            out.append(
+            out.append((
+                ("variables", var.name),
                 f"variable {var.name!r}: {labels[worst]} is drawn in {_pct(buckets[worst])} of "
-                f"variants, declared {_pct(want[worst])} (the constraints skew it)"
-            )
+                f"variants, declared {_pct(want[worst])} (the constraints skew it)",
+            ))  # fmt: skip
     return out
 
 
-def _network(item: ExerciseItem, envs: list[dict[str, Any]]) -> list[str]:
+def _network(item: ExerciseItem, envs: list[dict[str, Any]]) -> list[tuple[Where, str]]:
     plan = item.template.network
     if plan is None:
         return []
@@ -108,22 +116,30 @@ def _network(item: ExerciseItem, envs: list[dict[str, Any]]) -> list[str]:
             continue
         twice += spec.loss == "cross_entropy" and spec.layers[-1].activation == "softmax"
     if twice:
-        return [
+        return [(
+            ("network", "loss"),
             f"the last layer is softmax and the loss cross_entropy in {_pct(twice / len(envs))} "
             "of variants: cross_entropy applies softmax itself (as torch.nn.CrossEntropyLoss "
             "does), so softmax is applied twice; make the last layer linear"
-        ]
+        )]  # fmt: skip
     return []
 
 
 def lint_item(item: ExerciseItem, variants: int = VARIANTS) -> list[str]:
     """What is worth a warning in one template item, as sentences."""
+    return [message for _, message in _findings(item, variants)]
+
+
+def _findings(item: ExerciseItem, variants: int) -> list[tuple[Where, str]]:
+    """Each warning with the path, under the template, of the field it is about."""
     from gradeck.exercises.template import Rejected, TemplateError, draw, generate
 
     template = item.template
-    out = [f"part ({p.label}) and ({q.label}) have the same answer {p.answer.text!r}"
-           for i, p in enumerate(template.parts) for q in template.parts[i + 1:]
-           if p.answer.text == q.answer.text]  # fmt: skip
+    out: list[tuple[Where, str]] = [
+        (("parts", j, "answer"),
+         f"part ({p.label}) and ({q.label}) have the same answer {p.answer.text!r}")
+        for i, p in enumerate(template.parts) for j, q in enumerate(template.parts) if j > i
+        if p.answer and q.answer and p.answer.text == q.answer.text]  # fmt: skip
     exercises = []
     for seed in range(variants):
         try:
@@ -131,43 +147,49 @@ def lint_item(item: ExerciseItem, variants: int = VARIANTS) -> list[str]:
         except TemplateError:
             continue
     if not exercises:
-        return [*out, f"no usable variant in {variants} seeds"]
+        return [*out, ((), f"no usable variant in {variants} seeds")]
     n = len(exercises)
     if n < variants:
-        out.append(f"{variants - n} of {variants} seeds give no usable variant")
+        out.append(((), f"{variants - n} of {variants} seeds give no usable variant"))
     for index, spec in enumerate(template.parts):
         label = spec.label
+        if spec.answer is None:
+            continue  # a choice part: its options are told apart when the variant is made
         parts = [e.parts[index] for e in exercises]
-        for mistake in spec.mistakes:
+        at = ("parts", index, "answer")
+        for j, mistake in enumerate(spec.mistakes):
             lost = sum(all(m.name != mistake.name for m in p.mistakes) for p in parts)
             if lost / n > COLLIDE_SHARE:
-                out.append(
+                out.append((
+                    ("parts", index, "mistakes", j, "value"),
                     f"part ({label}): mistake {mistake.value.text!r} equals the answer in "
-                    f"{_pct(lost / n)} of variants, so it is not diagnosed there"
-                )
+                    f"{_pct(lost / n)} of variants, so it is not diagnosed there",
+                ))  # fmt: skip
         values = [_numbers(p.expected) for p in parts]
         huge = sum(any(abs(x) > HUGE for x in v) for v in values)
         if huge:
-            out.append(f"part ({label}): the answer is above {HUGE:g} in {_pct(huge / n)} of "
-                       "variants")  # fmt: skip
+            out.append((at, f"part ({label}): the answer is above {HUGE:g} in "
+                        f"{_pct(huge / n)} of variants"))  # fmt: skip
         zero = sum(bool(v) and all(x == 0 for x in v) for v in values)
         if zero / n > DEGENERATE_SHARE:
-            out.append(f"part ({label}): the answer is 0 in {_pct(zero / n)} of variants "
-                       "(a vanishing gradient?)")  # fmt: skip
+            out.append((at, f"part ({label}): the answer is 0 in {_pct(zero / n)} of variants "
+                        "(a vanishing gradient?)"))  # fmt: skip
         if "output" in spec.answer.text:
             flat = sum(
                 bool(v) and all(x < SATURATED or x > 1 - SATURATED for x in v) for v in values
             )
             if flat / n > DEGENERATE_SHARE:
-                out.append(f"part ({label}): the output is within {SATURATED:g} of 0 or 1 in "
-                           f"{_pct(flat / n)} of variants (a saturated unit)")  # fmt: skip
+                out.append((at, f"part ({label}): the output is within {SATURATED:g} of 0 or 1 "
+                            f"in {_pct(flat / n)} of variants (a saturated unit)"))  # fmt: skip
         for later in range(index + 1, len(template.parts)):
-            if template.parts[later].answer.text == spec.answer.text:
+            other = template.parts[later].answer
+            if other is None or other.text == spec.answer.text:
                 continue
             same = sum(e.parts[index].expected == e.parts[later].expected for e in exercises)
             if same / n > SAME_SHARE:
-                out.append(f"parts ({label}) and ({template.parts[later].label}) have the same "
-                           f"answer in {_pct(same / n)} of variants")  # fmt: skip
+                out.append((("parts", later, "answer"),
+                            f"parts ({label}) and ({template.parts[later].label}) have the same "
+                            f"answer in {_pct(same / n)} of variants"))  # fmt: skip
     out += _variables(item, variants)
     rng = random.Random(0)
     envs = []
@@ -182,14 +204,21 @@ def lint_item(item: ExerciseItem, variants: int = VARIANTS) -> list[str]:
 
 
 def lint_deck(deck: Deck, variants: int = VARIANTS) -> list[Finding]:
-    """Every warning of every template item in the deck, at the item's line."""
+    """Every warning of every template item in the deck, at the line and column of the field
+    it is about (the variable, the part's answer, the mistake, the network's loss), or of the
+    item when it is about the whole template."""
+    from gradeck.decks.template_reader import locate
+
     findings = []
     for item in deck.exercises:
         if item.template is None:
             continue
         try:
-            messages = lint_item(item, variants)
+            found = _findings(item, variants)
         except GradeckError as exc:
-            messages = [str(exc)]
-        findings += [Finding(str(deck.path), item.line, f"{item.id}: {m}") for m in messages]
+            found = [((), str(exc))]
+        body = item.template.source
+        for where, message in found:
+            line, col = locate(body, where) if where and body is not None else (item.line, 1)
+            findings.append(Finding(str(deck.path), line, f"{item.id}: {message}", col))
     return findings

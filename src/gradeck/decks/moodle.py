@@ -4,7 +4,9 @@ mistakes.
 Each exported variant of an exercise (the same derived seeds as the Anki export) becomes one
 question: a `numerical` question when it has one number to give, a `multichoice` one when it is
 one choice part, else a Cloze (`multianswer`) question with a NUMERICAL blank per number and a
-MULTICHOICE blank per choice part, so the parts of one variant stay together. Every
+MULTICHOICE blank per choice part (MULTIRESPONSE where several options may be right, each
+right one a share of the marks and each wrong one minus a share, as for choice cards), so the
+parts of one variant stay together. Every
 named mistake is an extra answer worth 0% carrying its feedback; Moodle takes the first answer
 that matches, so a mistake inside the right answer's tolerance is, as in gradeck, not diagnosed
 in that variant. The tolerance is gradeck's own (`gradeck.exercises.check.tolerance`), 0 for
@@ -151,6 +153,16 @@ def part_blanks(part: Part) -> list[Blank] | None:
     return blanks
 
 
+def _decimal_exact(part: Part) -> bool:
+    """Whether an exact part's value can be typed as a decimal Moodle compares with tolerance 0
+    (3/8 as 0.375; a third cannot be): every part that is not exact can."""
+    if part.exact is None:
+        return True
+    from gradeck.exercises.exact import exact_text
+
+    return "/" not in exact_text(part.exact)
+
+
 def _numerical_answers(q: ET.Element, blank: Blank) -> None:
     right = ET.SubElement(q, "answer", {"fraction": "100", "format": "moodle_auto_format"})
     ET.SubElement(right, "text").text = number(blank.value)
@@ -177,28 +189,54 @@ def _numerical_blank(blank: Blank, weight: int = 1) -> str:
     return "{" + f"{weight}:NUMERICAL:" + "~".join(pieces) + "}"
 
 
+def _right_options(part: Part) -> set[int]:
+    expected = part.expected
+    return {int(n) for n in expected} if isinstance(expected, tuple) else {int(expected)}
+
+
+def _choice_fractions(part: Part) -> tuple[str, str]:
+    """(right, wrong) grade fractions in percent: a lone right option is worth 100; where several
+    may be right, each right one a share of 100 and each wrong one minus a share, as for cards."""
+    if not isinstance(part.expected, tuple):
+        return "100", "0"
+    right = len(_right_options(part))
+    wrong = len(part.options) - right
+    return _fraction(100 / right), "-" + _fraction(100 / max(1, wrong)) if wrong else "0"
+
+
+def _fits_moodle(part: Part) -> bool:
+    """Whether Moodle's grade fractions can split a choice part's options."""
+    right = len(_right_options(part))
+    return right <= SPLIT_CORRECT and len(part.options) - right <= SPLIT_CORRECT
+
+
 def _choice_blank(part: Part, weight: int = 1) -> str:
-    """A choice part as a Cloze MULTICHOICE blank; a wrong option's named mistake is its
-    feedback."""
+    """A choice part as a Cloze MULTICHOICE blank (MULTIRESPONSE where several may be right);
+    a wrong option's named mistake is its feedback."""
     feedback = {m.value: m.feedback for m in part.mistakes}
+    right, wrong = _choice_fractions(part)
+    several = isinstance(part.expected, tuple)
     pieces = []
     for number, option in enumerate(part.options, 1):
-        mark = "=" if number == part.expected else "%0%"
-        why = "Right." if number == part.expected else feedback.get(number, "")
+        ok = number in _right_options(part)
+        mark = (f"%{right}%" if several else "=") if ok else f"%{wrong}%"
+        why = "Right." if ok else feedback.get(number, "")
         pieces.append(f"{mark}{_cloze_escape(option)}#{_cloze_escape(why)}")
-    return "{" + f"{weight}:MULTICHOICE:" + "~".join(pieces) + "}"
+    kind = "MULTIRESPONSE" if several else "MULTICHOICE"
+    return "{" + f"{weight}:{kind}:" + "~".join(pieces) + "}"
 
 
 def _choice_answers(q: ET.Element, part: Part) -> None:
     feedback = {m.value: m.feedback for m in part.mistakes}
-    ET.SubElement(q, "single").text = "true"
+    right, wrong = _choice_fractions(part)
+    ET.SubElement(q, "single").text = "false" if isinstance(part.expected, tuple) else "true"
     ET.SubElement(q, "shuffleanswers").text = "false"  # the prompt may name options by number
     ET.SubElement(q, "answernumbering").text = "123"
     for number, option in enumerate(part.options, 1):
-        right = number == part.expected
-        answer = ET.SubElement(q, "answer", {"fraction": "100" if right else "0", "format": "html"})
+        ok = number in _right_options(part)
+        answer = ET.SubElement(q, "answer", {"fraction": right if ok else wrong, "format": "html"})
         ET.SubElement(answer, "text").text = _html(option)
-        why = "Right." if right else feedback.get(number, "")
+        why = "Right." if ok else feedback.get(number, "")
         _text(answer, "feedback", _html(why), "html")
 
 
@@ -229,6 +267,12 @@ def exercise_questions(
         blanks = [[] if part.options else part_blanks(part) for part in exercise.parts]
         if any(b is None for b in blanks):
             yield "exercise with a symbolic answer"
+            continue
+        if not all(_fits_moodle(part) for part in exercise.parts if part.options):
+            yield "choice part with more than 10 right or wrong options"
+            continue
+        if not all(_decimal_exact(part) for part in exercise.parts):
+            yield "exact answer with no short decimal (Moodle compares decimals)"
             continue
         name = f"{exercise.title} · seed {seed}"
         idnumber = f"{deck.id}/{item.id}/{seed}"

@@ -6,8 +6,11 @@ then slips of sign and decimal point), close (outside the tolerance but within C
 it: a true rounding), wrong. Text that cannot be read is "unreadable" and an empty answer is
 "blank" (I don't know). An updated value (`Part.start`) is judged on its change: the tolerance is
 relative to the step, so the start value, or the point it converges to, is never taken as right.
+An exact part (`Part.exact`) is right only when the typed value equals the answer as fractions;
+within three significant figures of it is "close", and its mistakes are matched up to float noise.
 A choice part takes one option's number (from 1): that option is right, a named mistake or
-wrong, and anything else is unreadable.
+wrong, and anything else is unreadable; where several may be right, it takes every right
+option's number, and is right only with all of them and no other.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from gradeck.exercises.check_choice import check_choice
 from gradeck.exercises.forms import read_answer
 from gradeck.exercises.model import Exercise, Mistake, Part, Value
 from gradeck.exercises.parse import ParseError
@@ -27,6 +31,8 @@ Verdict = Literal["right", "carried", "close", "wrong", "unreadable", "blank"]
 
 CLOSE_FACTOR = 5.0
 SIGNIFICANT_FIGURES = 3
+FLOAT_NOISE = 1e-12  # how far an exact part's float values may be apart and still be one value
+NOT_EXACT = "close, but not exact: give the value without rounding (a fraction such as 3/8 works)"
 
 _GROUPED_THOUSANDS = re.compile(r"\s*[+-]?\d{1,3}(,\d{3})+\s*")
 
@@ -66,9 +72,9 @@ def tolerance(part: Part, target: float, scale: float | None = None) -> float:
 
     The part's relative or absolute tolerance, or being correct to three significant figures,
     whichever is wider, taken of `scale` (the change, for an updated value; else the target
-    itself); counts are exact.
+    itself); counts and exact parts have none.
     """
-    if part.kind in ("count", "choice"):
+    if part.kind in ("count", "choice") or part.exact is not None:
         return 0.0
     size = target if scale is None else scale
     return max(part.abs_tol, part.rel_tol * abs(size), _half_unit(size))
@@ -124,6 +130,8 @@ def _within(part: Part, target: Value, answer: Value, factor: float, scale: Valu
         return False
     if part.kind in ("count", "choice"):
         return answer == target
+    if part.exact is not None:
+        return math.isclose(answer, target, rel_tol=FLOAT_NOISE, abs_tol=1e-300)
     size = scale if isinstance(scale, float | int) else target
     return abs(answer - target) <= factor * tolerance(part, target, size)
 
@@ -225,14 +233,21 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
     if part.kind == "symbolic":
         return _check_symbolic(part, text, tuple(earlier))
     if part.kind == "choice":
-        return _check_choice(part, text)
+        verdict, message, mistake, value = check_choice(part, text)
+        return PartResult(verdict, message, mistake, value)  # type: ignore[arg-type]
     try:
         value = read_answer(text, part.kind, part.expected)
     except ParseError as exc:
         return PartResult("unreadable", exc.render())
     answer = _conform(part.expected, value)
     scale = _change(part.expected, part.start)
-    if _within(part, part.expected, answer, 1.0, scale):
+    if part.exact is not None:
+        from gradeck.exercises.exact import read_exact, same
+
+        right = same(read_exact(text, value), part.exact)
+    else:
+        right = _within(part, part.expected, answer, 1.0, scale)
+    if right:
         return PartResult("right", value=value)
     carried = _carried(part, tuple(earlier))
     # Worked from the learner's own start, an updated value is still judged on the step's size.
@@ -256,6 +271,9 @@ def check_part(part: Part, text: str, earlier: Sequence[Value | None] = ()) -> P
         return PartResult("unreadable", message)
     if part.kind == "count" and not _integral(answer):
         return PartResult("wrong", "a count is a whole number", value=value)
+    loose = replace(part, exact=None)  # the tolerance the part would have without `exact`
+    if part.exact is not None and _within(loose, part.expected, answer, 1.0, scale):
+        return PartResult("close", NOT_EXACT, value=value)
     if part.kind != "count" and _within(part, part.expected, answer, CLOSE_FACTOR, scale):
         return PartResult("close", "close: did you round an intermediate value?", value=value)
     wrong = _wrong_elements(part, answer, scale)
@@ -331,24 +349,6 @@ def prepare(exercise: Exercise) -> None:
         from gradeck.exercises import symbolic
 
         symbolic.warm_up()
-
-
-_OPTION = re.compile(r"\s*([0-9]{1,3})\s*[.)]?\s*")
-
-
-def _check_choice(part: Part, text: str) -> PartResult:
-    """A choice part takes one option's number; a wrong option may be a named mistake."""
-    found = _OPTION.fullmatch(text)
-    count = len(part.options)
-    if found is None or not 1 <= int(found.group(1)) <= count:
-        return PartResult("unreadable", f"type the number of one option, 1 to {count}")
-    choice = int(found.group(1))
-    if choice == part.expected:
-        return PartResult("right", value=choice)
-    for mistake in part.mistakes:
-        if mistake.value == choice:
-            return PartResult("wrong", mistake.feedback, mistake, choice)
-    return PartResult("wrong", value=choice)
 
 
 def check_next(exercise: Exercise, done: Sequence[PartResult], text: str) -> PartResult:

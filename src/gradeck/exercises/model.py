@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from gradeck.exercises.exact import ExactValue
 
 # A number, a vector (tuple of numbers), a matrix (tuple of row tuples), or, for symbolic parts,
 # the expected expression as text in the answer grammar (e.g. "s*(1 - s)"). A choice part's
@@ -55,6 +58,9 @@ class Part:
     # start value, or a value next to it, is never right; the start value itself is the named
     # mistake "no-update".
     start: Value | None = None
+    # An exact part (a template's `exact: true` on a value that is not a whole number): the
+    # answer as fractions, which a typed answer must equal exactly (see gradeck.exercises.exact).
+    exact: ExactValue | None = None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,19 @@ def format_value(value: Value) -> str:
     return format_number(value)
 
 
+def expected_text(part: Part) -> str:
+    """A part's answer as the learner should have given it: a choice part's right options by
+    number and text, an exact part's value exactly (1/3 rather than 0.333333)."""
+    if part.kind == "choice":
+        right = part.expected if isinstance(part.expected, tuple) else (part.expected,)
+        return "; ".join(f"{int(n)}. {part.options[int(n) - 1]}" for n in right)
+    if part.exact is not None:
+        from gradeck.exercises.exact import exact_text
+
+        return exact_text(part.exact)
+    return format_value(part.expected)
+
+
 def render_table(table: Table) -> str:
     """A titled grid: row labels to the left, numbers right-aligned in their columns."""
     ncols = max((len(row) for row in table.rows), default=0)
@@ -116,10 +129,19 @@ def render_network(widths: tuple[int, ...]) -> str:
 
 def part_heading(part: Part, exercise: Exercise) -> str:
     """How a part is introduced; a lone part needs no label. A choice part lists its options,
-    numbered from 1, one per line."""
+    numbered from 1, one per line; one where several may be right says so."""
     head = part.prompt if len(exercise.parts) == 1 else f"({part.label}) {part.prompt}"
     options = [f"    {n}. {option}" for n, option in enumerate(part.options, 1)]
-    return "\n".join([head, *options])
+    several = part.kind == "choice" and isinstance(part.expected, tuple)
+    said = [f"    ({choice_instruction(part)})"] if several else []
+    return "\n".join([head, *options, *said])
+
+
+def choice_instruction(part: Part) -> str:
+    """What to type for a choice part."""
+    if isinstance(part.expected, tuple):
+        return "several may be right: give the number of each, such as 1 3"
+    return f"the number of one option, 1 to {len(part.options)}"
 
 
 def filled_in(part: Part) -> str:
@@ -173,10 +195,10 @@ def render_solution(exercise: Exercise, width: int = WIDTH) -> str:
 def render_answers(exercise: Exercise, width: int = WIDTH) -> str:
     """The expected answers: on one line for a lone part, else one line per part."""
     if len(exercise.parts) == 1:
-        return wrap(f"Answer: {display_value(exercise.parts[0].expected)}", width, hang="  ")
+        return wrap(f"Answer: {expected_text(exercise.parts[0])}", width, hang="  ")
     lines = ["Answers"]
     for part in exercise.parts:
-        line = f"({part.label}) {display_value(part.expected)}"
+        line = f"({part.label}) {expected_text(part)}"
         lines.append(wrap(line, width, indent="  ", hang="  "))
     return "\n".join(lines)
 
@@ -199,7 +221,7 @@ def render_feedback(part: Part, result: PartResult, width: int = WIDTH) -> str:
     if result.verdict == "right":
         return f"{mark} right"
     if result.verdict == "blank":
-        return wrap(f"{mark} no answer; the answer is {display_value(part.expected)}", width)
+        return wrap(f"{mark} no answer; the answer is {expected_text(part)}", width)
     if result.verdict == "unreadable" and "\n" in result.message:
         # A pointer under the answer: already laid out, so it is not wrapped.
         return f"{mark} cannot read this answer:\n{result.message}"

@@ -8,27 +8,32 @@ goes through the whitelist parser of `gradeck.exercises.parse`; nothing is ever 
 Python itself. Drawing is bounded: a template whose constraints cannot be met gives a clear
 error, never a hang.
 
-The reading and validation of the YAML lives in `gradeck.decks.templates`; this module holds the
-validated objects and the generation, so it knows nothing of files.
+The reading and validation of the YAML lives in `gradeck.decks.templates`; the validated objects
+in `template_model`; this module draws and generates, so it knows nothing of files.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from typing import Any
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
-from gradeck.errors import GradeckError
 from gradeck.exercises.check import matches
 from gradeck.exercises.families._draw import SEPARATION, differs, finite
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
-from gradeck.exercises.parse import CONSTANTS, FUNCTIONS, Node, ParseError, Var, evaluate, parse
-from gradeck.exercises.parse import walk as walk_nodes
+from gradeck.exercises.parse import ParseError, Var
 from gradeck.exercises.render import format_value
-from gradeck.exercises.template_base import Ref, Rejected
+from gradeck.exercises.template_base import Rejected
+from gradeck.exercises.template_choice import choice_part
+from gradeck.exercises.template_expr import Expr
+from gradeck.exercises.template_model import Template, TemplateError
+from gradeck.exercises.template_solution import answer_steps, derived_steps, paragraphs
+from gradeck.exercises.template_text import describe, fill_at
+
+if TYPE_CHECKING:
+    from gradeck.exercises.exact import ExactValue
 
 # Drawing budgets. Validation samples until MIN_ACCEPTED draws are usable, giving up after
 # SAMPLE_DRAWS (so at least about 1% of draws must be usable); generation then tries up to
@@ -41,234 +46,6 @@ GENERATE_DRAWS = 5000
 # this many times (a mistake that coincides with the answer is no reason to redraw).
 ENGINE_DRAWS = 25
 
-DEFAULT_TOLERANCE = 0.01
-
-ENGINE_ROOTS = ("loss", "losses", "output", "grad", "updated")
-UNICODE_COMPARISONS = {"≤": "<=", "≥": ">=", "≠": "!="}
-NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
-RESERVED = frozenset({*FUNCTIONS, *CONSTANTS, *ENGINE_ROOTS, "ln", "pi"})
-
-Scalar = float | str  # a drawn value: a number, or a text choice such as an activation name
-
-
-class TemplateError(GradeckError):
-    """A template that cannot give an exercise (validation should have caught it)."""
-
-
-class ExprError(ValueError):
-    """An expression that cannot be read, with the offset in the text where it goes wrong."""
-
-    def __init__(self, message: str, offset: int = 0) -> None:
-        super().__init__(message)
-        self.offset = offset
-
-
-# ---------------------------------------------------------------- expressions
-
-
-_REF = re.compile(
-    r"(?<![\w.])(losses|loss|output|grad|updated)\b"
-    r"((?:\s*\.\s*[A-Za-z_]\w*|\s*\[\s*\d{1,4}\s*\])*)"
-)
-_REF_STEP = re.compile(r"\.\s*([A-Za-z_]\w*)|\[\s*(\d+)\s*\]")
-
-
-@dataclass(frozen=True)
-class Expr:
-    """A parsed expression: its text, tree, the names it uses and the engine results it reads."""
-
-    text: str
-    node: Node = field(compare=False, repr=False)
-    names: frozenset[str]
-    refs: tuple[Ref, ...] = ()
-    source: str = ""  # the text as parsed, with each reference replaced by _r0, _r1, ...
-
-    def value(self, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> Value:
-        """The value with these variables (and engine results); ParseError when undefined."""
-        text = next((n for n in self.names if isinstance(env.get(n), str)), None)
-        if text is not None:
-            raise ParseError(f"{text!r} is text, not a number", 0)
-        vector = next((n for n in self.names if isinstance(env.get(n), tuple)), None)
-        if vector is not None:
-            if isinstance(self.node, Var):
-                return env[vector]  # a whole vector, named on its own
-            raise ParseError(
-                f"{vector!r} is a vector, not a number: name it alone as a whole answer", 0
-            )
-        if not self.refs:
-            return evaluate(self.node, env, self.source)
-        scope = {n: env[n] for n in self.names if n in env}
-        scope.update({f"_r{i}": resolve(ref, results or {}) for i, ref in enumerate(self.refs)})
-        if isinstance(self.node, Var) and isinstance(scope[self.node.name], tuple):
-            return scope[self.node.name]  # a whole vector or matrix, named on its own
-        return evaluate(self.node, scope, self.source)
-
-
-def compile_expr(text: str, names: frozenset[str], allow_refs: bool = True) -> Expr:
-    """Parse `text` with these names allowed; ExprError (with an offset) when it cannot be."""
-    if isinstance(text, list):
-        raise ExprError('write a vector as text in quotes, as in "[a, b]"')
-    if isinstance(text, bool) or not isinstance(text, str | int | float):
-        raise ExprError("expected an expression (text or a number)")
-    text = str(text).strip()
-    refs: list[Ref] = []
-    pieces: list[str] = []
-    last = 0
-    for match in _REF.finditer(text):
-        if not allow_refs:
-            raise ExprError(f"{match.group(0).strip()!r}: engine results cannot be used here")
-        if match.group(1) in names:
-            continue  # a variable named after an engine result: reported by the reader
-        steps = tuple(
-            int(index) if index else attr for attr, index in _REF_STEP.findall(match.group(2))
-        )
-        refs.append(Ref(match.group(1), steps, re.sub(r"\s+", "", match.group(0))))
-        pieces += [text[last : match.start()], f"_r{len(refs) - 1}"]
-        last = match.end()
-    source = "".join([*pieces, text[last:]])
-    allowed = names | {f"_r{i}" for i in range(len(refs))}
-    try:
-        node = parse(source, allowed)
-    except ParseError as exc:
-        raise ExprError(_friendly(exc, source, names), exc.offset) from None
-    used = frozenset(n.name for n in walk_nodes(node) if isinstance(n, Var)) & names
-    return Expr(text, node, used, tuple(refs), source)
-
-
-def _friendly(exc: ParseError, source: str, names: frozenset[str]) -> str:
-    """The parser's message, said for a template: an unknown name before a '(' is an unknown
-    function, else a name to declare; engine results are not called _r0, _r1, ..."""
-    match = re.match(r"unknown name '([^']*)'", exc.message)
-    if match and source[exc.offset + len(match.group(1)) :].lstrip().startswith("("):
-        known = ", ".join(sorted(FUNCTIONS))
-        return f"unknown function {match.group(1)!r} (functions: {known})"
-    if match:
-        known = ", ".join(sorted(names)) if names else "none yet"
-        return (
-            f"unknown name {match.group(1)!r}: declare it under 'variables' or 'derived' "
-            f"(declared: {known})"
-        )
-    return re.sub(r"_r(\d+)", "an engine result", exc.message)
-
-
-def resolve(ref: Ref, results: Mapping[str, Any]) -> Value:
-    """The engine result `ref` names, as a float or nested tuples."""
-    value: Any = results[ref.root]
-    for step in ref.path:
-        value = value[step]
-    return _tupled(value)
-
-
-def _tupled(value: Any) -> Value:
-    if isinstance(value, list | tuple):
-        return tuple(_tupled(v) for v in value)
-    return float(value)
-
-
-# ---------------------------------------------------------------- the template
-
-
-@dataclass(frozen=True)
-class RangeVar:
-    """Evenly spaced values low, low + step, ..., high, drawn with equal chance."""
-
-    name: str
-    low: Decimal
-    high: Decimal
-    step: Decimal
-
-    @property
-    def count(self) -> int:
-        return int((self.high - self.low) / self.step) + 1
-
-    def draw(self, rng: random.Random) -> Scalar:
-        return float(self.low + self.step * rng.randrange(self.count))
-
-
-@dataclass(frozen=True)
-class ChoiceVar:
-    name: str
-    choices: tuple[Scalar, ...]
-
-    def draw(self, rng: random.Random) -> Scalar:
-        return self.choices[rng.randrange(len(self.choices))]
-
-
-Variable = RangeVar | ChoiceVar
-
-
-@dataclass(frozen=True)
-class Constraint:
-    text: str
-    left: Expr
-    op: str
-    right: Expr
-
-    def holds(self, env: Mapping[str, Any]) -> bool:
-        a, b = self.left.value(env), self.right.value(env)
-        if isinstance(a, tuple) or isinstance(b, tuple):
-            raise ParseError("a constraint compares single numbers", 0)
-        return _COMPARE[self.op](a, b)
-
-
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A value worked out from the variables; `step` says in words what the step does."""
-
-    name: str
-    expr: Expr
-    step: str = ""
-
-
-@dataclass(frozen=True)
-class MistakeSpec:
-    name: str
-    value: Expr
-    feedback: str
-
-
-@dataclass(frozen=True)
-class PartSpec:
-    label: str
-    prompt: str
-    answer: Expr
-    rel_tol: float = DEFAULT_TOLERANCE
-    abs_tol: float = 1e-9
-    mistakes: tuple[MistakeSpec, ...] = ()
-    exact: bool = False  # a whole number to give exactly (a count, a size)
-    points: float = 1.0
-
-
-@dataclass(frozen=True)
-class Template:
-    """A validated template: everything needed to draw variants, nothing left to check."""
-
-    id: str
-    title: str
-    variables: tuple[Variable, ...]
-    derived: tuple[Derived, ...]  # in an order where each uses only earlier names
-    constraints: tuple[Constraint, ...]
-    prompt: str
-    parts: tuple[PartSpec, ...]
-    hints: tuple[str, ...] = ()
-    solution: str = ""
-    # The network (a `template_network.NetworkPlan`), None when the template has none.
-    network: Any = field(default=None, compare=False, repr=False)
-    # Expression nodes evaluated for one draw (derived values and constraints), and for one
-    # variant's answers and mistakes: what sampling and generation spend.
-    draw_cost: int = 0
-    parts_cost: int = 0
-
 
 # ---------------------------------------------------------------- drawing
 
@@ -277,17 +54,19 @@ def draw(template: Template, rng: random.Random) -> dict[str, Any]:
     """The variables and derived values of one draw that meets every constraint, else Rejected."""
     env: dict[str, Any] = {v.name: v.draw(rng) for v in template.variables}
     for derived in template.derived:
+        if derived.late:
+            continue  # worked out once the network is solved (see _solve)
         try:
-            env[derived.name] = derived.expr.value(env)
+            env[derived.name] = derived.chosen(env).value(env)
         except ParseError as exc:
             where = ("derived", derived.name, "value")
-            raise Rejected(where, f"{exc.message} (with {_describe(env)})") from None
+            raise Rejected(where, f"{exc.message} (with {describe(env)})") from None
     for index, constraint in enumerate(template.constraints):
         try:
             holds = constraint.holds(env)
         except ParseError as exc:
             raise Rejected(
-                ("constraints", index), f"{exc.message} (with {_describe(env)})"
+                ("constraints", index), f"{exc.message} (with {describe(env)})"
             ) from None
         if not holds:
             raise Rejected(("constraints", index), f"constraint {constraint.text!r} fails")
@@ -326,60 +105,13 @@ def sample(template: Template, budget: int, wanted: int = MIN_ACCEPTED) -> Sampl
             env = draw(template, rng)
             report.work += variant_cost
             variant = _solve(template, env)
-            _exercise(template, 0, 1, variant, tuple(_parts(template, variant)))
+            _exercise(template, 0, 1, variant, tuple(_parts(template, variant, 0)))
         except Rejected as exc:
             report.failure = report.failure or exc
             continue
         report.accepted += 1
         report.usable.append(env)
     return report
-
-
-def _describe(env: Mapping[str, Any]) -> str:
-    shown = ", ".join(f"{k} = {_show(v)}" for k, v in list(env.items())[:6])
-    return shown + (", ..." if len(env) > 6 else "")
-
-
-# ---------------------------------------------------------------- text with placeholders
-
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-FORMAT_SPEC = re.compile(r"\+?(?:\d{1,2})?(?:\.\d{1,2})?[fgeE%]?")
-
-
-def split_placeholder(inside: str) -> tuple[str, str]:
-    """`expr:spec` into its two parts (expressions never hold a ':')."""
-    head, _, spec = inside.partition(":")
-    return head, spec.strip()
-
-
-def fill(text: str, env: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> str:
-    """The text with each `{expr}` or `{expr:.2f}` replaced by its value; `{{`/`}}` are braces.
-
-    The template was validated, so every placeholder compiles and its spec is safe.
-    """
-    names = frozenset(env)
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group(0) in ("{{", "}}"):
-            return match.group(0)[0]
-        body, spec = split_placeholder(match.group(1))
-        try:
-            value: Any = env[body.strip()]
-        except KeyError:
-            value = compile_expr(body, names).value(env, results)
-        return _show(value, spec)
-
-    return _PLACEHOLDER.sub(replace, text)
-
-
-def _show(value: Any, spec: str = "") -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_show(v, spec) for v in value) + "]"
-    if spec:
-        return format(value, spec)
-    return format_value(float(value))
 
 
 # ---------------------------------------------------------------- generation
@@ -411,8 +143,8 @@ def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
             env = draw(template, rng)
             variants += 1
             variant = _solve(template, env)
-            parts = _parts(template, variant)
-            kept = tuple(_without_collisions(part) for part in parts)
+            parts = _parts(template, variant, seed)
+            kept = tuple(p if p.kind == "choice" else _without_collisions(p) for p in parts)
             return _exercise(template, seed, difficulty, variant, kept)
         except Rejected as exc:
             failure = failure or exc.reason
@@ -426,19 +158,33 @@ def generate(template: Template, seed: int, difficulty: int = 1) -> Exercise:
 
 def _solve(template: Template, env: dict[str, Any]) -> _Variant:
     """Run the network (if any) with these values; Rejected when its numbers are not usable."""
-    steps = _derived_steps(template, env)
+    steps = derived_steps(template, env, {}, late=False)
     if template.network is None:
         return _Variant(env, {}, steps)
     from gradeck.exercises.template_network import solve_network
 
     solved = solve_network(template.network, env)
-    return _Variant(env, solved.results, [*steps, *solved.steps], solved.widths, solved.tables)
+    for d in template.derived:
+        if d.late:
+            where = ("derived", d.name, "value")
+            value = _evaluate(d.chosen(env), _Variant(env, solved.results, []), where)
+            if isinstance(value, tuple):
+                raise Rejected(where, f"{d.name!r} must be one number: index the result")
+            env[d.name] = value
+    steps += [*solved.steps, *derived_steps(template, env, solved.results, late=True)]
+    return _Variant(env, solved.results, steps, solved.widths, solved.tables)
 
 
-def _parts(template: Template, variant: _Variant) -> list[Part]:
-    """The answer parts of a variant; Rejected when a value cannot be computed or is not finite."""
+def _parts(template: Template, variant: _Variant, seed: int) -> list[Part]:
+    """The answer parts of a variant; Rejected when a value cannot be computed or is not finite.
+
+    A choice part's options are ordered from the seed (see `template_choice`)."""
     parts: list[Part] = []
     for index, spec in enumerate(template.parts):
+        if spec.answer is None:
+            order = f"gradeck/template/{template.id}/{seed}/options/{index}"
+            parts.append(choice_part(spec, index, variant.env, variant.results, order))
+            continue
         expected = _evaluate(spec.answer, variant, ("parts", index, "answer"))
         mistakes = tuple(
             Mistake(
@@ -448,20 +194,65 @@ def _parts(template: Template, variant: _Variant) -> list[Part]:
             )
             for j, m in enumerate(spec.mistakes)
         )
+        exact = _exact(template, spec.answer, variant, index) if spec.exact else None
+        count = exact is not None and not isinstance(exact, tuple) and exact.denominator == 1
         parts.append(
             Part(
                 label=spec.label,
                 prompt=_text(spec.prompt, variant, ("parts", index, "prompt")),
                 expected=expected,
-                kind="count" if spec.exact and _whole(expected) else _kind(expected),
+                kind="count" if count else _kind(expected),
                 rel_tol=spec.rel_tol,
                 abs_tol=spec.abs_tol,
                 mistakes=mistakes,
                 carry=_carry(template, index, variant),
                 points=spec.points,
+                exact=None if count else exact,
             )
         )
     return parts
+
+
+def _exact(template: Template, answer: Expr, variant: _Variant, index: int) -> ExactValue:
+    """An exact part's answer as fractions, from the drawn values as they were declared; a
+    whole number from a step that is not rational (exp, an engine result) stays exact as a
+    count. Rejected when the answer is neither."""
+    from gradeck.exercises.exact import Inexact, exact_value, from_float
+
+    def exact_of(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(exact_of(v) for v in value)
+        return from_float(value)
+
+    env: dict[str, Any] = {}
+    for variable in template.variables:
+        value = variant.env[variable.name]
+        if not isinstance(value, str):
+            env[variable.name] = exact_of(value)
+
+    def scope(expr: Expr) -> dict[str, Any]:
+        """The names of `expr`, with each element of a vector variable it reads."""
+        elements = {f"_r{i}": env[r.root][r.path[0]] for i, r in enumerate(expr.refs)
+                    if r.root in env}  # fmt: skip
+        return {**env, **elements}
+
+    for d in template.derived:
+        chosen = d.chosen(variant.env)
+        try:
+            env[d.name] = exact_value(chosen.node, scope(chosen))
+        except Inexact:
+            continue  # left out: an answer that uses it is not exact
+    try:
+        return exact_value(answer.node, scope(answer))
+    except Inexact as exc:
+        expected = _evaluate(answer, variant, ("parts", index, "answer"))
+        if isinstance(expected, float | int) and float(expected).is_integer():
+            return Fraction(int(expected))
+        raise Rejected(
+            ("parts", index, "exact"),
+            f"'exact' needs an answer worked out without rounding, but {answer.text!r} is "
+            f"{format_value(expected)} and {exc}; give a tolerance instead",
+        ) from None
 
 
 def _carry(
@@ -471,23 +262,25 @@ def _carry(
     earlier parts that name a value it depends on (say part (a) asks for `z`, and this part's
     answer is computed from z). None when no earlier answer feeds it, or the values come from a
     network, which is not solved again from a learner's numbers."""
-    if variant.results:
+    answer = template.parts[index].answer
+    if variant.results or answer is None:
         return None
     derived = {d.name: d for d in template.derived}
-    needed, stack = set(), list(template.parts[index].answer.names)
+    needed, stack = set(), list(answer.names)
     while stack:
         name = stack.pop()
         if name not in needed:
             needed.add(name)
-            stack.extend(derived[name].expr.names if name in derived else ())
+            stack.extend(derived[name].names if name in derived else ())
     feeds = {
         j: spec.answer.node.name
         for j, spec in enumerate(template.parts[:index])
-        if isinstance(spec.answer.node, Var) and spec.answer.node.name in needed
+        if spec.answer is not None
+        and isinstance(spec.answer.node, Var)
+        and spec.answer.node.name in needed
     }
     if not feeds:
         return None
-    answer = template.parts[index].answer
 
     def carry(earlier: tuple[Value | None, ...]) -> Value:
         env = dict(variant.env)
@@ -499,7 +292,7 @@ def _carry(
         env.update(given)
         for d in template.derived:
             if d.name not in given:
-                env[d.name] = d.expr.value(env)
+                env[d.name] = d.chosen(env).value(env)
         return answer.value(env)
 
     return carry
@@ -510,35 +303,20 @@ def _evaluate(expr: Expr, variant: _Variant, where: tuple[str | int, ...]) -> Va
         value = expr.value(variant.env, variant.results)
     except (ParseError, KeyError, IndexError, TypeError) as exc:
         message = exc.message if isinstance(exc, ParseError) else "no such engine result"
-        raise Rejected(where, f"{expr.text!r}: {message} (with {_describe(variant.env)})") from None
+        raise Rejected(where, f"{expr.text!r}: {message} (with {describe(variant.env)})") from None
     if not finite(value):
         raise Rejected(where, f"{expr.text!r} is not a finite number")
     return value
 
 
 def _text(text: str, variant: _Variant, where: tuple[str | int, ...]) -> str:
-    return _fill(text, variant.env, variant.results, where)
-
-
-def _fill(
-    text: str, env: dict[str, Any], results: Mapping[str, Any], where: tuple[str | int, ...]
-) -> str:
-    """`fill`, with a placeholder that cannot be computed for this draw said as Rejected."""
-    try:
-        return fill(text, env, results)
-    except (ParseError, KeyError, IndexError, TypeError) as exc:
-        message = exc.message if isinstance(exc, ParseError) else "no such engine result"
-        raise Rejected(where, f"a placeholder: {message} (with {_describe(env)})") from None
+    return fill_at(text, variant.env, variant.results, where)
 
 
 def _kind(value: Value) -> str:
     if isinstance(value, tuple):
         return "matrix" if value and isinstance(value[0], tuple) else "vector"
     return "number"
-
-
-def _whole(value: Value) -> bool:
-    return isinstance(value, float | int) and float(value).is_integer()
 
 
 def _apart(part: Part, value: Value) -> bool:
@@ -554,45 +332,14 @@ def _without_collisions(part: Part) -> Part:
     return part if kept == part.mistakes else replace(part, mistakes=kept)
 
 
-def _derived_steps(template: Template, env: dict[str, Any]) -> list[Step]:
-    steps = []
-    for d in template.derived:
-        where = ("derived", d.name, "step")
-        text = _fill(d.step, env, {}, where) if d.step else f"Work out {d.name}."
-        formula = f"{d.name} = {d.expr.text}"
-        steps.append(Step(text, formula, _working(d.expr, env, env[d.name])))
-    return steps
-
-
-def _working(
-    expr: Expr, env: Mapping[str, Any], value: Value, results: Mapping[str, Any] | None = None
-) -> str:
-    """The expression with its names replaced by their values, then the result."""
-    scope = dict(env)
-    for i, ref in enumerate(expr.refs):
-        scope[f"_r{i}"] = resolve(ref, results or {})
-    out, last = [], 0
-    names = sorted((n for n in walk_nodes(expr.node) if isinstance(n, Var)), key=lambda n: n.pos)
-    for node in names:
-        shown = _show(scope[node.name])
-        if shown.startswith("-"):
-            shown = f"({shown})"
-        out += [expr.source[last : node.pos], shown]
-        last = node.pos + len(node.name)
-    out.append(expr.source[last:])
-    filled = "".join(out)
-    result = _show(value)
-    return f"= {result}" if filled.strip() == result else f"= {filled} = {result}"
-
-
 def _exercise(
     template: Template, seed: int, difficulty: int, variant: _Variant, parts: tuple[Part, ...]
 ) -> Exercise:
     steps = list(variant.steps)
     for part, spec in zip(parts, template.parts, strict=True):
-        steps.extend(_answer_steps(part, spec, variant))
+        steps.extend(answer_steps(part, spec, variant.env, variant.results))
     solution = _text(template.solution, variant, ("solution",))
-    steps.extend(Step(paragraph) for paragraph in _paragraphs(solution))
+    steps.extend(Step(paragraph) for paragraph in paragraphs(solution))
     return Exercise(
         family="template",
         seed=seed,
@@ -605,25 +352,6 @@ def _exercise(
         tables=variant.tables,
         network=variant.network,
     )
-
-
-def _paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs, each on one line, so a front end can wrap it."""
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-
-
-def _answer_steps(part: Part, spec: PartSpec, variant: _Variant) -> list[Step]:
-    """How a part's answer follows: the expression with its numbers put in, unless it is a
-    bare number or names a value already worked out above."""
-    answer = spec.answer
-    heading = f"({part.label}) {part.prompt}"
-    if not answer.names and not answer.refs:
-        return []
-    if isinstance(answer.node, Var):
-        return [Step(heading, "", f"{answer.text} = {_show(part.expected)}")]
-    return [
-        Step(heading, answer.text, _working(answer, variant.env, part.expected, variant.results))
-    ]
 
 
 def make_exercise(

@@ -15,7 +15,7 @@ from typing import Any
 
 from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise, Table
-from gradeck.exercises.render import format_value, render_code, render_network
+from gradeck.exercises.render import expected_text, render_code, render_network
 from gradeck.exercises.worksheet import Document, points_text, score, scored_heading
 from gradeck.text import printable
 
@@ -149,7 +149,7 @@ def _answers(number: int, exercise: Exercise) -> dict[str, Any]:
         "title": printable(exercise.title),
         "seed": exercise.seed,
         "answers": [
-            {"label": "" if lone else f"({p.label})", "value": printable(format_value(p.expected))}
+            {"label": "" if lone else f"({p.label})", "value": printable(expected_text(p))}
             for p in exercise.parts
         ],
         "steps": [

@@ -29,7 +29,8 @@ from gradeck.exercises.check import PartResult
 from gradeck.exercises.model import Exercise, Part
 from gradeck.exercises.render import (
     FEEDBACK_MARKS,
-    display_value,
+    choice_instruction,
+    expected_text,
     filled_in,
     minus_signs,
     part_heading,
@@ -37,6 +38,7 @@ from gradeck.exercises.render import (
     render_solution,
     wrap,
 )
+from gradeck.tui.widgets.choice_prompt import mark_choice, part_prompt
 from gradeck.tui.widgets.exercise_view import exercise_body
 from gradeck.tui.widgets.text import plain, shorten, typed_character
 
@@ -64,7 +66,7 @@ def attempt_text(part: Part, attempt: Attempt, tries_left: int) -> Text:
     if attempt.verdict in ("given_up", "revealed"):
         said = "given up" if attempt.verdict == "given_up" else "not answered"
         mark = FEEDBACK_MARKS["blank"]
-        return Text(f"{mark} {said}\nexpected {display_value(part.expected)}")
+        return Text(f"{mark} {said}\nexpected {minus_signs(expected_text(part))}")
     assert attempt.result is not None
     text = feedback_text(part, attempt.result, attempt.closes, given=attempt.text)
     if not attempt.closes and attempt.verdict != "unreadable":
@@ -91,7 +93,7 @@ def feedback_text(part: Part, result: PartResult, final: bool, given: str = "") 
     if result.message and result.verdict != "blank":
         text.append(f": {result.message}")
     if final and not result.credited:
-        text.append(f"\nexpected {display_value(part.expected)}")
+        text.append(f"\nexpected {minus_signs(expected_text(part))}")
     return text
 
 
@@ -181,7 +183,7 @@ def _placeholder(part: Part) -> str:
         "vector": "values separated by commas, e.g. 0.5, -1.2",
         "matrix": "rows separated by ;  e.g. 1, 2; 3, 4",
         "count": "a whole number",
-        "choice": f"the number of one option, 1 to {len(part.options)}",
+        "choice": choice_instruction(part),
         "symbolic": "an expression in " + ", ".join(part.symbols) if part.symbols else "",
     }.get(part.kind, "a number (expressions such as 0.3*2 work)")
 
@@ -223,7 +225,7 @@ class ExercisePanel(Vertical):
             )
         for i, part in enumerate(ex.parts):
             heading = minus_signs(part_heading(part, ex))  # wrapped once the width is known
-            yield Static(plain(heading), id=f"prompt-{i}", classes="part-prompt")
+            yield part_prompt(part, i, plain(heading))
             if i < given:  # a faded worked example: filled in, nothing to type
                 yield Static(plain(filled_in(part)), id=f"feedback-{i}", classes="feedback shown")
                 continue
@@ -304,6 +306,7 @@ class ExercisePanel(Vertical):
         feedback = self.query_one(f"#feedback-{attempt.part}", Static)
         feedback.update(attempt_text(part, attempt, self.run.tries_left))
         feedback.set_classes(f"feedback shown {VERDICT_CLASS[attempt.verdict]}")
+        mark_choice(self, attempt)
 
     def _next_part(self) -> None:
         """The part just closed: its box closes, and the next one opens (or the run ends)."""
