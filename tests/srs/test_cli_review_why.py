@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from gradeck.cli import main
@@ -43,6 +44,9 @@ def test_the_new_limit_is_named_and_more_is_offered(home: Path, monkeypatch, cap
 def test_a_learning_item_coming_back_is_named(home: Path, monkeypatch, capsys) -> None:
     _one_new_a_day(monkeypatch, capsys)
     assert _run(["config", "set", "learning_steps", "45m"], "", monkeypatch, capsys)[0] == 0
+    # The study day turns twelve hours from now, so the 45-minute step stays within today.
+    turn = str((datetime.now().hour + 12) % 24)
+    assert _run(["config", "set", "day_start_hour", turn], "", monkeypatch, capsys)[0] == 0
     code, out, _err = _run(["review", "--deck", "mini"], "\n1\n", monkeypatch, capsys)
     assert code == 0
     assert "The next learning item comes back in 45 minutes." in out
