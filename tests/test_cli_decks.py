@@ -108,6 +108,18 @@ def test_show_prints_cards_and_cloze_holes(home: Path, tmp_path: Path, capsys) -
     assert "Q: What is η?" in out
     assert "c1: A [bias] shifts the activation" in out
     assert "c2: A bias shifts the [activation]" in out
+    assert "2 cards, 0 exercises · " in out
+
+
+def test_show_counts_one_of_a_kind_in_the_singular(home: Path, tmp_path: Path, capsys) -> None:
+    deck = tmp_path / "one.yaml"
+    deck.write_text(
+        "format: 1\nid: one\ntitle: One\ncards:\n  - {id: a, front: A?, back: A.}\n"
+        "exercises:\n  - {id: e, family: update-rule}\n",
+        encoding="utf-8",
+    )
+    assert main(["show", "one", "--deck", str(deck)]) == 0
+    assert "1 card, 1 exercise · " in capsys.readouterr().out
 
 
 def test_show_unknown_deck_suggests(home: Path, capsys) -> None:

@@ -37,3 +37,8 @@ def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """A '; did you mean X?' suffix for an unknown name, or '' when nothing is close."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def counted(n: int, noun: str) -> str:
+    """`n noun`, the noun in the plural unless n is 1 (the nouns counted here take an s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

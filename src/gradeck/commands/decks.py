@@ -16,7 +16,7 @@ from gradeck.decks.library import DECK_SUFFIXES, builtin_files, load_library
 from gradeck.decks.loader import load_deck
 from gradeck.decks.model import Card, Deck
 from gradeck.problems import Problem, ProblemsError
-from gradeck.text import printable
+from gradeck.text import counted, printable
 
 
 def _library(args: argparse.Namespace):
@@ -125,7 +125,8 @@ def format_deck(deck: Deck) -> str:
     lines = [f"{deck.title} ({deck.id})"]
     if deck.description:
         lines.append(deck.description)
-    lines.append(f"{len(deck.cards)} cards, {len(deck.exercises)} exercises · {deck.path}")
+    sizes = f"{counted(len(deck.cards), 'card')}, {counted(len(deck.exercises), 'exercise')}"
+    lines.append(f"{sizes} · {deck.path}")
     for card in deck.cards:
         lines += ["", *_card_lines(card)]
     for ex in deck.exercises:
