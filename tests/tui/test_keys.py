@@ -141,7 +141,7 @@ exercises:
 def _burst(app, text: str) -> None:
     """Every character of `text` at once, as a fast typist's keys arrive ("\\r" is Enter)."""
     for char in text:
-        key = {"\r": "enter", "!": "exclamation_mark"}.get(char, char)
+        key = {"\r": "enter", "!": "exclamation_mark", " ": "space"}.get(char, char)
         app.post_message(events.Key(key, char))
 
 
@@ -229,3 +229,96 @@ async def test_a_rating_typed_right_after_a_typed_answer_rates_it(home, make_app
             await keys.settle(pilot)
         assert app.screen.shown is None  # answered and rated: nothing left
     assert _answers(home, "typed") == [4]
+
+
+async def test_backspace_and_ctrl_g_in_a_burst_apply_in_the_order_typed(
+    home, make_app, keys
+) -> None:
+    """Editing keys (bindings of the box) and letters (typed by it) keep their order in a
+    burst: `99⌫⌫` then the first answer and Enter checks the first answer alone; Ctrl+G then
+    gives the second part up, and the third answer typed at once lands in the third part."""
+    app = _three_part_exercise(home, make_app)
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        panel = app.screen.query_one(ExercisePanel)
+        first, _, third = (format_value(part.expected) for part in panel.exercise.parts)
+        for key, char in [
+            ("9", "9"),
+            ("9", "9"),
+            ("backspace", None),
+            ("backspace", None),
+            *((c, c) for c in first),
+            ("enter", "\r"),
+            ("ctrl+g", None),
+            *((c, c) for c in third),
+            ("enter", "\r"),
+        ]:
+            app.post_message(events.Key(key, char))
+        for _ in range(10):
+            await keys.settle(pilot)
+        assert [(a.part, a.text, a.verdict) for a in panel.run.attempts] == [
+            (0, first, "right"),
+            (1, "", "given_up"),
+            (2, third, "right"),
+        ]
+
+
+def _card_then(box: str) -> str:
+    return (
+        "format: 1\nid: boxes\ntitle: A card, then a box\ncards:\n"
+        "  - {id: plain, front: What is an epoch?, back: One pass over the training set.}\n" + box
+    )
+
+
+TYPED_CARD = """  - id: loss
+    type: typed
+    question: Which loss goes with logits for multi-class classification?
+    answer: cross-entropy
+"""
+EXERCISE = "exercises:\n  - {id: step, family: update-rule, difficulty: 1, title: A step}\n"
+
+
+async def _rate_the_card_then_undo(home, make_app, keys, box: str, kind: str, *typed: str):
+    (home / "decks" / "boxes.yaml").write_text(_card_then(box), encoding="utf-8")
+    app = make_app(study_deck="boxes")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        screen = app.screen
+        card = screen.shown.key
+        assert screen.shown.kind == "flashcard"
+        await keys.press(pilot, "space", "3")
+        shown = screen.shown
+        assert ("exercise" if shown.exercise is not None else shown.kind) == kind
+        assert isinstance(app.focused, Input)
+        await keys.press(pilot, *typed)
+        assert screen.shown.key == card and screen.session.answered == 0  # taken back
+    assert _answers(home, "boxes") == []
+
+
+async def test_u_in_an_empty_exercise_box_undoes_the_last_rating(home, make_app, keys) -> None:
+    await _rate_the_card_then_undo(home, make_app, keys, EXERCISE, "exercise", "u")
+
+
+async def test_ctrl_z_in_a_typed_card_box_undoes_even_with_text(home, make_app, keys) -> None:
+    await _rate_the_card_then_undo(
+        home, make_app, keys, TYPED_CARD, "typed", "c", "r", "o", "ctrl+z"
+    )
+
+
+async def test_a_burst_of_ratings_is_not_typed_into_a_box_that_comes_up(
+    home, make_app, keys
+) -> None:
+    """`Space 3` three times, all at once: the flashcard is rated, and the keys left over
+    (pressed before the typed card could be seen) are not typed into its box."""
+    (home / "decks" / "boxes.yaml").write_text(_card_then(TYPED_CARD), encoding="utf-8")
+    app = make_app(study_deck="boxes")
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        _burst(app, " 3 3 3")
+        for _ in range(5):
+            await keys.settle(pilot)
+        assert app.screen.shown.kind == "typed" and app.screen.session.answered == 1
+        assert app.screen.query_one("#typed", Input).value == ""
+        await keys.answer(pilot, "cross-entropy")  # the box works as ever afterwards
+        await keys.press(pilot, "3")
+    assert _answers(home, "boxes") == [3, 3]

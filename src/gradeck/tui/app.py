@@ -31,8 +31,10 @@ from gradeck.text import printable
 from gradeck.tui.commands import GradeckCommands
 from gradeck.tui.screens.help import HelpScreen
 from gradeck.tui.screens.home import HomeScreen
+from gradeck.tui.widgets.text_box import TextBox
 
 T = TypeVar("T")
+ANSWER_WAIT_S = 2.0  # the longest a box's Enter holds the keys after it, if nothing answers
 THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
 
 
@@ -89,8 +91,8 @@ class GradeckApp(App[None]):
         it is ready (`release_keys`), so that no key is lost however fast it is typed; quit
         keys are never kept.
 
-        An Enter in an answer box (a widget with `holds_after_enter`) holds the keys after it
-        until the answer has been dealt with (`answer_handled`): typed fast, `11⏎22⏎` would
+        An Enter in an answer box (a `TextBox`'s HOLDING_KEYS) holds the keys after it until
+        the answer has been dealt with (`answer_handled`): typed fast, `11⏎22⏎` would
         otherwise put "22" in the first box, whose Enter is still on its way."""
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
@@ -105,8 +107,15 @@ class GradeckApp(App[None]):
     async def _key(self, event: events.Key) -> None:
         box = self.focused
         await super().on_event(event)
-        if event.key == "enter" and getattr(box, "holds_after_enter", False):
+        if isinstance(box, TextBox) and event.key in box.HOLDING_KEYS:
             self._answering = box
+            self.set_timer(ANSWER_WAIT_S, partial(self._answer_overdue, box))
+
+    def _answer_overdue(self, box: Widget) -> None:
+        """A box's key that nothing answered for (a disabled box, a key its owner ignored)
+        holds the keys no longer than ANSWER_WAIT_S."""
+        if self._answering is box:
+            self._end_answering()
 
     def answer_handled(self) -> None:
         """The Enter of an answer box is dealt with: the keys kept since go on, once the focus
@@ -116,6 +125,15 @@ class GradeckApp(App[None]):
     def _end_answering(self) -> None:
         self._answering = None
         self.release_keys()
+
+    def drop_held_keys(self) -> int:
+        """A text box has just come on screen: the keys kept until now were pressed before
+        it could be seen (ratings typed ahead for the cards a burst expected), so they are
+        not typed into it; Esc still goes home. Returns how many were dropped."""
+        kept = deque(key for key in self._held if key.key == "escape")
+        dropped = len(self._held) - len(kept)
+        self._held = kept
+        return dropped
 
     def release_keys(self) -> None:
         """Hand the kept keys over one at a time, each finished before the next, until one of

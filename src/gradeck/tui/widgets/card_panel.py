@@ -20,7 +20,8 @@ from textual.widgets import Input, Static
 from gradeck.decks.cards import normalise, parse_holes
 from gradeck.study import OPTION_MARKS, OPTION_WORDS, Shown
 from gradeck.text import printable
-from gradeck.tui.widgets.text import plain, typed_character
+from gradeck.tui.widgets.text import plain
+from gradeck.tui.widgets.text_box import TextBox
 
 HOLE_STYLE = "bold reverse"
 # How an answered choice card draws each option (study.Shown.marks says which is which).
@@ -76,14 +77,9 @@ def typed_verdict(given: str, answer: str, right: bool, accepted: Sequence[str])
     return verdict.append_text(Text.assemble("no answer; it is ", plain(answer, "bold")))
 
 
-class TypedAnswer(Input):
+class TypedAnswer(TextBox):
     """A typed card's answer box: keys typed after its Enter wait until the card is checked
     (the app holds them), so a rating typed at once rates this card."""
-
-    holds_after_enter = True
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return super().check_consume_key(key, typed_character(key, character))
 
 
 class CardPanel(Vertical):

@@ -41,6 +41,7 @@ from gradeck.exercises.render import (
 from gradeck.tui.widgets.choice_prompt import mark_choice, part_prompt
 from gradeck.tui.widgets.exercise_view import exercise_body
 from gradeck.tui.widgets.text import plain, shorten, typed_character
+from gradeck.tui.widgets.text_box import TextBox
 
 # Keys that act in an empty box (or one holding the answer just checked), and their actions.
 SHORTCUTS = {"h": "hint", "w": "solution", "u": "screen.undo", "?": "app.help"}
@@ -115,17 +116,18 @@ def unreadable_text(message: str) -> Text:
     return text.append("\n" + " " * column + "^", style="bold")
 
 
-class AnswerInput(Input):
+class AnswerInput(TextBox):
     """An answer box where, while it is empty or holds the answer just checked (selected, so
     that typing replaces it), `h` asks for a hint, `w` for the solution, `u` for the screen's
     undo and `?` for the keys: the footer shows them while they work.
 
     Answers may contain letters (functions, symbols), so the shortcuts only act then, and not
     at all when the part's own symbols start with that letter. The keys typed after an Enter
-    wait (in the app) until the answer is checked, so fast typing never merges two answers.
+    or a Ctrl+G wait (in the app) until the part is dealt with, so fast typing never merges
+    two answers.
     """
 
-    holds_after_enter = True
+    HOLDING_KEYS = frozenset({"enter", GIVE_UP_KEY})
 
     class Shortcut(Message):
         def __init__(self, action: str) -> None:
@@ -159,8 +161,8 @@ class AnswerInput(Input):
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """A shortcut is not typed, so the footer keeps showing it."""
-        character = typed_character(key, character)
-        return self._shortcut(character) is None and super().check_consume_key(key, character)
+        typed = typed_character(key, character)
+        return self._shortcut(typed) is None and super().check_consume_key(key, character)
 
     def watch_value(self, old: str, new: str) -> None:
         self.refresh_bindings()  # the shortcuts may start or stop working
@@ -300,6 +302,8 @@ class ExercisePanel(Vertical):
             return
         self._show(self.run.give_up())
         self._next_part()
+        if not self.finished:  # else the screen lets the keys go on once it has taken Done
+            self.app.answer_handled()  # type: ignore[attr-defined]
 
     def _show(self, attempt: Attempt) -> None:
         part = self.exercise.parts[attempt.part]
