@@ -483,3 +483,41 @@ async def test_browse_reads_a_long_list_a_page_at_a_time(make_app, keys, home) -
             assert len(screen.items) == table.row_count == held
         titles = [screen.items[k].title for k in list(screen.items)[-2:]]
         assert titles == [f"Zyzzyva {count - 2}", f"Zyzzyva {count - 1}"]
+
+
+CLOZE_SIBLINGS = """format: 1
+id: holes
+title: Two holes
+cards:
+  - id: adam
+    type: cloze
+    text: "Adam keeps a {{c1::first moment}} and a {{c2::second moment}} of the gradient."
+  - {id: other, front: What is an epoch?, back: One pass over the training set.}
+"""
+
+
+async def test_browse_shows_a_buried_item_and_its_sibling_as_buried(make_app, keys, home) -> None:
+    """`-` in a review buries a cloze hole and its sibling: Browse says "buried" for both
+    (not "new"), and the detail says until when; the other card is untouched."""
+    from gradeck.tui.screens.browse import BrowseScreen
+
+    (home / "decks" / "holes.yaml").write_text(CLOZE_SIBLINGS, encoding="utf-8")
+    app = make_app(study_deck="holes")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await keys.settle(pilot)
+        assert app.screen.shown.item.item_id == "adam"
+        await keys.press(pilot, "minus", "escape", "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen.query_one("#browse-text").value = "moment"
+        await keys.settle(pilot)
+        table = screen.query_one("#browse-table")
+        states = {k: str(table.get_row(k)[1]) for k in screen.items if k.startswith("holes/")}
+        assert states == {"holes/adam/c1": "buried", "holes/adam/c2": "buried"}
+        table.move_cursor(row=table.get_row_index("holes/adam/c1"))
+        await keys.settle(pilot)
+        detail = str(screen.query_one("#browse-info").render())
+        assert "state new  (buried until " in detail
+        screen.query_one("#browse-text").value = "epoch"
+        await keys.settle(pilot)
+        assert [str(table.get_row(k)[1]) for k in screen.items if "holes" in k] == ["new"]

@@ -322,3 +322,29 @@ async def test_a_burst_of_ratings_is_not_typed_into_a_box_that_comes_up(
         await keys.answer(pilot, "cross-entropy")  # the box works as ever afterwards
         await keys.press(pilot, "3")
     assert _answers(home, "boxes") == [3, 3]
+
+
+async def test_the_ratings_stay_in_sight_under_a_long_exercise_at_80x24(
+    home, make_app, keys
+) -> None:
+    """Given up part by part, an exercise with its worked solution is taller than 24 lines:
+    the rating row is still on screen (docked at the foot of the item), above the footer."""
+    (home / "decks" / "long.yaml").write_text(
+        "format: 1\nid: long\ntitle: Long\nexercises:\n"
+        "  - {id: bp, family: neuron-backprop, difficulty: 1, title: Backprop}\n",
+        encoding="utf-8",
+    )
+    app = make_app(study_deck="long")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await keys.settle(pilot)
+        panel = app.screen.query_one(ExercisePanel)
+        for _ in panel.exercise.parts:
+            await keys.press(pilot, "ctrl+g")
+        assert panel.finished
+        body = app.screen.query_one("#review-body")
+        assert body.virtual_size.height > body.size.height  # the item does not fit
+        rating = app.screen.query_one("#rating")
+        footer = app.screen.query_one("Footer")
+        assert rating.display and rating.region.height == 1
+        assert body.region.contains_region(rating.region)
+        assert rating.region.bottom <= footer.region.y

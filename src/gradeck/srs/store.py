@@ -47,7 +47,7 @@ PRACTICE_DECK = "@practice"
 
 ITEM_COLUMNS = (
     "id, deck_id, item_id, sub, family, state, step, stability, difficulty, due, last_review, "
-    "suspended, archived"
+    "suspended, archived, buried_until"
 )
 
 
@@ -61,6 +61,7 @@ class ItemRow:
     sched: Sched
     suspended: bool
     archived: bool
+    buried_until: int  # ms; in the past unless the item is buried (Anki's bury, till tomorrow)
 
     @property
     def key(self) -> Key:
@@ -134,6 +135,7 @@ def _item(row: tuple) -> ItemRow:
         Sched(*row[5:11]),
         bool(row[11]),
         bool(row[12]),
+        row[13],
     )
 
 

@@ -50,6 +50,7 @@ class ItemInfo:
     due: datetime | None
     stability: float | None
     suspended: bool
+    buried_until: datetime | None = None  # set while the item is buried (till the next day)
 
 
 @dataclass(frozen=True)

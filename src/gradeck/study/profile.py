@@ -245,6 +245,7 @@ class Profile:
             text.strip(), tag, offset, -1 if limit is None else limit
         )
         rows = self.store.rows((d, i, s) for d, i, s, _title, _tags in found)
+        now = to_ms(self._now())
         out = []
         for deck_id, item_id, sub, title, tags in found:
             row = rows.get((deck_id, item_id, sub))
@@ -264,6 +265,7 @@ class Profile:
                     from_ms(sched.due) if known and sched.due is not None else None,
                     sched.stability if known else None,
                     row.suspended,
+                    from_ms(row.buried_until) if row.buried_until > now else None,
                 )
             )
         return total, out

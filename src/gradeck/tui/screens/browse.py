@@ -49,12 +49,30 @@ def _when(moment: datetime | None) -> str:
     return "–" if moment is None else f"{moment.astimezone():%Y-%m-%d %H:%M}"
 
 
+def state_cell(info: ItemInfo) -> Text:
+    """The State column: dim for an item put aside, ⏸ when suspended, and "buried" in place of
+    the state while it is buried (the detail gives both, and until when)."""
+    if info.suspended:
+        return Text(info.state + " ⏸", style="dim")
+    if info.buried_until:
+        return Text("buried", style="dim")
+    return Text(info.state)
+
+
+def aside_words(info: ItemInfo) -> str:
+    if info.suspended:
+        return "  (suspended)"
+    if info.buried_until:
+        return f"  (buried until {info.buried_until.astimezone():%Y-%m-%d %H:%M})"
+    return ""
+
+
 def detail_text(info: ItemInfo, history: list[dict]) -> Text:
     """An item's scheduling state and its log, newest answer first."""
     text = plain(info.title + "\n\n", "bold")
     where = " / ".join(k for k in (info.deck_id, info.item_id, info.sub) if k)
     text.append_text(plain(where + "\n"))
-    text.append(f"state {info.state}{'  (suspended)' if info.suspended else ''}\n")
+    text.append(f"state {info.state}{aside_words(info)}\n")
     text.append(f"due {_when(info.due)}\n")
     stability = "–" if info.stability is None else f"{info.stability:.1f} days"
     text.append(f"stability {stability}\n")
@@ -185,9 +203,7 @@ class BrowseScreen(Screen):
             if key in self.items:
                 continue
             self.items[key] = info
-            state = Text(info.state + (" ⏸" if info.suspended else ""))
-            if info.suspended:
-                state.stylize("dim")
+            state = state_cell(info)
             due = "–" if info.due is None else f"{info.due.astimezone():%m-%d}"
             width = table.columns[next(iter(table.columns))].width
             table.add_row(item_title(info, width), state, due, key=key)
@@ -212,10 +228,15 @@ class BrowseScreen(Screen):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
-        self.run_worker(self._show_detail(), exclusive=True, group="detail")
+        self._detail()
         table = self.query_one("#browse-table", DataTable)
         if table.cursor_row >= len(self.items) - PAGE // 4 and len(self.items) < self.total:
             self._more()
+
+    @work(exclusive=True, group="detail")
+    async def _detail(self) -> None:
+        """The highlighted row's detail (a later highlight cancels one not yet shown)."""
+        await self._show_detail()
 
     async def _show_detail(self) -> None:
         info = self._current()

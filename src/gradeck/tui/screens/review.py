@@ -232,7 +232,7 @@ class ReviewScreen(Screen):
         event.stop()
         self.outcome = event.outcome
         self._offer_rating(suggest_rating(event.outcome))
-        event.panel.focus()
+        event.panel.focus(scroll_visible=False)  # the last verdict or the solution stays in view
         self.app.answer_handled()  # type: ignore[attr-defined]  # the keys typed after it go on
 
     def _offer_rating(self, suggested: int | None) -> None:

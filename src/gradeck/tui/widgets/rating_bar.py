@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -27,7 +28,7 @@ def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> T
             text.append(f"▶{label}", style=style + Style(reverse=True))
         else:
             text.append(f" {label}", style=style)
-        text.append(f"  {interval:<4}", style=Style(dim=True) + click)
+        text.append(f" {interval:<4}", style=Style(dim=True) + click)
     if suggested is not None:
         text.append(f"  Enter = {RATING_NAMES[suggested]}", style="dim")
     else:
@@ -36,12 +37,23 @@ def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> T
 
 
 class RatingBar(Static):
-    """Shown once an item's answer is revealed; hidden until then."""
+    """Shown once an item's answer is revealed; hidden until then.
+
+    It follows the item, under it; when the item is taller than the screen (an exercise with
+    its worked solution at 80x24) it is docked at the foot of the scrolling area instead, so
+    that the ratings are always in sight."""
 
     def show(self, intervals: Mapping[int, str], suggested: int | None = None) -> None:
         self.update(rating_line(intervals, suggested))
         self.display = True
+        self.call_after_refresh(self._dock_if_below)
 
     def hide(self) -> None:
         self.update("")
         self.display = False
+        self.remove_class("docked")
+
+    def _dock_if_below(self) -> None:
+        area = self.parent
+        if isinstance(area, Widget) and self.display:
+            self.set_class(area.virtual_size.height > area.size.height, "docked")
