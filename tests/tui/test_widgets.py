@@ -108,7 +108,19 @@ def test_feedback_names_the_mistake_and_the_answer_when_closed() -> None:
 
 def test_rating_line_suggests_nothing_for_a_card_the_learner_judges() -> None:
     line = rating_line({1: "1m", 2: "6m", 3: "10m", 4: "8d"}, suggested=None).plain
-    assert "▶" not in line and "Enter" not in line and "1–4" in line
+    assert "▶" not in line and "Enter" not in line and "Space = Good" in line
+
+
+def test_rating_line_keeps_each_rating_in_its_colour_and_fits_80_columns() -> None:
+    """Drawn as plain styled text (no `@click` link, which Textual would recolour), each name
+    in its colour; the whole line fits an 80-column terminal beside the bar's padding."""
+    for suggested in (None, 1, 4):
+        line = rating_line({1: "10m", 2: "1.2h", 3: "12d", 4: "3.4mo"}, suggested=suggested)
+        assert line.cell_len <= 80 - 2 - 2  # padding and the scroll bar
+        for name, colour in (("Again", "red"), ("Hard", "yellow"), ("Good", "green")):
+            at = line.plain.index(name)
+            styles = [str(span.style) for span in line.spans if span.start <= at < span.end]
+            assert any(colour in style for style in styles), (name, styles)
 
 
 def _unreadable(answer: str) -> list[str]:

@@ -23,17 +23,30 @@ _OPTIONS = re.compile(r"\s*\[?\s*[0-9]{1,3}(?:(?:\s*[,;]\s*|\s+)[0-9]{1,3}){0,99
 MAX_TEXT = 400  # longer than any list of option numbers: refused before any matching
 
 
+def named_options(part: Part, text: str) -> frozenset[int]:
+    """The options `text` names, as checking reads it: empty unless it can be read (one number
+    for a one-answer part, a list of them otherwise, each naming an option)."""
+    count = len(part.options)
+    if isinstance(part.expected, tuple):
+        readable = len(text) <= MAX_TEXT and _OPTIONS.fullmatch(text)
+        numbers = {int(n) for n in re.findall(r"[0-9]+", text)} if readable else set()
+    else:
+        found = _OPTION.fullmatch(text)
+        numbers = {int(found.group(1))} if found else set()
+    return frozenset(numbers) if all(1 <= n <= count for n in numbers) else frozenset()
+
+
 def check_choice(part: Part, text: str) -> ChoiceResult:
     """A choice part takes one option's number; a wrong option may be a named mistake. A part
     where several may be right (its expected value is a tuple) takes every right option's
     number, in any order, separated by spaces or commas."""
     if isinstance(part.expected, tuple):
         return _check_choices(part, text)
-    found = _OPTION.fullmatch(text)
-    count = len(part.options)
-    if found is None or not 1 <= int(found.group(1)) <= count:
+    named = named_options(part, text)
+    if not named:
+        count = len(part.options)
         return ("unreadable", f"type the number of one option, 1 to {count}", None, None)
-    choice = int(found.group(1))
+    (choice,) = named
     if choice == part.expected:
         return ("right", "", None, choice)
     for mistake in part.mistakes:
@@ -43,17 +56,15 @@ def check_choice(part: Part, text: str) -> ChoiceResult:
 
 
 def _check_choices(part: Part, text: str) -> ChoiceResult:
-    count = len(part.options)
-    readable = len(text) <= MAX_TEXT and _OPTIONS.fullmatch(text)
-    numbers = re.findall(r"[0-9]+", text) if readable else []
-    if not numbers or not all(1 <= int(n) <= count for n in numbers):
+    named = named_options(part, text)
+    if not named:
         return (
             "unreadable",
-            f"type the number of every right option (1 to {count}), such as 1 3",
+            f"type the number of every right option (1 to {len(part.options)}), such as 1 3",
             None,
             None,
         )
-    chosen = tuple(sorted({int(n) for n in numbers}))
+    chosen = tuple(sorted(named))
     assert isinstance(part.expected, tuple)
     right = set(part.expected)
     if set(chosen) == right:

@@ -38,7 +38,7 @@ from gradeck.exercises.render import (
     render_solution,
     wrap,
 )
-from gradeck.tui.widgets.choice_prompt import mark_choice, part_prompt
+from gradeck.tui.widgets.choice_prompt import mark_choice, part_prompt, preview_choice
 from gradeck.tui.widgets.exercise_view import exercise_body
 from gradeck.tui.widgets.text import plain, shorten, typed_character
 from gradeck.tui.widgets.text_box import TextBox
@@ -134,9 +134,11 @@ class AnswerInput(TextBox):
             super().__init__()
             self.action = action
 
-    def __init__(self, part: Part, **kwargs) -> None:
-        super().__init__(placeholder=_placeholder(part), compact=True, **kwargs)
+    def __init__(self, part: Part, index: int, **kwargs) -> None:
+        placeholder = _placeholder(part)
+        super().__init__(placeholder=placeholder, compact=True, id=f"answer-{index}", **kwargs)
         self.part = part
+        self.index = index
         self.checked = ""  # the wrong answer just checked, kept in the box
 
     def keep(self, text: str) -> None:
@@ -231,7 +233,7 @@ class ExercisePanel(Vertical):
             if i < given:  # a faded worked example: filled in, nothing to type
                 yield Static(plain(filled_in(part)), id=f"feedback-{i}", classes="feedback shown")
                 continue
-            yield AnswerInput(part, id=f"answer-{i}", disabled=i > given)
+            yield AnswerInput(part, i, disabled=i > given)
             yield Static("", id=f"feedback-{i}", classes="feedback")
         yield Static(
             "Enter checks · 2 tries a part · h hint · w solution · Ctrl+G give up",
@@ -264,6 +266,11 @@ class ExercisePanel(Vertical):
             if self.finished:
                 return  # the screen lets the keys go on once it has taken Done
         self.app.answer_handled()  # type: ignore[attr-defined]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """A choice part's options light up as their numbers are typed."""
+        if isinstance(event.input, AnswerInput):
+            preview_choice(self, event.input.index, event.value)
 
     async def on_answer_input_shortcut(self, event: AnswerInput.Shortcut) -> None:
         event.stop()

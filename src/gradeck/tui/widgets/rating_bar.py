@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -17,10 +18,11 @@ def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> T
     """`1 Again 10m   2 Hard 1d ...`; the suggested rating, if any, is boxed and Enter accepts
     it (a flashcard has none: the learner judges it).
 
-    A click on a rating rates too (the screen's `number` action)."""
+    A click on a rating rates too: each one carries its number as meta, read by the bar (not
+    as an `@click` action, which Textual would draw as a link, in the text's colour)."""
     text = Text()
     for rating, name in RATING_NAMES.items():
-        click = Style.from_meta({"@click": f"screen.number({rating})"})
+        click = Style.from_meta({"rating": rating})
         label = f" {rating} {name} "
         interval = intervals.get(rating, "")
         style = Style.parse(f"bold {RATING_STYLES[rating]}") + click
@@ -32,7 +34,7 @@ def rating_line(intervals: Mapping[int, str], suggested: int | None = None) -> T
     if suggested is not None:
         text.append(f"  Enter = {RATING_NAMES[suggested]}", style="dim")
     else:
-        text.append("  1–4, or Space = Good", style="dim")
+        text.append("  Space = Good", style="dim")
     return text
 
 
@@ -47,6 +49,11 @@ class RatingBar(Static):
         self.update(rating_line(intervals, suggested))
         self.display = True
         self.call_after_refresh(self._dock_if_below)
+
+    async def on_click(self, event: events.Click) -> None:
+        rating = event.style.meta.get("rating")
+        if isinstance(rating, int):
+            await self.run_action(f"screen.number({rating})")
 
     def hide(self) -> None:
         self.update("")
