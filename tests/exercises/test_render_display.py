@@ -41,3 +41,22 @@ def test_a_line_never_breaks_inside_a_formula() -> None:
         assert any("1 − 0.462117²" in line for line in lines), (width, lines)
         assert " ".join(lines) == text  # only where the line breaks changed
         assert "\u00a0" not in "".join(lines)
+
+
+def test_line_breaks_fill_lines_greedily_and_keep_formulas_whole() -> None:
+    """Worked by hand: at width 12 "a bb ccc dddd" breaks after "ccc" (offset 8, the space
+    before dddd); a formula's spaces are never offered; a word wider than the line stands on
+    its own line."""
+    from gradeck.exercises.render import line_breaks
+
+    assert line_breaks("a bb ccc dddd", 12) == [8]
+    assert line_breaks("a bb ccc dddd", 13) == []
+    assert line_breaks("x is 1 − tanh²(z) here", 10) == [4, 17]  # "x is" / formula / "here"
+    assert line_breaks("abcdefghijklmno bb cc", 5) == [15]
+    text = "The slope of tanh is 1 − tanh²(z), which at z = 0.5 is 1 − 0.462117² = 0.786448."
+    for width in range(16, 90):
+        cuts = line_breaks(text, width)
+        assert all(text[c] == " " for c in cuts)
+        lines = [text[a + 1 if a else 0 : b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+        assert any("1 − tanh²(z)," in line for line in lines), (width, lines)
+        assert all(len(line) <= width or " " not in line.replace(" − ", "") for line in lines)

@@ -163,3 +163,28 @@ def test_mastery_lists_tags_from_the_statistics() -> None:
     lines = [line.split() for line in console.export_text().splitlines()]
     body = [line for line in lines if line and line[0] in ("Deck", "#big", "#small")][1:]
     assert body == [["Deck", "1/3", "90%"], ["#big", "1/3", "50%"], ["#small", "0/1", "–"]]
+
+
+def test_card_text_is_wrapped_as_prose_with_its_styles_kept() -> None:
+    from rich.text import Text
+
+    from gradeck.tui.widgets.text import wrapped
+
+    text = Text("The slope of tanh is ")
+    text.append("1 − tanh²(z)", style="bold reverse")  # a cloze hole, filled in
+    text.append(", less than one away from zero.\nA second line.")
+    out = wrapped(text, 24)
+    lines = out.plain.split("\n")
+    assert lines == [
+        "The slope of tanh is",
+        "1 − tanh²(z), less than",
+        "one away from zero.",
+        "A second line.",
+    ]
+    start = out.plain.index("1 − tanh²(z)")
+    assert any(
+        span.start == start
+        and span.end == start + len("1 − tanh²(z)")
+        and span.style == "bold reverse"
+        for span in out.spans
+    )

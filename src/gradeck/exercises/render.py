@@ -73,6 +73,25 @@ def wrap(text: str, width: int = WIDTH, indent: str = "", hang: str = "") -> str
     return "\n".join(out)
 
 
+def line_breaks(line: str, width: int) -> list[int]:
+    """Where a line of prose wraps at `width` characters: the offsets of the spaces it breaks
+    at, never one inside a formula (the rule `wrap` follows). A word longer than the width
+    stands on a line of its own."""
+    glued = {m.start() for m in _IN_FORMULA.finditer(line)}
+    spaces = [i for i, c in enumerate(line) if c == " " and i not in glued]
+    breaks: list[int] = []
+    start, last = 0, None
+    for space in [*spaces, len(line)]:
+        if space - start > width and last is not None:
+            breaks.append(last)
+            start = last + 1
+        last = space if space < len(line) else last
+        if space - start > width and space < len(line):  # one word wider than the line
+            breaks.append(space)
+            start, last = space + 1, None
+    return breaks
+
+
 def format_number(x: float) -> str:
     """Short, as a person writes it: whole numbers exactly, others to six significant figures."""
     if float(x).is_integer() and abs(x) < 1e15:

@@ -22,7 +22,7 @@ from gradeck.exercises.render import render_answers, render_parts, render_soluti
 from gradeck.study import RATINGS, ItemInfo
 from gradeck.text import printable
 from gradeck.tui.widgets.exercise_view import exercise_body
-from gradeck.tui.widgets.text import plain, shorten
+from gradeck.tui.widgets.text import plain, shorten, wrapped
 
 PAGE = 200  # rows read at a time: more are read as the cursor nears the end
 ITEM_WIDTH = 24  # with State and Due, the framed table fits its 3/5 of 80 columns
@@ -246,7 +246,8 @@ class BrowseScreen(Screen):
             return
         profile = self.app.profile  # type: ignore[attr-defined]
         history = await self.app.call(profile.history, info.key)  # type: ignore[attr-defined]
-        detail.update(detail_text(info, history))
+        width = max(20, detail.content_size.width - 1)  # wrapped as prose, not in a formula
+        detail.update(wrapped(detail_text(info, history), width))
 
     def action_suspend(self) -> None:
         info = self._current()

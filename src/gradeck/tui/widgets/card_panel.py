@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from gradeck.decks.cards import normalise, parse_holes
 from gradeck.study import OPTION_MARKS, OPTION_WORDS, Shown
 from gradeck.text import printable
-from gradeck.tui.widgets.text import plain
+from gradeck.tui.widgets.text import plain, wrapped
 from gradeck.tui.widgets.text_box import TextBox
 
 HOLE_STYLE = "bold reverse"
@@ -103,6 +103,7 @@ class CardPanel(Vertical):
         self.result: tuple[bool | None, str] = (None, "")  # once revealed: right?, answer
         self.picked: set[int] = set()  # a choice card's options chosen so far (from 1)
         self.wanted = sum(ok for _, ok in shown.options)  # how many options are right
+        self._verdict: Text | None = None  # a typed card's verdict, once checked
 
     def compose(self) -> ComposeResult:
         yield Static(self._front(), id="front", classes="card-front")
@@ -111,6 +112,17 @@ class CardPanel(Vertical):
         if self.shown.kind == "typed":
             yield TypedAnswer(placeholder="type your answer, then Enter", id="typed", compact=True)
         yield Static("", id="back", classes="card-back")
+
+    def on_resize(self) -> None:
+        """Wrap the card's text as prose is wrapped: never inside a formula."""
+        self._draw()
+
+    def _draw(self) -> None:
+        width = max(20, self.content_size.width - 1)
+        self.query_one("#front", Static).update(wrapped(self._front(), width))
+        if self.revealed:
+            back = self._back(self._verdict)
+            self.query_one("#back", Static).update(wrapped(back, width))
 
     def on_mount(self) -> None:
         if self.shown.kind == "typed":
@@ -219,7 +231,8 @@ class CardPanel(Vertical):
     def _show_back(self, right: bool | None, answer: str, verdict: Text | None = None) -> None:
         self.revealed = True
         self.result = (right, answer)
-        self.query_one("#back", Static).update(self._back(verdict))
+        self._verdict = verdict
+        self._draw()
         self.add_class("revealed")
         self.focus()
         self.post_message(self.Revealed(self, right, answer))

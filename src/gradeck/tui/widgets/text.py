@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from gradeck.exercises.render import line_breaks
 from gradeck.text import printable
 
 
@@ -31,3 +32,15 @@ def typed_character(key: str, character: str | None) -> str | None:
     only, and Textual finds no character for "minus": without this, `- Bury` would be shown
     while typing, where `-` is typed."""
     return character or ("-" if key == "minus" else None)
+
+
+def wrapped(text: Text, width: int) -> Text:
+    """`text` broken into lines of at most `width` where prose may break, never inside a
+    formula (`render.line_breaks`), its styles kept; Textual would break at any space, and
+    `1 − tanh²(z)` could end a line with "1 −"."""
+    lines: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        breaks = line_breaks(line.plain, width)
+        pieces = line.divide(sorted({*breaks, *(b + 1 for b in breaks)}))
+        lines.extend(pieces[::2])  # every other piece is the space broken at
+    return Text("\n").join(lines)
