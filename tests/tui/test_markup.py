@@ -141,7 +141,8 @@ async def test_hostile_deck_renders_literally_in_every_screen(home: Path, make_a
         browse.query_one("#browse-text").value = "E [b]"
         await keys.settle(pilot)
         assert f"E {MARKUP}"[:20] in _screen_text(browse)
-        assert f"E {MARKUP}" in str(browse.query_one("#browse-info", Static).render())
+        detail = str(browse.query_one("#browse-info", Static).render())
+        assert f"E {MARKUP}" in detail.replace("\n", " ")  # wrapped as prose, not as markup
         await keys.press(pilot, "v")
         assert isinstance(app.screen, PreviewScreen)
         preview = _screen_text(app.screen)

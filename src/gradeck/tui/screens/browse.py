@@ -69,7 +69,7 @@ def aside_words(info: ItemInfo) -> str:
 
 def detail_text(info: ItemInfo, history: list[dict]) -> Text:
     """An item's scheduling state and its log, newest answer first."""
-    text = plain(info.title + "\n\n", "bold")
+    text = Text().append_text(plain(info.title + "\n\n", "bold"))  # the title alone in bold
     where = " / ".join(k for k in (info.deck_id, info.item_id, info.sub) if k)
     text.append_text(plain(where + "\n"))
     text.append(f"state {info.state}{aside_words(info)}\n")

@@ -43,4 +43,6 @@ def wrapped(text: Text, width: int) -> Text:
         breaks = line_breaks(line.plain, width)
         pieces = line.divide(sorted({*breaks, *(b + 1 for b in breaks)}))
         lines.extend(pieces[::2])  # every other piece is the space broken at
-    return Text("\n").join(lines)
+    for line in lines:
+        line.style = ""  # the text's own style stays the whole text's, not each line's
+    return Text("\n", style=text.style).join(lines)
