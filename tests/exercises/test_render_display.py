@@ -57,6 +57,8 @@ def test_line_breaks_fill_lines_greedily_and_keep_formulas_whole() -> None:
     for width in range(16, 90):
         cuts = line_breaks(text, width)
         assert all(text[c] == " " for c in cuts)
-        lines = [text[a + 1 if a else 0 : b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+        lines = [
+            text[a + 1 if a else 0 : b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)
+        ]
         assert any("1 − tanh²(z)," in line for line in lines), (width, lines)
         assert all(len(line) <= width or " " not in line.replace(" − ", "") for line in lines)
