@@ -276,3 +276,41 @@ def test_settings_sizes(snap_compare, snap_app, keys, size) -> None:
 def test_help_sizes(snap_compare, snap_app, keys, size) -> None:
     steps = ["question_mark"]
     assert snap_compare(snap_app(), terminal_size=size, run_before=_steps(keys, steps))
+
+
+@BOTH
+def test_long_exercise_given_up_with_the_ratings_in_sight(
+    snap_compare, snap_app, keys, home, size
+) -> None:
+    """Every part given up: the worked solution makes the item taller than 80x24, and the
+    rating row is docked under it, in sight; at 160x50 it follows the item."""
+    (home / "decks" / "long.yaml").write_text(
+        "format: 1\nid: long\ntitle: Long\nexercises:\n"
+        "  - {id: bp, family: neuron-backprop, difficulty: 1, title: Backprop}\n",
+        encoding="utf-8",
+    )
+    app = snap_app(study_deck="long")
+    assert snap_compare(app, terminal_size=size, run_before=_steps(keys, ["ctrl+g"] * 3))
+
+
+@BOTH
+def test_choice_part_options_light_up_as_typed(snap_compare, snap_app, keys, home, size) -> None:
+    from .test_parity_choice import DECK
+
+    (home / "decks" / "parity.yaml").write_text(DECK, encoding="utf-8")
+    app = snap_app(study_deck="parity")
+    assert snap_compare(app, terminal_size=size, run_before=_steps(keys, ["1", "space", "3"]))
+
+
+@BOTH
+def test_flashcard_with_a_formula_wraps_as_prose(snap_compare, snap_app, keys, home, size) -> None:
+    (home / "decks" / "f.yaml").write_text(
+        "format: 1\nid: f\ntitle: Formulas\ncards:\n  - id: tanh\n"
+        '    front: "What is the derivative of the hyperbolic tangent, written with the '
+        'function itself, abc 1 − tanh²(z)?"\n'
+        "    back: \"It is 1 − tanh²(z), largest at zero, where it equals one; the sigmoid's "
+        'is σ(z)(1 − σ(z)), a quarter at most, and that is why deep sigmoid nets fade."\n',
+        encoding="utf-8",
+    )
+    app = snap_app(study_deck="f")
+    assert snap_compare(app, terminal_size=size, run_before=_steps(keys, ["space"]))
