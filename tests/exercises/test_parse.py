@@ -12,16 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradeck.exercises.parse import (
-    MAX_LENGTH,
-    Call,
-    ParseError,
-    Var,
-    evaluate,
-    parse,
-    parse_value,
-    walk,
-)
+from gradeck.exercises.expr import Call, ParseError, Var, evaluate, walk
+from gradeck.exercises.parse import MAX_LENGTH, parse, parse_value
 
 
 def sig(x: float) -> float:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import sympy
 
-from gradeck.exercises.parse import ParseError, parse
+from gradeck.exercises.expr import ParseError
+from gradeck.exercises.parse import parse
 from gradeck.exercises.symbolic import MAX_POWER, equivalent, read
 from gradeck.exercises.symbolic_proof import to_sympy
 

@@ -15,7 +15,7 @@ import pytest
 from gradeck.cli import main
 from gradeck.decks import template_reader
 from gradeck.decks.loader import load_deck
-from gradeck.exercises import parse
+from gradeck.exercises import expr
 from gradeck.problems import ProblemsError
 
 HEAD = "format: 1\nid: hostile\ntitle: Hostile\n"
@@ -135,14 +135,14 @@ def test_hostile_deck_is_rejected_with_a_clear_message(tmp_path: Path, capsys, n
 def test_a_file_of_many_templates_is_checked_with_bounded_work(tmp_path: Path, monkeypatch) -> None:
     """300 templates whose constraint never holds: sampling stops at the file's budget."""
     calls = 0
-    real = parse._eval
+    real = expr._eval
 
     def counting(node, env):
         nonlocal calls
         calls += 1
         return real(node, env)
 
-    monkeypatch.setattr(parse, "_eval", counting)
+    monkeypatch.setattr(expr, "_eval", counting)
     item = (
         "  - id: t{i}\n    template:\n      variables: {{a: {{min: 0, max: 1, step: 0.5}}}}\n"
         "      constraints: ['a + a + a + a > 9']\n      prompt: x\n"

@@ -11,7 +11,7 @@ from gradeck.decks.checker import kind
 from gradeck.decks.network_spec import plain_number
 from gradeck.decks.source import LocDict, LocList
 from gradeck.decks.template_reader import FILE_SAMPLE_BUDGET, ReaderBase, _nodes, _short
-from gradeck.exercises.parse import ParseError
+from gradeck.exercises.expr import ParseError
 from gradeck.exercises.template import sample
 from gradeck.exercises.template_expr import (
     Expr,

@@ -17,7 +17,7 @@ from typing import Any
 from gradeck.decks.checker import Checker, kind
 from gradeck.decks.network_spec import float_text
 from gradeck.decks.source import LocDict, LocList, Pos
-from gradeck.exercises.parse import Var, walk
+from gradeck.exercises.expr import Var, walk
 from gradeck.exercises.template import MIN_ACCEPTED, SampleReport
 from gradeck.exercises.template_expr import (
     ENGINE_ROOTS,

@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from gradeck.exercises.check_choice import check_choice
+from gradeck.exercises.expr import ParseError
 from gradeck.exercises.forms import read_answer
 from gradeck.exercises.model import Exercise, Mistake, Part, Value
-from gradeck.exercises.parse import ParseError
 
 Verdict = Literal["right", "carried", "close", "wrong", "unreadable", "blank"]
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from gradeck.exercises.parse import (
+from gradeck.exercises.expr import (
     Call,
     Chain,
     Const,
@@ -28,8 +28,8 @@ from gradeck.exercises.parse import (
     Power,
     Var,
     Vector,
-    parse,
 )
+from gradeck.exercises.parse import parse
 
 ExactValue = Fraction | tuple  # a fraction, or a tuple of exact values
 

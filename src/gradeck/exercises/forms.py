@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from gradeck.exercises.expr import ParseError
 from gradeck.exercises.model import AnswerKind, Value
-from gradeck.exercises.parse import ParseError, parse_value
+from gradeck.exercises.parse import parse_value
 
 _NUMBER = r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:[eE][+\-−]?\d+)?"
 _SPACED = re.compile(rf"\s*(\[)?\s*({_NUMBER}(?:\s+{_NUMBER})+)\s*(?(1)\])\s*")

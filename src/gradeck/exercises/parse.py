@@ -22,352 +22,34 @@ Grammar (lowest precedence first):
 from __future__ import annotations
 
 import difflib
-import math
-import unicodedata
-from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+
+from gradeck.exercises.expr import (
+    CONSTANT_ALIASES,
+    CONSTANTS,
+    FUNCTION_ALIASES,
+    FUNCTIONS,
+    Call,
+    Chain,
+    Const,
+    Link,
+    Neg,
+    Node,
+    Num,
+    ParseError,
+    Power,
+    Value,
+    Var,
+    Vector,
+    evaluate,
+)
+from gradeck.exercises.scan import Token, tokens
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
-MAX_EXPONENT = 400  # the `e` part of a number literal such as 1e-400
 
-Value = float | tuple
 
-
-class ParseError(ValueError):
-    """Text that cannot be read or evaluated, with the offset where it stops making sense."""
-
-    def __init__(self, message: str, offset: int, text: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.message
-
-    def render(self, width: int = 78) -> str:
-        """The text on one line and a caret under the offending spot, followed by the message."""
-        return _pointer(self.text, self.offset, self.message, width)
-
-
-# ---------------------------------------------------------------------------------------------
-# Nodes
-
-
-@dataclass(frozen=True, slots=True)
-class Num:
-    pos: int
-    value: float
-    # Exact decimal form: value == mantissa * 10**exp10, for exact symbolic work.
-    mantissa: int
-    exp10: int
-
-
-@dataclass(frozen=True, slots=True)
-class Const:
-    pos: int
-    name: str  # "e" or "pi"
-
-
-@dataclass(frozen=True, slots=True)
-class Var:
-    pos: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Neg:
-    pos: int
-    operand: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One operator of a Chain with the operand after it."""
-
-    op: str  # "+", "-", "*" or "/"
-    pos: int
-    operand: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Chain:
-    """A run of same-precedence operators, kept flat so long sums need no deep recursion."""
-
-    pos: int
-    first: Node
-    links: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Power:
-    pos: int  # the operator (or the superscript)
-    base: Node
-    exponent: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    pos: int
-    func: str  # canonical name, a key of FUNCTIONS
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Vector:
-    """A vector of scalar nodes, or a matrix: a vector of equally long row vectors."""
-
-    pos: int
-    items: tuple[Node, ...]
-
-
-Node = Num | Const | Var | Neg | Chain | Power | Call | Vector
-
-
-def walk(node: Node) -> Iterator[Node]:
-    """Every node of the tree, without recursion."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        match current:
-            case Neg(operand=operand):
-                stack.append(operand)
-            case Chain(first=first, links=links):
-                stack.append(first)
-                stack.extend(link.operand for link in links)
-            case Power(base=base, exponent=exponent):
-                stack += [base, exponent]
-            case Call(args=items) | Vector(items=items):
-                stack.extend(items)
-
-
-# ---------------------------------------------------------------------------------------------
-# Names
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
-
-
-def _round(x: float, digits: float = 0.0) -> float:
-    """Round half away from zero, as on paper (Python's round() goes to even)."""
-    if not digits.is_integer() or not 0 <= digits <= 15:
-        raise ArithmeticError("round's second value is a whole number of digits from 0 to 15")
-    if not math.isfinite(x) or abs(x) >= 1e15:
-        return x
-    from decimal import ROUND_HALF_UP, Decimal, localcontext
-
-    step = Decimal(1).scaleb(-int(digits))
-    with localcontext(prec=40):  # 15 digits either side of the point, with room to spare
-        return float(Decimal(repr(x)).quantize(step, rounding=ROUND_HALF_UP))
-
-
-def _log(x: float) -> float:
-    if x <= 0:
-        raise ArithmeticError("log of zero" if x == 0 else "log of a negative number")
-    return math.log(x)
-
-
-def _sqrt(x: float) -> float:
-    if x < 0:
-        raise ArithmeticError("square root of a negative number")
-    return math.sqrt(x)
-
-
-@dataclass(frozen=True)
-class Function:
-    min_args: int
-    max_args: int | None  # None: any number
-    apply: Callable[..., float]
-
-
-FUNCTIONS: dict[str, Function] = {
-    "exp": Function(1, 1, math.exp),
-    "log": Function(1, 1, _log),
-    "sqrt": Function(1, 1, _sqrt),
-    "abs": Function(1, 1, abs),
-    "min": Function(1, None, lambda *xs: min(xs)),
-    "max": Function(1, None, lambda *xs: max(xs)),
-    "round": Function(1, 2, _round),
-    "floor": Function(1, 1, lambda x: float(math.floor(x))),
-    "ceil": Function(1, 1, lambda x: float(math.ceil(x))),
-    "sigmoid": Function(1, 1, _sigmoid),
-    "tanh": Function(1, 1, math.tanh),
-    "relu": Function(1, 1, lambda x: max(0.0, x)),
-    "sin": Function(1, 1, math.sin),
-    "cos": Function(1, 1, math.cos),
-}
-FUNCTION_ALIASES = {"ln": "log", "σ": "sigmoid"}
-CONSTANTS = {"e": math.e, "pi": math.pi}
-CONSTANT_ALIASES = {"π": "pi"}
-
-# ---------------------------------------------------------------------------------------------
-# Tokens
-
-_OPERATORS = {
-    "+": "+",
-    "-": "-",
-    "−": "-",  # U+2212 minus sign
-    "–": "-",  # en dash, as pasted from documents
-    "*": "*",
-    "×": "*",
-    "·": "*",
-    "⋅": "*",
-    "∙": "*",
-    "/": "/",
-    "÷": "/",
-    "∕": "/",
-    "^": "^",
-    "(": "(",
-    ")": ")",
-    "[": "[",
-    "]": "]",
-    ",": ",",
-    ";": ";",
-    "√": "√",
-}
-_SUPERSCRIPTS = {c: i for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
-_CHAR_HINTS = {
-    "=": "'=' is not needed: type just the value",
-    "%": "'%' is not understood: write 5% as 0.05",
-    "'": "quotes are not part of an answer",
-    '"': "quotes are not part of an answer",
-    "{": "use [ ] for vectors",
-    "}": "use [ ] for vectors",
-}
-_DIGITS = "0123456789"
-# Number forms from programming languages, refused with their own message rather than read as
-# 0 times a variable: the prefix letter and the digits that may follow it.
-_BASES = {
-    "x": ("hex", "0123456789abcdefABCDEF"),
-    "b": ("binary", "01"),
-    "o": ("octal", "01234567"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str  # "num", "name", "op", "sup", "end"
-    text: str  # canonical operator for "op"; the name for "name"
-    pos: int
-    number: Num | None = None
-    power: int = 0  # for "sup"
-
-
-def _char_name(ch: str) -> str:
-    return f"'{ch}'" if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
-
-
-def _is_name_start(ch: str) -> bool:
-    return ch == "_" or (ch.isalpha() and ch not in _SUPERSCRIPTS)
-
-
-def _scan_digits(text: str, i: int) -> int:
-    while i < len(text) and text[i] in _DIGITS:
-        i += 1
-    return i
-
-
-def _refuse_separator(text: str, i: int) -> None:
-    """A '_' between digits (1_000) is Python's separator, not multiplication by a name."""
-    if text[i : i + 1] == "_" and i + 1 < len(text) and text[i + 1] in _DIGITS:
-        raise ParseError("write numbers without '_' separators", i, text)
-
-
-def _refuse_base(text: str, start: int, i: int) -> None:
-    """0x10, 0b101 and 0o17 are numbers in other bases, which answers do not use."""
-    prefix = text[i : i + 1].lower()
-    if text[start:i] == "0" and prefix in _BASES and i + 1 < len(text):
-        base, digits = _BASES[prefix]
-        if text[i + 1] in digits:
-            raise ParseError(
-                f"{base} numbers are not accepted: write the number in decimal", i, text
-            )
-
-
-def _number(text: str, start: int) -> tuple[_Token, int]:
-    i = _scan_digits(text, start)
-    whole = text[start:i]
-    _refuse_separator(text, i)
-    _refuse_base(text, start, i)
-    frac = ""
-    if i < len(text) and text[i] == ".":
-        j = _scan_digits(text, i + 1)
-        frac = text[i + 1 : j]
-        i = j
-        _refuse_separator(text, i)
-        if not whole and not frac:
-            raise ParseError("a lone '.' is not a number", start, text)
-    exponent = 0
-    if i < len(text) and text[i] in "eE":
-        j = i + 1
-        if j < len(text) and text[j] in "+-−":
-            j += 1
-        k = _scan_digits(text, j)
-        if k > j:  # otherwise the `e` is the constant, and the missing '*' is reported later
-            digits = text[j:k]
-            if len(digits.lstrip("0")) > 3 or int(digits) > MAX_EXPONENT:
-                raise ParseError("the number's exponent is out of range", i, text)
-            exponent = -int(digits) if text[j - 1] in "-−" else int(digits)
-            i = k
-    if i < len(text) and text[i] == ".":
-        raise ParseError("a number has at most one decimal point", i, text)
-    mantissa = int(whole + frac or "0")
-    value = float(f"{whole or 0}.{frac or 0}e{exponent}")
-    if math.isinf(value):
-        raise ParseError("this number is too large", start, text)
-    num = Num(start, value, mantissa, exponent - len(frac))
-    return _Token("num", text[start:i], start, number=num), i
-
-
-def _tokens(text: str) -> Iterator[_Token]:
-    """Tokens one at a time, so that the first error in reading order is the one reported."""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
-            token, i = _number(text, i)
-            yield token
-        elif ch == "*" and text.startswith("**", i):
-            yield _Token("op", "^", i)
-            i += 2
-        elif ch in _OPERATORS:
-            yield _Token("op", _OPERATORS[ch], i)
-            i += 1
-        elif ch in _SUPERSCRIPTS or ch == "⁻":
-            j = i + 1 if ch == "⁻" else i
-            k = j
-            while k < n and text[k] in _SUPERSCRIPTS:
-                k += 1
-            if k == j or k - j > 3:
-                raise ParseError("unexpected superscript", i, text)
-            power = int("".join(str(_SUPERSCRIPTS[c]) for c in text[j:k]))
-            yield _Token("sup", text[i:k], i, power=-power if ch == "⁻" else power)
-            i = k
-        elif _is_name_start(ch):
-            j = i + 1
-            while j < n and (_is_name_start(text[j]) or text[j] in _DIGITS):
-                j += 1
-            yield _Token("name", text[i:j], i)
-            i = j
-        else:
-            hint = _CHAR_HINTS.get(ch, f"unexpected character {_char_name(ch)}")
-            raise ParseError(hint, i, text)
-    yield _Token("end", "", n)
-
-
-# ---------------------------------------------------------------------------------------------
-# Parser
-
-
-def _starts_value(token: _Token) -> bool:
+def _starts_value(token: Token) -> bool:
     return token.kind in ("num", "name") or (token.kind == "op" and token.text in "([√")
 
 
@@ -396,7 +78,7 @@ def _split_name(name: str, names: Collection[str]) -> list[tuple[int, str]] | No
     return rest[0]
 
 
-def _implicit_tokens(tokens: Iterator[_Token], names: Collection[str]) -> Iterator[_Token]:
+def _implicit_tokens(tokens: Iterator[Token], names: Collection[str]) -> Iterator[Token]:
     """Names like `wx` that are no known name but a run of variables, split into those."""
     for token in tokens:
         pieces = None
@@ -406,7 +88,7 @@ def _implicit_tokens(tokens: Iterator[_Token], names: Collection[str]) -> Iterat
             yield token
             continue
         for offset, name in pieces:
-            yield _Token("name", name, token.pos + offset)
+            yield Token("name", name, token.pos + offset)
 
 
 class _Parser:
@@ -414,17 +96,17 @@ class _Parser:
         self.text = text
         self.names = frozenset(names)
         self.implicit = implicit
-        self.tokens = _tokens(text)
+        self.tokens = tokens(text)
         if implicit:
             self.tokens = _implicit_tokens(self.tokens, self.names)
-        self.next: _Token | None = None  # read only when needed, so errors come in text order
+        self.next: Token | None = None  # read only when needed, so errors come in text order
         self.depth = 0
 
     # -- helpers
     def fail(self, message: str, pos: int) -> ParseError:
         return ParseError(message, pos, self.text)
 
-    def peek(self) -> _Token:
+    def peek(self) -> Token:
         if self.next is None:
             self.next = next(self.tokens)
         return self.next
@@ -433,7 +115,7 @@ class _Parser:
         token = self.peek()
         return token.kind == "op" and token.text == op
 
-    def take(self) -> _Token:
+    def take(self) -> Token:
         token = self.peek()
         if token.kind != "end":
             self.next = None
@@ -633,7 +315,7 @@ class _Parser:
             return f"unknown name '{shown}': did you mean {close[0]}?"
         return f"unknown name '{shown}': the answer should be a number"
 
-    def call(self, token: _Token, func: str) -> Node:
+    def call(self, token: Token, func: str) -> Node:
         if not self.at("("):
             raise self.fail(f"{token.text} needs brackets, as in {token.text}(x)", token.pos)
         paren = self.take()
@@ -677,125 +359,6 @@ def parse(text: str, names: Collection[str] = (), implicit: bool = False) -> Nod
     return _Parser(text, names, implicit).parse()
 
 
-# ---------------------------------------------------------------------------------------------
-# Evaluation
-
-
-def evaluate(node: Node, env: Mapping[str, float] | None = None, text: str = "") -> Value:
-    """The value of a tree with floats: a number, or a tuple for a vector, tuples for a matrix.
-
-    `text` is the source, used only to draw the pointer of an error.
-    """
-    try:
-        return _eval(node, env or {})
-    except ParseError as exc:
-        exc.text = text
-        raise
-
-
-def _finite(value: float, pos: int) -> float:
-    if math.isfinite(value):
-        return value
-    message = "the result is not a number" if math.isnan(value) else "the result is too large"
-    raise ParseError(message, pos)
-
-
-def _eval(node: Node, env: Mapping[str, float]) -> Value:
-    match node:
-        case Num(value=value):
-            return value
-        case Const(name=name):
-            return CONSTANTS[name]
-        case Var(pos=pos, name=name):
-            if name not in env:
-                raise ParseError(f"no value for '{name}'", pos)
-            return _finite(float(env[name]), pos)
-        case Neg(operand=operand):
-            return -_scalar(operand, env)
-        case Chain(first=first, links=links):
-            total = _scalar(first, env)
-            for link in links:
-                total = _finite(
-                    _apply(link.op, total, _scalar(link.operand, env), link.pos), link.pos
-                )
-            return total
-        case Power(pos=pos, base=base, exponent=exponent):
-            return _finite(_power(_scalar(base, env), _scalar(exponent, env), pos), pos)
-        case Call(pos=pos, func=func, args=args):
-            values = [_scalar(arg, env) for arg in args]
-            try:
-                return _finite(float(FUNCTIONS[func].apply(*values)), pos)
-            except OverflowError:
-                raise ParseError(f"{func}(…) is too large", pos) from None
-            except ArithmeticError as exc:
-                raise ParseError(str(exc), pos) from None
-        case Vector(items=items):
-            return tuple(_eval(item, env) for item in items)
-    raise ParseError("cannot evaluate this", getattr(node, "pos", 0))
-
-
-def _scalar(node: Node, env: Mapping[str, float]) -> float:
-    value = _eval(node, env)
-    if isinstance(value, tuple):
-        raise ParseError("expected a single value here", node.pos)
-    return value
-
-
-def _apply(op: str, a: float, b: float, pos: int) -> float:
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if b == 0:
-        raise ParseError("division by zero", pos)
-    return a / b
-
-
-def _power(a: float, b: float, pos: int) -> float:
-    if a == 0 and b < 0:
-        raise ParseError("zero to a negative power divides by zero", pos)
-    if a < 0 and not b.is_integer():
-        raise ParseError("a negative number to a fractional power", pos)
-    try:
-        return math.pow(a, b)
-    except OverflowError:
-        raise ParseError("the power is too large to compute", pos) from None
-
-
 def parse_value(text: str) -> Value:
     """A number, vector or matrix typed by a person, as floats and tuples."""
     return evaluate(parse(text), text=text)
-
-
-# ---------------------------------------------------------------------------------------------
-# Error pointer
-
-
-def _cell(ch: str) -> tuple[str, int]:
-    """How a character is shown on the pointer line, and how many columns it takes."""
-    if ch.isspace():
-        return " ", 1
-    if not ch.isprintable() or unicodedata.category(ch).startswith("M"):
-        return "?", 1
-    return ch, 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-
-
-def _pointer(text: str, offset: int, message: str, width: int) -> str:
-    offset = max(0, min(offset, len(text)))
-    cells = [_cell(ch) for ch in text]
-    # A window of the text around the offset, so long answers still fit on one line.
-    start, end = offset, offset
-    used = 1
-    while start > 0 and used + cells[start - 1][1] <= width * 2 // 3:
-        start -= 1
-        used += cells[start][1]
-    while end < len(text) and used + cells[end][1] <= width - 2:
-        used += cells[end][1]
-        end += 1
-    left = "…" if start > 0 else ""
-    right = "…" if end < len(text) else ""
-    shown = left + "".join(c for c, _ in cells[start:end]) + right
-    column = len(left) + sum(w for _, w in cells[start:offset])
-    return f"{shown}\n{' ' * column}^ {message}"

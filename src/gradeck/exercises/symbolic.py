@@ -17,7 +17,7 @@ import time
 from collections.abc import Collection, Sequence
 
 from gradeck.exercises import symbolic_worker
-from gradeck.exercises.parse import (
+from gradeck.exercises.expr import (
     Call,
     Chain,
     Const,
@@ -29,9 +29,9 @@ from gradeck.exercises.parse import (
     Var,
     Vector,
     evaluate,
-    parse,
     walk,
 )
+from gradeck.exercises.parse import parse
 
 MAX_NODES = 150
 MAX_POWER = 64  # largest exponent, in absolute value, of a power without variables in it

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import sympy
 
-from gradeck.exercises.parse import Call, Chain, Const, Neg, Node, Num, ParseError, Power, Var
+from gradeck.exercises.expr import Call, Chain, Const, Neg, Node, Num, ParseError, Power, Var
 
 # Address space the worker may take beyond what it holds once sympy is imported.
 EXTRA_BYTES = 100 * 1024 * 1024

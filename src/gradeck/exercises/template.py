@@ -21,9 +21,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from gradeck.exercises.check import matches
+from gradeck.exercises.expr import ParseError, Var
 from gradeck.exercises.families._draw import SEPARATION, differs, finite
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
-from gradeck.exercises.parse import ParseError, Var
 from gradeck.exercises.render import format_value
 from gradeck.exercises.template_base import Rejected
 from gradeck.exercises.template_choice import choice_part

@@ -15,8 +15,8 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from gradeck.exercises.expr import ParseError
 from gradeck.exercises.model import Mistake, Part
-from gradeck.exercises.parse import ParseError
 from gradeck.exercises.template_base import Rejected
 from gradeck.exercises.template_model import Condition, PartSpec
 from gradeck.exercises.template_text import describe, fill_at

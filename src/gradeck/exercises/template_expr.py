@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gradeck.exercises.expr import CONSTANTS, FUNCTIONS, Node, ParseError, Var, evaluate
+from gradeck.exercises.expr import walk as walk_nodes
 from gradeck.exercises.model import Value
-from gradeck.exercises.parse import CONSTANTS, FUNCTIONS, Node, ParseError, Var, evaluate, parse
-from gradeck.exercises.parse import walk as walk_nodes
+from gradeck.exercises.parse import parse
 from gradeck.exercises.template_base import Ref
 
 ENGINE_ROOTS = ("loss", "losses", "output", "grad", "updated")

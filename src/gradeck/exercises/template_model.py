@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from gradeck.errors import GradeckError
-from gradeck.exercises.parse import ParseError
+from gradeck.exercises.expr import ParseError
 from gradeck.exercises.template_expr import Expr
 
 DEFAULT_TOLERANCE = 0.01

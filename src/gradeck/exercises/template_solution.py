@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from gradeck.exercises.expr import Var
+from gradeck.exercises.expr import walk as walk_nodes
 from gradeck.exercises.model import Part, Step, Value
-from gradeck.exercises.parse import Var
-from gradeck.exercises.parse import walk as walk_nodes
 from gradeck.exercises.render import expected_text
 from gradeck.exercises.template_expr import Expr
 from gradeck.exercises.template_model import PartSpec, Template

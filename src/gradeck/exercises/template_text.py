@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from gradeck.exercises.parse import ParseError
+from gradeck.exercises.expr import ParseError
 from gradeck.exercises.render import format_value
 from gradeck.exercises.template_base import Rejected
 from gradeck.exercises.template_expr import compile_expr

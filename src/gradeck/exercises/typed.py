@@ -13,8 +13,8 @@ import math
 import re
 from collections.abc import Sequence
 
+from gradeck.exercises.expr import ParseError, Value
 from gradeck.exercises.forms import read_answer
-from gradeck.exercises.parse import ParseError, Value
 
 _DASHES = re.compile(r"[-‐‑‒–—_]+")
 _BY = re.compile(r"(?<=\d)\s*[x×✕*]\s*(?=\d)")
