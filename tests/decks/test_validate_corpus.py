@@ -187,6 +187,15 @@ CORPUS: list[tuple[str, str, list[str]]] = [
         ["6:1: error: YAML syntax error: did not find expected ',' or '}'"],
     ),
     (
+        "a line indented unlike its neighbours",
+        HEAD + "cards:\n  - id: a\n    front: x\n   back: y\n",
+        [
+            "7:4: error: YAML syntax error: did not find expected '-' indicator (check the "
+            "indentation of line 7: it starts at column 4, where the lines above start at "
+            "column 3 or 5)"
+        ],
+    ),
+    (
         "duplicate YAML key",
         HEAD + "cards:\n  - id: a\n    front: x\n    front: y\n    back: z\n",
         ["7:5: error: duplicate key 'front'"],

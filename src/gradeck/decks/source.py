@@ -120,6 +120,40 @@ def decode(name: str, data: bytes) -> str:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _indentation_hint(text: str, line: int) -> str:
+    """Most YAML syntax errors in a hand-written deck are a line indented unlike its
+    neighbours: say so when the line (or the one above, where libyaml often stops only on the
+    next line) goes back to a column no line above uses, or goes deeper where nothing opened."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if not 1 <= number <= len(lines) or not lines[number - 1].strip():
+            continue
+        above = [other for other in lines[: number - 1] if other.strip()]
+        if not above:
+            continue
+        here = _indents(lines[number - 1])[0]
+        used = {c for other in above for c in _indents(other)}
+        opened = above[-1].rstrip().endswith((":", "|", ">", "-"))
+        if here in used or (here > max(_indents(above[-1])) and opened):
+            continue
+        below = max((c for c in used if c < here), default=None)
+        deeper = min((c for c in used if c > here), default=None)
+        columns = " or ".join(str(c + 1) for c in (below, deeper) if c is not None)
+        return (
+            f" (check the indentation of line {number}: it starts at column {here + 1},"
+            f" where the lines above start at column {columns})"
+        )
+    return ""
+
+
+def _indents(line: str) -> tuple[int, ...]:
+    """Where a line starts, and for a list item ("- key: ...") where its keys start too."""
+    start = len(line) - len(line.lstrip(" "))
+    if line[start : start + 2] == "- ":
+        return start, start + 2
+    return (start,)
+
+
 def load_yaml(name: str, text: str) -> Any:
     """Compose `text` safely and convert it to located plain values."""
     try:
@@ -127,7 +161,7 @@ def load_yaml(name: str, text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "invalid YAML"
+        what = (exc.problem or "invalid YAML") + _indentation_hint(text, line)
         raise ProblemsError([Problem(name, line, col, f"YAML syntax error: {what}")]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
