@@ -216,3 +216,25 @@ def test_roster_pdf_and_bad_rosters(tmp_path: Path, home: Path, capsys) -> None:
     roster.write_text("Ada\x1b]0;x\x07\n", encoding="utf-8")
     assert main([*argv, "-o", str(tmp_path / "x")]) == 1
     assert f"{roster}:1:" in capsys.readouterr().err
+
+
+@needs_pdftotext
+def test_the_lines_of_a_block_prompt_stay_lines_in_the_pdf(tmp_path: Path, home: Path) -> None:
+    """A `|` prompt keeps its line breaks on paper, as on screen; a blank line still parts
+    paragraphs."""
+    deck = tmp_path / "lines.yaml"
+    deck.write_text(
+        "format: 1\nid: lines\ntitle: Lines\nexercises:\n  - id: t\n    template:\n"
+        "      variables:\n        x: {min: 1, max: 3, step: 1}\n"
+        "      prompt: |\n        Given the layer\n        h = relu(W x + b)\n"
+        "        with x = {x}.\n\n        A second paragraph.\n"
+        "      parts:\n        - prompt: What is 2·x?\n          answer: 2*x\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "l.pdf"
+    assert main(["worksheet", str(deck), "--count", "1", "-o", str(out)]) == 0
+    lines = [line.strip() for line in pdf_pages(out)[0].splitlines() if line.strip()]
+    start = lines.index("Given the layer")
+    assert lines[start + 1] == "h = relu(W x + b)"
+    assert lines[start + 2].startswith("with x = ")
+    assert lines[start + 3] == "A second paragraph."

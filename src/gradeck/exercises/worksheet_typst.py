@@ -253,7 +253,7 @@ PROGRAM = r"""
         #text(size: 12.5pt, weight: "bold")[Exercise #q.number. #q.title]
         #h(0.5em) #text(size: 9pt, fill: luma(90))[(#q.points)]
         #v(0.2em)
-        #for para in q.prompt.split("\n\n") { par(para.replace("\n", " ")) }
+        #for para in q.prompt.split("\n\n") { par(para.split("\n").join(linebreak())) }
         #if q.network != "" { text(size: 9.5pt, q.network) }
         #if q.code != "" { text(size: 8.5pt, raw(q.code, block: true)) }
         #v(0.3em)
