@@ -169,3 +169,24 @@ def test_light_commands_import_no_heavy_modules(command: list[str], tmp_path: Pa
     )
     assert "HEAVY=" in done.stderr
     assert done.stderr.rsplit("HEAVY=", 1)[1] == ""
+
+
+def test_decks_counts_cards_exercises_and_the_items_scheduled(
+    home: Path, tmp_path: Path, capsys
+) -> None:
+    """A reversible card is two items and a cloze card one per hole: the list says both
+    counts, as the study app's Items column counts the second."""
+    deck = tmp_path / "both.yaml"
+    deck.write_text(
+        "format: 1\nid: both\ntitle: Both\ncards:\n"
+        "  - {id: r, type: reversible, front: epoch, back: one pass over the data}\n"
+        '  - {id: c, type: cloze, text: "A {{c1::bias}} shifts the {{c2::activation}}"}\n'
+        "exercises:\n  - {id: e, family: update-rule, difficulty: 1}\n",
+        encoding="utf-8",
+    )
+    assert main(["--deck", str(deck), "decks"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("both "))
+    assert "2 cards, 1 exercise, 5 items" in line
+    assert main(["--deck", str(deck), "decks", "--json"]) == 0
+    row = next(r for r in json.loads(capsys.readouterr().out) if r["id"] == "both")
+    assert (row["cards"], row["exercises"], row["items"]) == (2, 1, 5)

@@ -57,7 +57,7 @@ async def test_home_lists_decks_with_counts(make_app, keys) -> None:
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks")
         rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
-        # Two new cards in "two": New 2, Learning 0, Due 0, Total 2.
+        # Two new cards in "two": New 2, Learning 0, Due 0, Items 2.
         new, learning, due, total = (str(cell).strip() for cell in rows["Two cards"][1:])
         assert (new, learning, due, total) == ("2", "0", "0", "2")
 

@@ -39,6 +39,7 @@ def run_decks(args: argparse.Namespace) -> int:
             "title": d.title,
             "cards": len(d.cards),
             "exercises": len(d.exercises),
+            "items": len(library.keys(d.id)),  # what is scheduled: each cloze hole, each side
             "builtin": d.builtin,
             "path": str(d.path),
         }
@@ -52,7 +53,10 @@ def run_decks(args: argparse.Namespace) -> int:
         return 0
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        counts = f"{r['cards']:>3} cards" if r["cards"] else f"{r['exercises']:>3} exercises"
+        sizes = [counted(r[k], k[:-1]) for k in ("cards", "exercises") if r[k]]
+        if r["items"] != r["cards"] + r["exercises"]:
+            sizes.append(counted(r["items"], "item"))
+        counts = f"{', '.join(sizes) or '0 items':<24}"
         origin = "" if r["builtin"] else f"  ({r['path']})"
         print(printable(f"{r['id']:<{width}}  {counts}  {r['title']}{origin}"))
     return 0

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from gradeck.study import Today
 from gradeck.tui.widgets.text import shorten
 
-COLUMNS = ("Deck", "New", "Learn", "Due", "Total")
+COLUMNS = ("Deck", "New", "Learn", "Due", "Items")  # items: each cloze hole, each card side
 MAX_TITLE = 44  # with the four counts, the table fits 80 columns
 
 
