@@ -12,6 +12,8 @@ from pathlib import Path
 from gradeck.cli import main
 from gradeck.study.outcome import option_marks
 
+from ..sample_decks import CHOICE_CARD
+
 
 def _run(argv: list[str], stdin: str, monkeypatch, capsys) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
@@ -69,18 +71,6 @@ def test_more_must_not_be_negative(home: Path, monkeypatch, capsys) -> None:
     assert code == 2 and out == "" and "--more" in err and "Traceback" not in err
 
 
-PICK = """format: 1
-id: pick
-title: Pick
-cards:
-  - id: optimizers
-    type: choice
-    question: Which of these are optimizers?
-    correct: [Adam, RMSprop]
-    wrong: [ReLU, Dropout]
-"""
-
-
 def test_option_marks_tell_missed_from_picked() -> None:
     options = (("Adam", True), ("ReLU", False), ("RMSprop", True), ("Dropout", False))
     assert option_marks("1 2", options) == ("picked", "wrong", "missed", "")
@@ -89,7 +79,7 @@ def test_option_marks_tell_missed_from_picked() -> None:
 
 
 def test_a_choice_card_shows_the_right_option_missed(home: Path, monkeypatch, capsys) -> None:
-    (home / "decks" / "pick.yaml").write_text(PICK, encoding="utf-8")
+    (home / "decks" / "pick.yaml").write_text(CHOICE_CARD, encoding="utf-8")
     code, out, _err = _run(["review", "--deck", "pick"], "Adam\n\n", monkeypatch, capsys)
     assert code == 0
     assert re.search(r"^  ✓ \d\. Adam$", out, re.M), out

@@ -8,20 +8,11 @@ from textual.widgets import DataTable
 
 from gradeck.tui.widgets.card_panel import CardPanel
 
-CHOICE = """format: 1
-id: pick
-title: Pick
-cards:
-  - id: optimizers
-    type: choice
-    question: Which of these are optimizers?
-    correct: [Adam, RMSprop]
-    wrong: [ReLU, Dropout]
-"""
+from ..sample_decks import CHOICE_CARD
 
 
 async def test_a_choice_card_marks_the_right_option_missed(home, make_app, keys) -> None:
-    (home / "decks" / "pick.yaml").write_text(CHOICE, encoding="utf-8")
+    (home / "decks" / "pick.yaml").write_text(CHOICE_CARD, encoding="utf-8")
     app = make_app(study_deck="pick")
     async with app.run_test() as pilot:
         await keys.settle(pilot)
