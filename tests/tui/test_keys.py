@@ -319,6 +319,8 @@ async def test_a_burst_of_ratings_is_not_typed_into_a_box_that_comes_up(
             await keys.settle(pilot)
         assert app.screen.shown.kind == "typed" and app.screen.session.answered == 1
         assert app.screen.query_one("#typed", Input).value == ""
+        said = [n.message for n in app._notifications]
+        assert "4 keys pressed before this item appeared were not typed into it." in said
         await keys.answer(pilot, "cross-entropy")  # the box works as ever afterwards
         await keys.press(pilot, "3")
     assert _answers(home, "boxes") == [3, 3]
