@@ -43,6 +43,23 @@ def decimal(r: random.Random, lo: float, hi: float, places: int = 1, nonzero: bo
     return k / scale
 
 
+def decimal_where(
+    r: random.Random,
+    lo: float,
+    hi: float,
+    keep: Callable[[float], bool],
+    places: int = 1,
+    nonzero: bool = True,
+) -> float:
+    """Like `decimal`, drawn among the values that `keep` accepts: a constraint on one value met
+    by construction, not by redrawing everything. When none is accepted, any value (the family's
+    check then refuses the draw)."""
+    scale = 10**places
+    lo_k, hi_k = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
+    kept = [k / scale for k in range(lo_k, hi_k + 1) if (k or not nonzero) and keep(k / scale)]
+    return r.choice(kept) if kept else decimal(r, lo, hi, places, nonzero)
+
+
 def decimals(
     r: random.Random, n: int, lo: float, hi: float, places: int = 1, nonzero: bool = True
 ) -> tuple[float, ...]:
@@ -56,6 +73,9 @@ def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
     (within FLOOR) cannot be told apart whatever their ratio: the checker's absolute tolerance
     takes them for the same.
     """
+    if isinstance(a, float) and isinstance(b, float):  # the common case, checked first
+        gap = abs(a - b)
+        return gap > rel * abs(a) and gap > rel * abs(b) and (rel == 0 or gap > FLOOR)
     if isinstance(a, tuple) or isinstance(b, tuple):
         if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
             return True
@@ -236,7 +256,7 @@ def clean(x: float) -> float:
 
 
 def cleaned(xs: Sequence[float]) -> tuple[float, ...]:
-    return tuple(clean(x) for x in xs)
+    return tuple([clean(x) for x in xs])
 
 
 def check_difficulty(family: str, difficulty: int, allowed: Sequence[int]) -> None:
@@ -263,9 +283,12 @@ def distinct(answer: Value, mistakes: Sequence[Mistake], rel: float = SEPARATION
     """The mistakes that a checker can tell from the answer and from the mistakes kept before
     them: one that coincides in this variant is left undiagnosed rather than redrawn."""
     kept: list[Mistake] = []
+    values = [answer]  # pairwise apart already: each new one is compared with these alone
     for mistake in mistakes:
-        if finite(mistake.value) and spread(answer, [*(m.value for m in kept), mistake.value], rel):
+        value = mistake.value
+        if finite(value) and all(differs(value, v, rel) for v in values):
             kept.append(mistake)
+            values.append(value)
     return tuple(kept)
 
 

@@ -104,9 +104,15 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
 
     def one() -> Values:
-        channels = [r.choice(IMAGE_CHANNELS if difficulty > 1 else (*IMAGE_CHANNELS, *CHANNELS))]
+        # Never one input channel, nor a kernel as wide as the input channels are many: there
+        # forgetting C_in, or squaring k, gives the right count, and _ok refuses them.
+        inputs = IMAGE_CHANNELS if difficulty > 1 else (*IMAGE_CHANNELS, *CHANNELS)
+        channels = [r.choice([c for c in inputs if c > 1])]
         channels += [r.choice(CHANNELS) for _ in range(difficulty)]
-        layers = tuple(Layer(r.choice(KERNELS), c_in, c_out) for c_in, c_out in pairwise(channels))
+        layers = tuple(
+            Layer(r.choice([k for k in KERNELS if k != c_in]), c_in, c_out)
+            for c_in, c_out in pairwise(channels)
+        )
         return Values(r.choice(IMAGE_SIZES), layers)
 
     return draw_or(one, _ok, FALLBACK[difficulty])

@@ -113,9 +113,14 @@ def _ok(v: Values) -> bool:
         return False
     return (
         len(distinct(q, _q_mistakes(v))) == 3
-        and len(distinct(loss(v.p, q), _loss_mistakes(v))) == 3
+        and _loss_apart(v)
         and len(distinct(grad, _grad_mistakes(v))) == 2
     )
+
+
+def _loss_apart(v: Values) -> bool:
+    """Every slip in the loss can be told from the answer and from each other."""
+    return len(distinct(loss(v.p, smoothed(len(v.p), v.target, v.eps)), _loss_mistakes(v))) == 3
 
 
 FALLBACK = {1: Values((0.15, 0.3, 0.55), 2, 0.3), 2: Values((0.4, 0.3, 0.2, 0.1), 0, 0.2)}
@@ -134,7 +139,10 @@ def draw(seed: int, difficulty: int) -> Values:
     c = CLASSES[difficulty]
 
     def one() -> Values:
-        return Values(_probabilities(r, c), r.randrange(c), r.choice(EPSILONS[c]))
+        p, target = _probabilities(r, c), r.randrange(c)
+        # ε among those whose loss slips can be told apart (the check most draws fail), if any.
+        fit = [Values(p, target, eps) for eps in EPSILONS[c]]
+        return r.choice([v for v in fit if _loss_apart(v)] or fit)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

@@ -7,12 +7,14 @@ from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
+    SEPARATION,
     apart,
     carry,
     check_difficulty,
     choose_param,
     clean,
     decimal,
+    decimal_where,
     draw_or,
     initial_weight,
     num,
@@ -182,14 +184,12 @@ def draw(seed: int, difficulty: int, variant: str | None = None) -> Values:
 
     def one() -> Values:
         lr, mu = r.choice(SETTINGS[difficulty])
-        return Values(
-            variant,
-            lr=lr,
-            mu=mu,
-            w0=decimal(r, -2, 2, 1),
-            g1=decimal(r, -2, 2, p),
-            g2=decimal(r, -2, 2, p),
-        )
+        g1, g2 = decimal(r, -2, 2, p), decimal(r, -2, 2, p)
+        # w₀ small enough beside the smallest first step a slip gives, η(1 − μ)|g₁|, that the
+        # slip's w₁ stands apart from w₀ itself, which _ok requires (most draws failed there).
+        least = lr * (1 - mu) * abs(g1)
+        w0 = decimal_where(r, -2, 2, lambda w: 2 * SEPARATION * (abs(w) + least) < least)
+        return Values(variant, lr=lr, mu=mu, w0=w0, g1=g1, g2=g2)
 
     return draw_or(one, _ok, replace(FALLBACK[difficulty], variant=variant))
 
