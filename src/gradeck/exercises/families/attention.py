@@ -73,7 +73,7 @@ def attend(values: Values) -> Attention:
     out = weights @ v
 
     def rows(t: Tensor) -> Matrix:
-        return tuple(tuple(float(x) for x in row) for row in t.data)
+        return tuple(map(tuple, t.data.tolist()))
 
     return Attention(rows(scores), rows(weights), rows(out))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from gradeck.exercises.families._draw import (
@@ -118,6 +119,7 @@ def _ok(v: Values) -> bool:
     )
 
 
+@lru_cache(maxsize=8)  # asked when ε is drawn, then again by _ok
 def _loss_apart(v: Values) -> bool:
     """Every slip in the loss can be told from the answer and from each other."""
     return len(distinct(loss(v.p, smoothed(len(v.p), v.target, v.eps)), _loss_mistakes(v))) == 3
