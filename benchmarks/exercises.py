@@ -77,8 +77,8 @@ def _worst_ms(name: str) -> tuple[float, int, int]:
 
 
 def _bound_ms(name: str) -> float | None:
-    """The cost with every draw refused (the best of BOUND_SEEDS seeds, at the costliest
-    difficulty); None for a family that never redraws."""
+    """The cost with every draw refused: the costliest of BOUND_SEEDS seeds at each difficulty,
+    each the best of REPEATS runs; None for a family that never redraws."""
     module = import_module(f"gradeck.exercises.families.{FAMILIES[name].module}")
     if not hasattr(module, "draw_or"):
         return None
@@ -89,8 +89,9 @@ def _bound_ms(name: str) -> float | None:
     module.draw_or = refusing
     try:
         return max(
-            min(_once_ms(name, seed, difficulty) for seed in range(BOUND_SEEDS))
+            min(_once_ms(name, seed, difficulty) for _ in range(REPEATS))
             for difficulty in FAMILIES[name].difficulties
+            for seed in range(BOUND_SEEDS)
         )
     finally:
         module.draw_or = _draw.draw_or

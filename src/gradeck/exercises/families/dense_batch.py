@@ -49,7 +49,7 @@ def _exact(xs) -> tuple[float, ...]:
 
 
 def _rows(array) -> Matrix:
-    return tuple(_exact(row) for row in array)
+    return tuple(_exact(row) for row in array.tolist())
 
 
 def grads(v: Values) -> Grads:
@@ -62,7 +62,7 @@ def grads(v: Values) -> Grads:
     z = x.linear(w, b)
     z.backward(v.g)
     assert w.grad is not None and b.grad is not None and x.grad is not None
-    return Grads(_rows(w.grad), _exact(b.grad), _rows(x.grad))
+    return Grads(_rows(w.grad), _exact(b.grad.tolist()), _rows(x.grad))
 
 
 def _matmul(a: Matrix, b: Matrix) -> Matrix:
