@@ -60,6 +60,14 @@ def decimal_where(
     return r.choice(kept) if kept else decimal(r, lo, hi, places, nonzero)
 
 
+def choice_where(r: random.Random, options: Sequence[T], keep: Callable[[T], bool]) -> T:
+    """A choice among the options that `keep` accepts, any one when none does: they are tried in
+    a random order, so that the first accepted is as likely to be any of them, and `keep` is
+    asked only until one is found."""
+    order = r.sample(options, len(options))
+    return next((option for option in order if keep(option)), order[-1])
+
+
 def decimals(
     r: random.Random, n: int, lo: float, hi: float, places: int = 1, nonzero: bool = True
 ) -> tuple[float, ...]:

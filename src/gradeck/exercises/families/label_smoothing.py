@@ -16,6 +16,7 @@ from itertools import pairwise
 from gradeck.exercises.families._draw import (
     carry,
     check_difficulty,
+    choice_where,
     clean,
     cleaned,
     distinct,
@@ -142,9 +143,8 @@ def draw(seed: int, difficulty: int) -> Values:
 
     def one() -> Values:
         p, target = _probabilities(r, c), r.randrange(c)
-        # ε among those whose loss slips can be told apart (the check most draws fail), if any.
-        fit = [Values(p, target, eps) for eps in EPSILONS[c]]
-        return r.choice([v for v in fit if _loss_apart(v)] or fit)
+        # ε among those whose loss slips can be told apart (the check most draws failed).
+        return choice_where(r, [Values(p, target, eps) for eps in EPSILONS[c]], _loss_apart)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 
