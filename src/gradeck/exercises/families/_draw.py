@@ -33,14 +33,7 @@ def rng(family: str, seed: int, difficulty: int) -> random.Random:
 
 def decimal(r: random.Random, lo: float, hi: float, places: int = 1, nonzero: bool = True) -> float:
     """A multiple of 10^-places in [lo, hi], never 0 when `nonzero`."""
-    scale = 10**places
-    lo_k, hi_k = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
-    if nonzero and lo_k <= 0 <= hi_k:
-        k = r.randint(lo_k, hi_k - 1)
-        k += k >= 0
-    else:
-        k = r.randint(lo_k, hi_k)
-    return k / scale
+    return decimals(r, 1, lo, hi, places, nonzero)[0]
 
 
 def decimal_where(
@@ -71,7 +64,13 @@ def choice_where(r: random.Random, options: Sequence[T], keep: Callable[[T], boo
 def decimals(
     r: random.Random, n: int, lo: float, hi: float, places: int = 1, nonzero: bool = True
 ) -> tuple[float, ...]:
-    return tuple(decimal(r, lo, hi, places, nonzero) for _ in range(n))
+    """n draws of `decimal`, its bounds worked out once (families draw many at every try)."""
+    scale = 10**places
+    lo_k, hi_k = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
+    if nonzero and lo_k <= 0 <= hi_k:
+        ks = [r.randrange(lo_k, hi_k) for _ in range(n)]
+        return tuple([(k + (k >= 0)) / scale for k in ks])
+    return tuple([r.randrange(lo_k, hi_k + 1) / scale for _ in range(n)])
 
 
 def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
