@@ -150,9 +150,11 @@ def _minus(a: Value, b: Value) -> Value:
 
 
 def finite(value: Value) -> bool:
+    if isinstance(value, float):  # the common case, checked first
+        return math.isfinite(value)
     if isinstance(value, tuple):
         return all(map(finite, value))
-    return isinstance(value, int | float) and math.isfinite(value)
+    return isinstance(value, int) and math.isfinite(value)
 
 
 def number_at(answers: Sequence[Value | None], index: int, default: float) -> float:

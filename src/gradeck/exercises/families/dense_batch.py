@@ -7,6 +7,7 @@ the engine's backward pass gives ∂L/∂W = Gᵀ X, ∂L/∂b = G summed over t
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
@@ -45,7 +46,7 @@ class Grads:
 
 def _exact(xs) -> tuple[float, ...]:
     """Sums of products of one-decimal numbers, without float noise (1.3e-17 is 0)."""
-    return tuple(round(float(x), 10) + 0.0 for x in xs)
+    return tuple([round(float(x), 10) + 0.0 for x in xs])
 
 
 def _rows(array) -> Matrix:
@@ -66,10 +67,8 @@ def grads(v: Values) -> Grads:
 
 
 def _matmul(a: Matrix, b: Matrix) -> Matrix:
-    return tuple(
-        _exact([sum(x * y for x, y in zip(row, col, strict=True)) for col in zip(*b, strict=True)])
-        for row in a
-    )
+    cols = list(zip(*b, strict=True))
+    return tuple(_exact([sum(map(operator.mul, row, col)) for col in cols]) for row in a)
 
 
 def _t(m: Matrix) -> Matrix:
