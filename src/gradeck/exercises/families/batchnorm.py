@@ -39,7 +39,8 @@ class Values:
         return clean(sum(self.xs) / len(self.xs))
 
     def variance(self, unbiased: bool = False) -> float:
-        squares = sum((x - self.mean) ** 2 for x in self.xs)
+        mean = self.mean  # once, not once per element
+        squares = sum((x - mean) ** 2 for x in self.xs)
         return clean(squares / (len(self.xs) - unbiased))
 
 
