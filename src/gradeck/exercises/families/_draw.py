@@ -46,11 +46,18 @@ def decimal_where(
 ) -> float:
     """Like `decimal`, drawn among the values that `keep` accepts: a constraint on one value met
     by construction, not by redrawing everything. When none is accepted, any value (the family's
-    check then refuses the draw)."""
+    check then refuses the draw).
+
+    One plain draw first, kept when accepted, else a uniform choice among the accepted ones:
+    still uniform over them (1/n + (n − m)/n · 1/m = 1/m), and `keep` is mostly asked once.
+    """
+    first = decimal(r, lo, hi, places, nonzero)
+    if keep(first):
+        return first
     scale = 10**places
     lo_k, hi_k = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
     kept = [k / scale for k in range(lo_k, hi_k + 1) if (k or not nonzero) and keep(k / scale)]
-    return r.choice(kept) if kept else decimal(r, lo, hi, places, nonzero)
+    return r.choice(kept) if kept else first
 
 
 def choice_where(r: random.Random, options: Sequence[T], keep: Callable[[T], bool]) -> T:
