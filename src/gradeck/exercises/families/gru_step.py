@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -48,11 +48,21 @@ class Values:
     h: float
 
     def input_term(self, gate: int) -> float:
-        row = self.w_x[gate]
-        return clean(sum(w * x for w, x in zip(row, self.x, strict=True)) + self.b_x[gate])
+        return self._input_terms[gate]
 
     def hidden_term(self, gate: int) -> float:
-        return clean(self.w_h[gate] * self.h + self.b_h[gate])
+        return self._hidden_terms[gate]
+
+    @cached_property  # asked by the check, the cell and the mistakes of every draw
+    def _input_terms(self) -> Vector:
+        return tuple(
+            clean(sum(w * x for w, x in zip(row, self.x, strict=True)) + b)
+            for row, b in zip(self.w_x, self.b_x, strict=True)
+        )
+
+    @cached_property
+    def _hidden_terms(self) -> Vector:
+        return tuple(clean(w * self.h + b) for w, b in zip(self.w_h, self.b_h, strict=True))
 
 
 def candidate(v: Values, r: float) -> float:

@@ -43,6 +43,7 @@ class Values:
     eps: float
 
 
+@lru_cache(maxsize=64)  # a handful of (C, target, ε), asked many times for every draw
 def smoothed(c: int, target: int, eps: float, others: int | None = None) -> Vector:
     """(1 − ε)·one-hot + ε/C; with `others`, the other convention ε/(C − 1) off the target."""
     if others is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -48,6 +49,7 @@ class Values:
     h: float
     c: float
 
+    @cached_property  # asked by the check, the cell and the mistakes of every draw
     def pre(self) -> Vector:
         """The four pre-activations W_ih x + W_hh h + b."""
         return tuple(
@@ -70,7 +72,7 @@ def cell(gates: Vector, c_prev: float) -> tuple[float, float]:
 
 
 def step(v: Values) -> Cell:
-    a = v.pre()
+    a = v.pre
     gates = (sigmoid(a[0]), sigmoid(a[1]), math.tanh(a[2]), sigmoid(a[3]))
     c, h = cell(gates, v.c)
     return Cell(gates, c, h)
@@ -78,7 +80,7 @@ def step(v: Values) -> Cell:
 
 def _gate_mistakes(v: Values, s: Cell) -> list[Mistake]:
     i, f, g, o = s.gates
-    a = v.pre()
+    a = v.pre
     return [
         Mistake("g-sigmoid", (i, f, sigmoid(a[2]), o), "The cell candidate g uses tanh, not σ."),
         Mistake(
@@ -123,7 +125,7 @@ def in_range(a: float) -> bool:
 
 
 def _ok(v: Values) -> bool:
-    if not all(map(in_range, v.pre())):
+    if not all(map(in_range, v.pre)):
         return False
     s = step(v)
     if abs(s.c) < 0.1 or abs(s.h) < 0.05:
@@ -177,7 +179,7 @@ def draw(seed: int, difficulty: int) -> Values:
 def generate(seed: int, difficulty: int) -> Exercise:
     v = draw(seed, difficulty)
     s = step(v)
-    a = v.pre()
+    a = v.pre
     n = len(v.x)
     x_cols = ("w_x",) if n == 1 else tuple(f"w_x{j + 1}" for j in range(n))
     table = Table(
