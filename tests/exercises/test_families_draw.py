@@ -66,6 +66,31 @@ def test_apart_needs_every_mistake_clear_of_the_answer_and_of_each_other() -> No
     assert not apart(100, [_mistake(100)], rel=0)
 
 
+def test_decimal_where_draws_only_accepted_values_and_each_of_them() -> None:
+    r = random.Random(3)
+    # Of -0.5 … 0.5, only those at least 0.25 from -0.3 (|b + 0.3| ≥ 0.25): 0.0 … 0.5.
+    drawn = {
+        _draw.decimal_where(r, -0.5, 0.5, lambda b: abs(b + 0.3) >= 0.25, nonzero=False)
+        for _ in range(400)
+    }
+    assert drawn == {0.0, 0.1, 0.2, 0.3, 0.4, 0.5}
+    # None accepted: still a value of the range, for the family's check to refuse.
+    assert -1 <= _draw.decimal_where(r, -1, 1, lambda b: False) <= 1
+
+
+def test_choice_where_asks_only_until_one_is_accepted() -> None:
+    asked: list[int] = []
+
+    def keep(option: int) -> bool:
+        asked.append(option)
+        return option % 2 == 0
+
+    picks = {_draw.choice_where(random.Random(seed), [1, 2, 3, 4], keep) for seed in range(50)}
+    assert picks == {2, 4}
+    assert len(asked) < 50 * 4  # never every option every time
+    assert _draw.choice_where(random.Random(1), [1, 3], lambda o: False) in (1, 3)
+
+
 def test_draw_or_takes_the_first_accepted_draw() -> None:
     draws = iter(range(100))
     assert _draw.draw_or(lambda: next(draws), lambda x: x == 2, -1) == 2
