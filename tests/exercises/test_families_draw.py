@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import random
+from importlib import import_module
 
 import pytest
 
 from gradeck.exercises import registry
 from gradeck.exercises.check import check_part
-from gradeck.exercises.families import _draw
+from gradeck.exercises.families import (
+    _draw,
+    activations,
+    backprop_two_layer,
+    initialisation,
+    lr_schedule,
+    momentum,
+    neuron_backprop,
+    neuron_forward,
+    update_rule,
+    vanishing,
+)
 from gradeck.exercises.families._draw import apart, choose_param, counts_and_total
 from gradeck.exercises.model import Mistake
 from gradeck.exercises.render import format_value
@@ -54,35 +66,100 @@ def test_apart_needs_every_mistake_clear_of_the_answer_and_of_each_other() -> No
     assert not apart(100, [_mistake(100)], rel=0)
 
 
-def test_redraw_stops_after_its_tries_and_falls_back() -> None:
-    r = random.Random(1)
-    calls: list[float] = []
-
-    def draw() -> float:
-        calls.append(r.random())
-        return calls[-1]
-
-    fallback_first = random.Random("gradeck/fallback/0").random()
-    # Nothing from the seed's own stream is accepted: the fallback state's first draw is.
-    value = _draw.redraw(draw, lambda x: x == fallback_first, r)
-    assert value == fallback_first
-    assert len(calls) == _draw.MAX_TRIES + 1
-    calls.clear()
-    with pytest.raises(RuntimeError):
-        _draw.redraw(draw, lambda x: False, r)
-    assert len(calls) == _draw.MAX_TRIES + _draw.MAX_FALLBACKS
+def test_decimal_where_draws_only_accepted_values_and_each_of_them() -> None:
+    r = random.Random(3)
+    # Of -0.5 … 0.5, only those at least 0.25 from -0.3 (|b + 0.3| ≥ 0.25): 0.0 … 0.5.
+    drawn = {
+        _draw.decimal_where(r, -0.5, 0.5, lambda b: abs(b + 0.3) >= 0.25, nonzero=False)
+        for _ in range(400)
+    }
+    assert drawn == {0.0, 0.1, 0.2, 0.3, 0.4, 0.5}
+    # None accepted: still a value of the range, for the family's check to refuse.
+    assert -1 <= _draw.decimal_where(r, -1, 1, lambda b: False) <= 1
 
 
-FAMILY_CASES = [
-    (n, d) for n in sorted(registry.FAMILIES) for d in registry.FAMILIES[n].difficulties
-]
+def test_choice_where_asks_only_until_one_is_accepted() -> None:
+    asked: list[int] = []
+
+    def keep(option: int) -> bool:
+        asked.append(option)
+        return option % 2 == 0
+
+    picks = {_draw.choice_where(random.Random(seed), [1, 2, 3, 4], keep) for seed in range(50)}
+    assert picks == {2, 4}
+    assert len(asked) < 50 * 4  # never every option every time
+    assert _draw.choice_where(random.Random(1), [1, 3], lambda o: False) in (1, 3)
 
 
-@pytest.mark.parametrize(("name", "difficulty"), FAMILY_CASES)
-def test_every_family_has_an_acceptable_fallback(monkeypatch, name: str, difficulty: int) -> None:
-    """With no tries of its own, each family still finds values among the fallback states."""
-    monkeypatch.setattr(_draw, "MAX_TRIES", 0)
-    exercise = registry.generate(name, 5, difficulty)
+def test_draw_or_takes_the_first_accepted_draw() -> None:
+    draws = iter(range(100))
+    assert _draw.draw_or(lambda: next(draws), lambda x: x == 2, -1) == 2
+    assert next(draws) == 3  # three draws, no more
+
+
+def test_draw_or_gives_the_fallback_after_its_tries() -> None:
+    """A constraint that can never hold still ends: after TRIES draws, with the fallback."""
+    tries: list[int] = []
+    value = _draw.draw_or(lambda: tries.append(1) or len(tries), lambda x: False, -1)
+    assert value == -1
+    assert len(tries) == _draw.TRIES
+
+
+# Every value a deck may set, for the families that take a parameter and redraw.
+PARAM_VALUES = {
+    "activation-derivative": ("activation", activations.ACTIVATIONS),
+    "backprop-two-layer": ("hidden", backprop_two_layer.HIDDEN),
+    "init-scale": ("scheme", initialisation.SCHEMES),
+    "lr-schedule": ("schedule", lr_schedule.SCHEDULES),
+    "neuron-backprop": ("loss", neuron_backprop.LOSSES),
+    "neuron-forward": ("activation", neuron_forward.ACTIVATIONS),
+    "sgd-momentum": ("variant", momentum.VARIANTS),
+    "update-rule": ("target", update_rule.TARGETS),
+    "vanishing-gradients": ("activation", vanishing.ACTIVATIONS),
+}
+# Families whose values hold by construction: they never redraw.
+NO_REDRAW = {"keras-summary", "loop-bug", "symbolic-derivative", "torch-sequential"}
+
+
+def _module(name: str):
+    return import_module(f"gradeck.exercises.families.{registry.FAMILIES[name].module}")
+
+
+def _fallback_cases() -> list[tuple[str, int, dict[str, str]]]:
+    cases = []
+    for name in sorted(set(registry.FAMILIES) - NO_REDRAW):
+        param, values = PARAM_VALUES.get(name, ("", ("",)))
+        for difficulty in registry.FAMILIES[name].difficulties:
+            for value in values:
+                cases.append((name, difficulty, {param: value} if param else {}))
+    return cases
+
+
+def test_only_the_families_that_draw_by_construction_never_redraw() -> None:
+    redrawing = {name for name in registry.FAMILIES if hasattr(_module(name), "draw_or")}
+    assert redrawing == set(registry.FAMILIES) - NO_REDRAW
+
+
+@pytest.mark.parametrize(("name", "difficulty", "params"), _fallback_cases())
+def test_every_family_falls_back_after_its_tries(
+    monkeypatch, name: str, difficulty: int, params: dict[str, str]
+) -> None:
+    """Were no draw ever accepted, each family still returns after TRIES draws, with a fallback
+    that its own constraint accepts and whose every answer checks right."""
+    module = _module(name)
+    seen: dict[str, object] = {}
+
+    def refusing(draw, ok, fallback):
+        seen["accepted"] = ok(fallback)
+        tries: list[int] = []
+        value = _draw.draw_or(lambda: tries.append(1) or draw(), lambda v: False, fallback)
+        seen["tries"] = len(tries)
+        seen["fell back"] = value is fallback
+        return value
+
+    monkeypatch.setattr(module, "draw_or", refusing)
+    exercise = registry.generate(name, 5, difficulty, params)
+    assert seen == {"accepted": True, "tries": _draw.TRIES, "fell back": True}
     for i, part in enumerate(exercise.parts):
         earlier = [p.expected for p in exercise.parts[:i]]
         assert check_part(part, format_value(part.expected), earlier).verdict == "right"

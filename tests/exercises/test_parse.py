@@ -303,3 +303,30 @@ def _value_or_error(text: str) -> None:
         assert exc.render()
         return
     assert isinstance(value, float | tuple)
+
+
+PLAIN_ATOMS = st.sampled_from(
+    ["1", "0", "07", "2.5", ".5", "5.", "-", "+", "[", "]", ",", " ", ";", "e3", "9" * 400]
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(PLAIN_ATOMS, max_size=30).map("".join))
+def test_plain_numbers_read_without_the_parser_as_the_parser_reads_them(text: str) -> None:
+    """parse_value reads plain numbers, vectors and matrices by a shortcut: it must give what
+    the grammar gives (the same floats, -0.0 included), and refuse what the grammar refuses."""
+
+    def outcome(read) -> str:
+        try:
+            return repr(read(text))
+        except ParseError:
+            return "refused"
+
+    assert outcome(parse_value) == outcome(lambda t: evaluate(parse(t), text=t))
+
+
+@pytest.mark.parametrize(
+    "text", ["-0", "[1, -2.5]", " [ [1, 2] , [3, 4] ] ", "[[1]]", "[5]", "007", "+.5"]
+)
+def test_plain_forms_agree_with_the_grammar(text: str) -> None:
+    assert repr(parse_value(text)) == repr(evaluate(parse(text), text=text))

@@ -20,10 +20,11 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from gradeck.exercises.check_choice import check_choice
-from gradeck.exercises.expr import ParseError
+from gradeck.exercises.expr import Node, ParseError
 from gradeck.exercises.forms import read_answer
 from gradeck.exercises.model import Exercise, Mistake, Part, Value
 
@@ -305,14 +306,21 @@ def _elements_message(wrong: tuple[int, ...], answer: Value) -> str:
     return f"elements {listed} of {len(answer)} are wrong; the others are right"
 
 
+@lru_cache(maxsize=64)  # one answer is compared with the expected value, then each mistake
+def _read_symbolic(text: str, symbols: tuple[str, ...]) -> Node:
+    from gradeck.exercises import symbolic
+
+    return symbolic.read(text, symbols)
+
+
 def _same_expression(part: Part, answer: str, target: str, deadline: float | None = None) -> bool:
     from gradeck.exercises import symbolic
 
     try:
-        learner = symbolic.read(answer, part.symbols)
+        learner = _read_symbolic(answer, part.symbols)
     except ParseError:
         return False
-    expected = symbolic.read(target, part.symbols)
+    expected = _read_symbolic(target, part.symbols)
     return symbolic.equivalent(expected, learner, part.symbols, target, answer, deadline)
 
 
@@ -320,7 +328,7 @@ def _check_symbolic(part: Part, text: str, earlier: tuple[Value | None, ...]) ->
     from gradeck.exercises import symbolic
 
     try:
-        symbolic.read(text, part.symbols)
+        _read_symbolic(text, part.symbols)
     except ParseError as exc:
         return PartResult("unreadable", exc.render())
     answer = text.strip()

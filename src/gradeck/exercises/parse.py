@@ -22,6 +22,8 @@ Grammar (lowest precedence first):
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from collections.abc import Callable, Collection, Iterator
 
 from gradeck.exercises.expr import (
@@ -361,4 +363,32 @@ def parse(text: str, names: Collection[str] = (), implicit: bool = False) -> Nod
 
 def parse_value(text: str) -> Value:
     """A number, vector or matrix typed by a person, as floats and tuples."""
+    plain = _plain_value(text)
+    if plain is not None:
+        return plain
     return evaluate(parse(text), text=text)
+
+
+# Plain decimals (no exponent, at most a leading ASCII sign), alone, as a vector in brackets or
+# as a matrix of rows in brackets: what a learner types most, read here without the parser and
+# to the same floats (`float` of the same digits). Anything else goes to the parser, which also
+# gives the messages for what it refuses (rows of unequal length, numbers too large).
+_PLAIN_NUMBER = r" *[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+) *"
+_PLAIN_ROW = rf"\[{_PLAIN_NUMBER}(?:,{_PLAIN_NUMBER})*\]"
+_PLAIN_MATRIX = rf" *\[ *{_PLAIN_ROW} *(?:, *{_PLAIN_ROW} *)*\] *"
+_PLAIN = re.compile(rf"{_PLAIN_NUMBER}| *{_PLAIN_ROW} *|{_PLAIN_MATRIX}")
+_PLAIN_ROWS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _plain_value(text: str) -> Value | None:
+    if len(text) > MAX_LENGTH or not _PLAIN.fullmatch(text):
+        return None
+    rows = [[float(x) for x in row.split(",")] for row in _PLAIN_ROWS.findall(text)] or [
+        [float(text)]
+    ]
+    if any(len(row) != len(rows[0]) or not all(map(math.isfinite, row)) for row in rows):
+        return None
+    if "[" not in text:
+        return rows[0][0]
+    vectors = tuple(tuple(row) for row in rows)
+    return vectors if text.count("[") > 1 else vectors[0]

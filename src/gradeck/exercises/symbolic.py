@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from functools import lru_cache
+from types import MappingProxyType
 
 from gradeck.exercises import symbolic_worker
 from gradeck.exercises.expr import (
@@ -160,12 +162,8 @@ def equivalent(
 
 def _agree_numerically(a: Node, b: Node, names: Sequence[str]) -> bool | None:
     """False at a point where both are defined and differ; None when too few points are usable."""
-    rng = random.Random(",".join(sorted(names)))
     usable = 0
-    for i in range(POINTS):
-        # Values in (0, 1) suit probabilities such as σ; the others cover signs and larger inputs.
-        low, high = ((0.05, 0.95), (-2.5, 2.5), (0.5, 3.0))[i % 3]
-        env = {name: rng.uniform(low, high) for name in names}
+    for env in _points(tuple(names)):
         try:
             x, y = evaluate(a, env), evaluate(b, env)
         except ParseError:
@@ -176,3 +174,15 @@ def _agree_numerically(a: Node, b: Node, names: Sequence[str]) -> bool | None:
             return False
         usable += 1
     return True if usable >= MIN_POINTS else None
+
+
+@lru_cache(maxsize=16)
+def _points(names: tuple[str, ...]) -> tuple[Mapping[str, float], ...]:
+    """The POINTS values of `names` where expressions are compared, the same for every check."""
+    rng = random.Random(",".join(sorted(names)))
+    points = []
+    for i in range(POINTS):
+        # Values in (0, 1) suit probabilities such as σ; the others cover signs and larger inputs.
+        low, high = ((0.05, 0.95), (-2.5, 2.5), (0.5, 3.0))[i % 3]
+        points.append(MappingProxyType({name: rng.uniform(low, high) for name in names}))
+    return tuple(points)

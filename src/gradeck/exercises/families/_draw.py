@@ -1,8 +1,9 @@
 """Shared pieces of the exercise families: nice numbers, the bounded redraw, carried answers.
 
-Every family draws short decimals a person can work with on paper, then redraws (a bounded
-number of times) until each classic wrong answer it lists lies clearly away from the right answer
-and from the other wrong answers, so that a learner's mistake can be named without ambiguity.
+Every family draws short decimals a person can work with on paper, then redraws (at most TRIES
+times, then takes a fixed variant of its own) until each classic wrong answer it lists lies
+clearly away from the right answer and from the other wrong answers, so that a learner's mistake
+can be named without ambiguity.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import TypeVar
 
 from gradeck.exercises.model import Mistake, Part, Value
@@ -20,8 +22,7 @@ T = TypeVar("T")
 # times the default checking tolerance, so a rounded answer is never taken for a mistake.
 SEPARATION = 0.03
 FLOOR = 1e-6
-MAX_TRIES = 12  # draws from the seed's own stream
-MAX_FALLBACKS = 12  # then draws from the shared fallback states
+TRIES = 6  # draws from a seed's own stream before its family's fallback variant
 LETTERS = "abcdefgh"
 
 
@@ -32,40 +33,51 @@ def rng(family: str, seed: int, difficulty: int) -> random.Random:
 
 def decimal(r: random.Random, lo: float, hi: float, places: int = 1, nonzero: bool = True) -> float:
     """A multiple of 10^-places in [lo, hi], never 0 when `nonzero`."""
+    return decimals(r, 1, lo, hi, places, nonzero)[0]
+
+
+def decimal_where(
+    r: random.Random,
+    lo: float,
+    hi: float,
+    keep: Callable[[float], bool],
+    places: int = 1,
+    nonzero: bool = True,
+) -> float:
+    """Like `decimal`, drawn among the values that `keep` accepts: a constraint on one value met
+    by construction, not by redrawing everything. When none is accepted, any value (the family's
+    check then refuses the draw).
+
+    One plain draw first, kept when accepted, else a uniform choice among the accepted ones:
+    still uniform over them (1/n + (n − m)/n · 1/m = 1/m), and `keep` is mostly asked once.
+    """
+    first = decimal(r, lo, hi, places, nonzero)
+    if keep(first):
+        return first
     scale = 10**places
     lo_k, hi_k = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
-    if nonzero and lo_k <= 0 <= hi_k:
-        k = r.randint(lo_k, hi_k - 1)
-        k += k >= 0
-    else:
-        k = r.randint(lo_k, hi_k)
-    return k / scale
+    kept = [k / scale for k in range(lo_k, hi_k + 1) if (k or not nonzero) and keep(k / scale)]
+    return r.choice(kept) if kept else first
+
+
+def choice_where(r: random.Random, options: Sequence[T], keep: Callable[[T], bool]) -> T:
+    """A choice among the options that `keep` accepts, any one when none does: they are tried in
+    a random order, so that the first accepted is as likely to be any of them, and `keep` is
+    asked only until one is found."""
+    order = r.sample(options, len(options))
+    return next((option for option in order if keep(option)), order[-1])
 
 
 def decimals(
     r: random.Random, n: int, lo: float, hi: float, places: int = 1, nonzero: bool = True
 ) -> tuple[float, ...]:
-    return tuple(decimal(r, lo, hi, places, nonzero) for _ in range(n))
-
-
-def redraw(draw: Callable[[], T], ok: Callable[[T], bool], r: random.Random) -> T:
-    """Draw until `ok` accepts, at most MAX_TRIES times; then fall back, so no seed is slow.
-
-    `draw` takes its numbers from `r`. When a seed's own draws keep failing (about 1 seed in
-    100 for the pickiest family), `r` is reseeded from a fixed sequence of fallback states,
-    the same for every seed, whose first acceptable draw is used: a handful of draws at most, a
-    number fixed by the family alone (tests check that it stays within MAX_FALLBACKS).
-    """
-    for _ in range(MAX_TRIES):
-        values = draw()
-        if ok(values):
-            return values
-    for k in range(MAX_FALLBACKS):
-        r.seed(f"gradeck/fallback/{k}")
-        values = draw()
-        if ok(values):
-            return values
-    raise RuntimeError("no acceptable values found; the family's ranges are too tight")
+    """n draws of `decimal`, its bounds worked out once (families draw many at every try)."""
+    scale = 10**places
+    lo_k, hi_k = math.ceil(lo * scale - 1e-9), math.floor(hi * scale + 1e-9)
+    if nonzero and lo_k <= 0 <= hi_k:
+        ks = [r.randrange(lo_k, hi_k) for _ in range(n)]
+        return tuple([(k + (k >= 0)) / scale for k in ks])
+    return tuple([r.randrange(lo_k, hi_k + 1) / scale for _ in range(n)])
 
 
 def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
@@ -75,10 +87,13 @@ def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
     (within FLOOR) cannot be told apart whatever their ratio: the checker's absolute tolerance
     takes them for the same.
     """
+    if isinstance(a, float) and isinstance(b, float):  # the common case, checked first
+        gap = abs(a - b)
+        return gap > rel * abs(a) and gap > rel * abs(b) and (rel == 0 or gap > FLOOR)
     if isinstance(a, tuple) or isinstance(b, tuple):
         if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
             return True
-        return any(differs(x, y, rel) for x, y in zip(a, b, strict=True))
+        return any(map(differs, a, b, repeat(rel, len(a))))  # map: this runs for every draw
     if isinstance(a, str) or isinstance(b, str):
         return a != b
     gap = abs(a - b)
@@ -88,7 +103,11 @@ def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
 def spread(answer: Value, mistakes: Sequence[Value], rel: float = SEPARATION) -> bool:
     """Every mistake lies apart from the answer and from every other mistake."""
     values = [answer, *mistakes]
-    return all(differs(values[i], values[j], rel) for i in range(len(values)) for j in range(i))
+    for i in range(1, len(values)):
+        for j in range(i):
+            if not differs(values[i], values[j], rel):
+                return False
+    return True
 
 
 def apart(
@@ -138,9 +157,11 @@ def _minus(a: Value, b: Value) -> Value:
 
 
 def finite(value: Value) -> bool:
+    if isinstance(value, float):  # the common case, checked first
+        return math.isfinite(value)
     if isinstance(value, tuple):
-        return all(finite(v) for v in value)
-    return isinstance(value, int | float) and math.isfinite(value)
+        return all(map(finite, value))
+    return isinstance(value, int) and math.isfinite(value)
 
 
 def number_at(answers: Sequence[Value | None], index: int, default: float) -> float:
@@ -251,7 +272,7 @@ def clean(x: float) -> float:
 
 
 def cleaned(xs: Sequence[float]) -> tuple[float, ...]:
-    return tuple(clean(x) for x in xs)
+    return tuple([clean(x) for x in xs])
 
 
 def check_difficulty(family: str, difficulty: int, allowed: Sequence[int]) -> None:
@@ -260,13 +281,14 @@ def check_difficulty(family: str, difficulty: int, allowed: Sequence[int]) -> No
         raise ValueError(f"{family} has difficulties {levels}, not {difficulty!r}")
 
 
-def draw_or(draw: Callable[[], T], ok: Callable[[T], bool], fallback: T, tries: int = 300) -> T:
-    """Draw until `ok` accepts, at most `tries` times, then the family's fixed `fallback`.
+def draw_or(draw: Callable[[], T], ok: Callable[[T], bool], fallback: T) -> T:
+    """Draw until `ok` accepts, at most TRIES times, then the family's fixed `fallback`.
 
-    The fallback is a variant worked by hand that `ok` accepts (the tests hold it to that), so
-    drawing ends after a known number of tries whatever the seed.
+    The fallback is a variant that `ok` accepts (the tests hold every family's to that), so
+    drawing costs at most TRIES draws and checks whatever the seed: families draw their values
+    so that most are accepted at once, and the fallback is a rare way out, not a search.
     """
-    for _ in range(tries):
+    for _ in range(TRIES):
         values = draw()
         if ok(values):
             return values
@@ -277,9 +299,12 @@ def distinct(answer: Value, mistakes: Sequence[Mistake], rel: float = SEPARATION
     """The mistakes that a checker can tell from the answer and from the mistakes kept before
     them: one that coincides in this variant is left undiagnosed rather than redrawn."""
     kept: list[Mistake] = []
+    values = [answer]  # pairwise apart already: each new one is compared with these alone
     for mistake in mistakes:
-        if finite(mistake.value) and spread(answer, [*(m.value for m in kept), mistake.value], rel):
+        value = mistake.value
+        if finite(value) and all(differs(value, v, rel) for v in values):
             kept.append(mistake)
+            values.append(value)
     return tuple(kept)
 
 

@@ -15,11 +15,12 @@ Matrix = tuple[Vector, ...]
 
 
 def _floats(array) -> Vector:
-    return tuple(float(x) for x in array.reshape(-1))
+    """The elements as Python floats (tolist: one call, not one float() per element)."""
+    return tuple(array.astype(float, copy=False).reshape(-1).tolist())
 
 
 def _rows(array) -> Matrix:
-    return tuple(tuple(float(x) for x in row) for row in array)
+    return tuple(map(tuple, array.astype(float, copy=False).tolist()))
 
 
 def activate(activation: str, z: float) -> float:

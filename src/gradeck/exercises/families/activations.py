@@ -13,9 +13,9 @@ from gradeck.exercises.families._draw import (
     choose_param,
     clean,
     decimal,
+    draw_or,
     num,
     number_at,
-    redraw,
     rng,
     signed,
 )
@@ -164,6 +164,16 @@ def _apart(v: Values, both: bool) -> bool:
     return ok
 
 
+FALLBACK = {
+    **{(a, 1): Values(a, -1.5) for a in ("sigmoid", "tanh", "relu")},
+    ("leaky_relu", 1): Values("leaky_relu", -1.5, 0.05),
+    ("sigmoid", 2): Values("sigmoid", 0.17),
+    ("tanh", 2): Values("tanh", 1.04),
+    ("relu", 2): Values("relu", 0.17),
+    ("leaky_relu", 2): Values("leaky_relu", 0.17, 0.3),
+}
+
+
 def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
@@ -177,7 +187,8 @@ def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:
         slope = r.choice(SLOPES) if activation == "leaky_relu" else 0.0
         return Values(activation, z, slope)
 
-    return redraw(one, lambda v: _apart(v, both=difficulty > 1), r)
+    fallback = FALLBACK[activation, difficulty]
+    return draw_or(one, lambda v: _apart(v, both=difficulty > 1), fallback)
 
 
 def _derivative_carry(v: Values) -> Callable | None:

@@ -15,10 +15,10 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    draw_or,
     initial_weight,
     num,
     number_at,
-    redraw,
     rng,
     signed,
 )
@@ -183,6 +183,12 @@ def _ok(v: Values, difficulty: int) -> bool:
     )
 
 
+FALLBACK = {
+    1: Values(lr=0.2, beta1=0.9, beta2=0.999, w0=-0.3, g1=0.3, g2=-0.7),
+    2: Values(lr=0.1, beta1=0.5, beta2=0.9, w0=-1.4, g1=-1.43, g2=-0.53),
+}
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
@@ -199,7 +205,7 @@ def draw(seed: int, difficulty: int) -> Values:
             g2=decimal(r, -2, 2, p),
         )
 
-    return redraw(one, lambda v: _ok(v, difficulty), r)
+    return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 
 
 def _steps(v: Values) -> tuple[Step, ...]:

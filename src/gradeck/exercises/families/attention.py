@@ -25,6 +25,7 @@ from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
 FAMILY = "attention"
 DIFFICULTIES = (1, 2)
+INTS = (-1.0, 0.0, 1.0, 2.0)  # the entries of Q and K
 TOKENS = {1: 2, 2: 3}
 D = 4  # query/key size: √d = 2 keeps the scaling easy
 DV = 2  # value size
@@ -73,7 +74,7 @@ def attend(values: Values) -> Attention:
     out = weights @ v
 
     def rows(t: Tensor) -> Matrix:
-        return tuple(tuple(float(x) for x in row) for row in t.data)
+        return tuple(map(tuple, t.data.tolist()))
 
     return Attention(rows(scores), rows(weights), rows(out))
 
@@ -180,7 +181,7 @@ def draw(seed: int, difficulty: int) -> Values:
     n = TOKENS[difficulty]
 
     def ints(count: int) -> Vector:
-        return tuple(float(r.randint(-1, 2)) for _ in range(count))
+        return tuple(r.choices(INTS, k=count))  # one call for all: drawn at every try
 
     def one() -> Values:
         return Values(

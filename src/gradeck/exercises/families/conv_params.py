@@ -9,7 +9,7 @@ from gradeck.exercises.families._draw import (
     apart,
     check_difficulty,
     counts_and_total,
-    redraw,
+    draw_or,
     rng,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
@@ -93,17 +93,29 @@ def _ok(v: Values) -> bool:
     return ok
 
 
+FALLBACK = {
+    1: Values(28, (Layer(7, 3, 32),)),
+    2: Values(224, (Layer(5, 3, 16), Layer(5, 16, 8))),
+}
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
 
     def one() -> Values:
-        channels = [r.choice(IMAGE_CHANNELS if difficulty > 1 else (*IMAGE_CHANNELS, *CHANNELS))]
+        # Never one input channel, nor a kernel as wide as the input channels are many: there
+        # forgetting C_in, or squaring k, gives the right count, and _ok refuses them.
+        inputs = IMAGE_CHANNELS if difficulty > 1 else (*IMAGE_CHANNELS, *CHANNELS)
+        channels = [r.choice([c for c in inputs if c > 1])]
         channels += [r.choice(CHANNELS) for _ in range(difficulty)]
-        layers = tuple(Layer(r.choice(KERNELS), c_in, c_out) for c_in, c_out in pairwise(channels))
+        layers = tuple(
+            Layer(r.choice([k for k in KERNELS if k != c_in]), c_in, c_out)
+            for c_in, c_out in pairwise(channels)
+        )
         return Values(r.choice(IMAGE_SIZES), layers)
 
-    return redraw(one, _ok, r)
+    return draw_or(one, _ok, FALLBACK[difficulty])
 
 
 def _working(layer: Layer) -> str:

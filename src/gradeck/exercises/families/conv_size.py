@@ -8,8 +8,8 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    draw_or,
     number_at,
-    redraw,
     rng,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
@@ -116,6 +116,9 @@ def _ok(v: Values, difficulty: int) -> bool:
     return ok
 
 
+FALLBACK = {1: Values(n=43, k=3, s=1, p=0, d=1), 2: Values(n=25, k=3, s=1, p=3, d=3)}
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
@@ -130,7 +133,7 @@ def draw(seed: int, difficulty: int) -> Values:
             d=d,
         )
 
-    return redraw(one, lambda v: _ok(v, difficulty), r)
+    return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 
 
 def generate(seed: int, difficulty: int) -> Exercise:

@@ -7,6 +7,7 @@ the engine's backward pass gives ∂L/∂W = Gᵀ X, ∂L/∂b = G summed over t
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
@@ -45,11 +46,11 @@ class Grads:
 
 def _exact(xs) -> tuple[float, ...]:
     """Sums of products of one-decimal numbers, without float noise (1.3e-17 is 0)."""
-    return tuple(round(float(x), 10) + 0.0 for x in xs)
+    return tuple([round(float(x), 10) + 0.0 for x in xs])
 
 
 def _rows(array) -> Matrix:
-    return tuple(_exact(row) for row in array)
+    return tuple(_exact(row) for row in array.tolist())
 
 
 def grads(v: Values) -> Grads:
@@ -62,14 +63,12 @@ def grads(v: Values) -> Grads:
     z = x.linear(w, b)
     z.backward(v.g)
     assert w.grad is not None and b.grad is not None and x.grad is not None
-    return Grads(_rows(w.grad), _exact(b.grad), _rows(x.grad))
+    return Grads(_rows(w.grad), _exact(b.grad.tolist()), _rows(x.grad))
 
 
 def _matmul(a: Matrix, b: Matrix) -> Matrix:
-    return tuple(
-        _exact([sum(x * y for x, y in zip(row, col, strict=True)) for col in zip(*b, strict=True)])
-        for row in a
-    )
+    cols = list(zip(*b, strict=True))
+    return tuple(_exact([sum(map(operator.mul, row, col)) for col in cols]) for row in a)
 
 
 def _t(m: Matrix) -> Matrix:

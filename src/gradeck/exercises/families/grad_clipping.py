@@ -140,12 +140,18 @@ def _value_mistakes(v: Values) -> list[Mistake]:
     ]
 
 
+def clips_some(weight: Vector, c: float) -> bool:
+    """Clipping at ±c changes some entries, not all, and a negative one among them: else the
+    clipped vector is the gradient itself, c everywhere, or what clipping at +c alone gives."""
+    return any(g < -c for g in weight) and not all(abs(g) > c for g in weight)
+
+
 def _ok(v: Values) -> bool:
     if v.norm <= v.max_norm * 1.2:
         return False
-    clipped = by_value(v.weight, v.clip_value)
-    if clipped == v.weight or all(abs(g) > v.clip_value for g in v.weight):
+    if not clips_some(v.weight, v.clip_value):
         return False
+    clipped = by_value(v.weight, v.clip_value)
     w_norm = math.sqrt(sum(g * g for g in v.weight))
     return (
         apart(v.norm, _norm_mistakes(v))
@@ -170,10 +176,16 @@ def draw(seed: int, difficulty: int) -> Values:
         r.shuffle(entries)
         norm = math.sqrt(sum(e * e for e in entries))
         max_norm = clean(r.choice((0.2, 0.25, 0.4, 0.5)) * round(norm))
-        clip = clean(scale * r.choice((1, 2, 3, 4, 5, 6)))
-        if difficulty == 1:
-            return Values(cleaned(entries), (), max_norm or scale, clip)
-        return Values(cleaned(entries[:2]), cleaned(entries[2:]), max_norm or scale, clip)
+        weight = cleaned(entries if difficulty == 1 else entries[:2])
+        # The clip value among those that clip some entries (see clips_some), the weight's
+        # signs flipped if that is what it takes (the norms stay the same).
+        clips = [clean(scale * k) for k in (1, 2, 3, 4, 5, 6)]
+        fit = [c for c in clips if clips_some(weight, c)]
+        if not fit:
+            weight = tuple(-g for g in weight)
+            fit = [c for c in clips if clips_some(weight, c)]
+        clip = r.choice(fit or clips)
+        return Values(weight, cleaned(entries[len(weight) :]), max_norm or scale, clip)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

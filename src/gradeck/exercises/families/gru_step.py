@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property, partial
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -15,6 +16,7 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    decimal_where,
     decimals,
     draw_or,
     matrix_rows,
@@ -46,11 +48,21 @@ class Values:
     h: float
 
     def input_term(self, gate: int) -> float:
-        row = self.w_x[gate]
-        return clean(sum(w * x for w, x in zip(row, self.x, strict=True)) + self.b_x[gate])
+        return self._input_terms[gate]
 
     def hidden_term(self, gate: int) -> float:
-        return clean(self.w_h[gate] * self.h + self.b_h[gate])
+        return self._hidden_terms[gate]
+
+    @cached_property  # asked by the check, the cell and the mistakes of every draw
+    def _input_terms(self) -> Vector:
+        return tuple(
+            clean(sum(w * x for w, x in zip(row, self.x, strict=True)) + b)
+            for row, b in zip(self.w_x, self.b_x, strict=True)
+        )
+
+    @cached_property
+    def _hidden_terms(self) -> Vector:
+        return tuple(clean(w * self.h + b) for w, b in zip(self.w_h, self.b_h, strict=True))
 
 
 def candidate(v: Values, r: float) -> float:
@@ -118,9 +130,19 @@ def _state_mistakes(v: Values, s: Cell) -> list[Mistake]:
     ]
 
 
+def in_range(a: float) -> bool:
+    """A gate's pre-activation worth squashing: not next to 0, not where σ saturates."""
+    return 0.2 <= abs(a) <= 2.5
+
+
+def _fits(s: float, b: float) -> bool:
+    """Whether bias b brings the rest s of a gate's pre-activation in range."""
+    return in_range(s + b)
+
+
 def _ok(v: Values) -> bool:
     pres = (v.input_term(0) + v.hidden_term(0), v.input_term(1) + v.hidden_term(1))
-    if any(abs(a) < 0.2 or abs(a) > 2.5 for a in pres) or abs(v.hidden_term(2)) < 0.2:
+    if not all(map(in_range, pres)) or abs(v.hidden_term(2)) < 0.2:
         return False
     if abs(v.b_h[2]) < 0.1:  # the bias's place must matter
         return False
@@ -160,14 +182,21 @@ def draw(seed: int, difficulty: int) -> Values:
     n = INPUTS[difficulty]
 
     def one() -> Values:
-        return Values(
-            w_x=tuple(decimals(r, n, -1, 1) for _ in GATES),
-            b_x=decimals(r, 3, -0.5, 0.5, nonzero=False),
-            w_h=decimals(r, 3, -1, 1),
-            b_h=decimals(r, 3, -0.5, 0.5),
-            x=decimals(r, n, -2, 2),
-            h=decimal(r, -0.9, 0.9),
+        w_x, w_h = tuple(decimals(r, n, -1, 1) for _ in GATES), decimals(r, 3, -1, 1)
+        x, h = decimals(r, n, -2, 2), decimal(r, -0.9, 0.9)
+        # Biases drawn to pass _ok's first checks: r's and z's pre-activations in range, and the
+        # candidate's recurrent term not next to 0, its bias large enough (|b| ≥ 0.3) that the
+        # mistake of leaving it outside r·(…) can be told apart, which _ok requires.
+        b_h = (
+            *decimals(r, 2, -0.5, 0.5),
+            decimal_where(r, -0.5, 0.5, lambda b: abs(b) >= 0.3 and abs(w_h[2] * h + b) >= 0.2),
         )
+        sums = [
+            sum(w * xi for w, xi in zip(w_x[g], x, strict=True)) + w_h[g] * h + b_h[g]
+            for g in (0, 1)
+        ]
+        b_x = [decimal_where(r, -0.5, 0.5, partial(_fits, s), nonzero=False) for s in sums]
+        return Values(w_x, (*b_x, decimal(r, -0.5, 0.5, nonzero=False)), w_h, b_h, x, h)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

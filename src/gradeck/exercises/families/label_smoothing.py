@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from gradeck.exercises.families._draw import (
     carry,
     check_difficulty,
+    choice_where,
     clean,
     cleaned,
     distinct,
@@ -41,6 +43,7 @@ class Values:
     eps: float
 
 
+@lru_cache(maxsize=64)  # a handful of (C, target, ε), asked many times for every draw
 def smoothed(c: int, target: int, eps: float, others: int | None = None) -> Vector:
     """(1 − ε)·one-hot + ε/C; with `others`, the other convention ε/(C − 1) off the target."""
     if others is None:
@@ -113,9 +116,15 @@ def _ok(v: Values) -> bool:
         return False
     return (
         len(distinct(q, _q_mistakes(v))) == 3
-        and len(distinct(loss(v.p, q), _loss_mistakes(v))) == 3
+        and _loss_apart(v)
         and len(distinct(grad, _grad_mistakes(v))) == 2
     )
+
+
+@lru_cache(maxsize=8)  # asked when ε is drawn, then again by _ok
+def _loss_apart(v: Values) -> bool:
+    """Every slip in the loss can be told from the answer and from each other."""
+    return len(distinct(loss(v.p, smoothed(len(v.p), v.target, v.eps)), _loss_mistakes(v))) == 3
 
 
 FALLBACK = {1: Values((0.15, 0.3, 0.55), 2, 0.3), 2: Values((0.4, 0.3, 0.2, 0.1), 0, 0.2)}
@@ -134,7 +143,9 @@ def draw(seed: int, difficulty: int) -> Values:
     c = CLASSES[difficulty]
 
     def one() -> Values:
-        return Values(_probabilities(r, c), r.randrange(c), r.choice(EPSILONS[c]))
+        p, target = _probabilities(r, c), r.randrange(c)
+        # ε among those whose loss slips can be told apart (the check most draws failed).
+        return choice_where(r, [Values(p, target, eps) for eps in EPSILONS[c]], _loss_apart)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

@@ -46,7 +46,8 @@ class Values:
         return clean(sum(self.x) / len(self.x))
 
     def variance(self, unbiased: bool = False) -> float:
-        squares = sum((x - self.mean) ** 2 for x in self.x)
+        mean = self.mean  # once, not once per element
+        squares = sum((x - mean) ** 2 for x in self.x)
         return clean(squares / (len(self.x) - unbiased))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -15,6 +16,7 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    decimal_where,
     decimals,
     draw_or,
     num,
@@ -47,6 +49,7 @@ class Values:
     h: float
     c: float
 
+    @cached_property  # asked by the check, the cell and the mistakes of every draw
     def pre(self) -> Vector:
         """The four pre-activations W_ih x + W_hh h + b."""
         return tuple(
@@ -69,7 +72,7 @@ def cell(gates: Vector, c_prev: float) -> tuple[float, float]:
 
 
 def step(v: Values) -> Cell:
-    a = v.pre()
+    a = v.pre
     gates = (sigmoid(a[0]), sigmoid(a[1]), math.tanh(a[2]), sigmoid(a[3]))
     c, h = cell(gates, v.c)
     return Cell(gates, c, h)
@@ -77,7 +80,7 @@ def step(v: Values) -> Cell:
 
 def _gate_mistakes(v: Values, s: Cell) -> list[Mistake]:
     i, f, g, o = s.gates
-    a = v.pre()
+    a = v.pre
     return [
         Mistake("g-sigmoid", (i, f, sigmoid(a[2]), o), "The cell candidate g uses tanh, not σ."),
         Mistake(
@@ -116,9 +119,13 @@ def _hidden_mistakes(v: Values, s: Cell) -> list[Mistake]:
     ]
 
 
+def in_range(a: float) -> bool:
+    """A pre-activation worth squashing: not next to 0, not where σ and tanh saturate."""
+    return 0.2 <= abs(a) <= 2.5
+
+
 def _ok(v: Values) -> bool:
-    a = v.pre()
-    if any(abs(x) < 0.2 or abs(x) > 2.5 for x in a):
+    if not all(map(in_range, v.pre)):
         return False
     s = step(v)
     if abs(s.c) < 0.1 or abs(s.h) < 0.05:
@@ -155,15 +162,16 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
     n = INPUTS[difficulty]
 
+    def bias(row: Vector, w_h: float, x: Vector, h: float) -> float:
+        """A gate's bias among those that put its pre-activation in range."""
+        s = sum(w * xi for w, xi in zip(row, x, strict=True)) + w_h * h
+        return decimal_where(r, -0.5, 0.5, lambda b: in_range(s + b), nonzero=False)
+
     def one() -> Values:
-        return Values(
-            w_x=tuple(decimals(r, n, -1, 1) for _ in GATES),
-            w_h=decimals(r, 4, -1, 1),
-            b=decimals(r, 4, -0.5, 0.5, nonzero=False),
-            x=decimals(r, n, -2, 2),
-            h=decimal(r, -0.9, 0.9),
-            c=decimal(r, -1.5, 1.5),
-        )
+        w_x = tuple(decimals(r, n, -1, 1) for _ in GATES)
+        w_h, x, h = decimals(r, 4, -1, 1), decimals(r, n, -2, 2), decimal(r, -0.9, 0.9)
+        b = tuple(bias(row, wh, x, h) for row, wh in zip(w_x, w_h, strict=True))
+        return Values(w_x, w_h, b, x, h, c=decimal(r, -1.5, 1.5))
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 
@@ -171,7 +179,7 @@ def draw(seed: int, difficulty: int) -> Values:
 def generate(seed: int, difficulty: int) -> Exercise:
     v = draw(seed, difficulty)
     s = step(v)
-    a = v.pre()
+    a = v.pre
     n = len(v.x)
     x_cols = ("w_x",) if n == 1 else tuple(f"w_x{j + 1}" for j in range(n))
     table = Table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
@@ -11,11 +11,11 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     choose_param,
     clean,
-    decimal,
+    decimal_where,
     decimals,
+    draw_or,
     num,
     number_at,
-    redraw,
     rng,
     signed,
     vec,
@@ -68,11 +68,25 @@ def _a_mistakes(v: Values, z: float) -> list[Mistake]:
     return found
 
 
+def z_fits(z: float, negative: bool) -> bool:
+    """z on the side of 0 asked for, and neither next to 0 nor where f saturates."""
+    return 0.2 <= abs(z) <= 3 and (z < 0) == negative
+
+
 def _ok(v: Values, negative: bool) -> bool:
     z, a = _nets.neuron_forward(v.activation, v.w, v.x, v.b)
-    if not 0.2 <= abs(z) <= 3 or (z < 0) != negative:
+    if not z_fits(z, negative):
         return False
     return apart(z, _z_mistakes(v)) and apart(a, _a_mistakes(v, z))
+
+
+# Keyed by the sign of z; acceptable with every activation (the tests check each).
+FALLBACK = {
+    (False, 1): Values("sigmoid", w=(0.9, -0.1), x=(1.9, -1.5), b=-0.4),
+    (True, 1): Values("sigmoid", w=(-0.2, -1.0), x=(-1.8, 1.6), b=-0.5),
+    (False, 2): Values("sigmoid", w=(0.1, 0.8, 0.3), x=(-0.6, 1.4, -1.4), b=0.72),
+    (True, 2): Values("sigmoid", w=(-0.6, -1.0, -0.2), x=(0.2, 0.9, 1.1), b=-0.41),
+}
 
 
 def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:
@@ -83,14 +97,14 @@ def draw(seed: int, difficulty: int, activation: str | None = None) -> Values:
     negative = r.random() < 0.5  # for ReLU, both sides of 0 are worth practising
 
     def one() -> Values:
-        return Values(
-            activation,
-            w=decimals(r, n, -1, 1),
-            x=decimals(r, n, -2, 2),
-            b=decimal(r, -1, 1, BIAS_PLACES[difficulty]),
-        )
+        w, x = decimals(r, n, -1, 1), decimals(r, n, -2, 2)
+        dot = sum(wi * xi for wi, xi in zip(w, x, strict=True))
+        # b among those that give z a side and a size _ok accepts.
+        b = decimal_where(r, -1, 1, lambda b: z_fits(dot + b, negative), BIAS_PLACES[difficulty])
+        return Values(activation, w, x, b)
 
-    return redraw(one, lambda v: _ok(v, negative), r)
+    fallback = replace(FALLBACK[negative, difficulty], activation=activation)
+    return draw_or(one, lambda v: _ok(v, negative), fallback)
 
 
 FORMULAS = {

@@ -10,9 +10,9 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    draw_or,
     num,
     number_at,
-    redraw,
     rng,
     signed,
 )
@@ -118,6 +118,12 @@ def _ok(v: Values, difficulty: int) -> bool:
     return ok and 0.3 <= abs(right) < 1000
 
 
+FALLBACK = {
+    1: Values(a=1.0, c=1.8, w0=-1.3, lr=0.4, k=3),
+    2: Values(a=1.5, c=-1.9, w0=0.1, lr=0.1, k=3),
+}
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
@@ -131,7 +137,7 @@ def draw(seed: int, difficulty: int) -> Values:
             k=r.choice(STEPS[difficulty]),
         )
 
-    return redraw(one, lambda v: _ok(v, difficulty), r)
+    return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 
 
 def _shifted(c: float) -> str:

@@ -13,10 +13,10 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    draw_or,
     initial_weight,
     num,
     number_at,
-    redraw,
     rng,
     signed,
 )
@@ -110,6 +110,12 @@ def _ok(v: Values) -> bool:
     return True
 
 
+FALLBACK = {
+    1: Values(lr=0.05, alpha=0.99, w0=-1.6, grads=(-0.3,)),
+    2: Values(lr=0.1, alpha=0.9, w0=1.0, grads=(1.22, -1.88)),
+}
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
@@ -123,7 +129,7 @@ def draw(seed: int, difficulty: int) -> Values:
             grads=tuple(decimal(r, -2, 2, p) for _ in range(STEPS[difficulty])),
         )
 
-    return redraw(one, _ok, r)
+    return draw_or(one, _ok, FALLBACK[difficulty])
 
 
 def _weight_rule(v: Values, t: int, path: list[tuple[float, float]]):

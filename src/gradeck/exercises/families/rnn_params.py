@@ -8,7 +8,7 @@ from gradeck.exercises.families._draw import (
     apart,
     check_difficulty,
     counts_and_total,
-    redraw,
+    draw_or,
     rng,
 )
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
@@ -80,10 +80,15 @@ def _ok(v: Values) -> bool:
     return ok
 
 
+FALLBACK = {1: Values(d=64, h=50, layers=1), 2: Values(d=300, h=20, layers=2)}
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
-    return redraw(lambda: Values(r.choice(INPUTS), r.choice(HIDDEN), difficulty), _ok, r)
+    return draw_or(
+        lambda: Values(r.choice(INPUTS), r.choice(HIDDEN), difficulty), _ok, FALLBACK[difficulty]
+    )
 
 
 def _working(d: int, h: int) -> str:
