@@ -516,15 +516,11 @@ class Store:
         return counts.get(0, 0), counts.get(1, 0)
 
     def deck_sizes(self) -> dict[str, int]:
-        """Per deck id, its items, archived ones left out; read from two indexes (items_new and
-        items_archived), not from the items themselves."""
+        """Per deck id, its items, archived ones left out; read from `deck_counts`, which
+        triggers keep (schema version 8), not from the items themselves."""
         with self.reading() as db:
-            sizes = dict(db.execute("SELECT deck_id, count(*) FROM items GROUP BY deck_id"))
-            for deck_id, archived in db.execute(
-                "SELECT deck_id, count(*) FROM items WHERE archived = 1 GROUP BY deck_id"
-            ):
-                sizes[deck_id] -= archived
-        return {deck_id: n for deck_id, n in sizes.items() if n}
+            sizes = db.execute("SELECT deck_id, sum(n) FROM deck_counts GROUP BY deck_id")
+            return {deck_id: n for deck_id, n in sizes if n}
 
     def today_counts(self, start: int) -> TodayCounts:
         """Today's counts; read again only when the log has changed since the last read (any
