@@ -202,8 +202,10 @@ CREATE TABLE derived (
 # many decks), for the history of the whole profile and the streak. And two partial indexes
 # over the items being studied (in learning or review, not suspended or archived): by due
 # time, for the forecast, and by deck with what is due and what the forgetting curve needs, so
-# each deck's due count and mean recall read an index, not the items. And the exercise items
-# indexed apart (about 1% of most collections), so the per-family figures skip the cards.
+# each deck's due count and mean recall read an index, not the items. The exercise items
+# indexed apart (about 1% of most collections), so the per-family figures skip the cards. And
+# the hourly counts by deck, so a year's true retention per deck is summed deck by deck in
+# index order rather than sorted.
 _STUDYING = "state > 0 AND suspended = 0 AND archived = 0"
 _STUDIED_COLUMNS = "state, suspended, archived"  # so that SQLite reads the index alone
 _COUNTED = "deck_id = {r}.deck_id AND state = {r}.state AND suspended = {r}.suspended"
@@ -266,6 +268,7 @@ CREATE INDEX items_waiting ON items (due, deck_id, {_STUDIED_COLUMNS}) WHERE {_S
 CREATE INDEX items_studying ON items (deck_id, due, last_review, stability, {_STUDIED_COLUMNS})
     WHERE {_STUDYING};
 CREATE INDEX items_exercises ON items (family, deck_id, item_id) WHERE family != '';
+CREATE INDEX review_hours_by_deck ON review_hours (mode, deck_id, hour, {_COUNTS});
 """
 
 STEPS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)

@@ -197,15 +197,14 @@ def _tags(db, tagged: Tagged, args: dict, raw: dict[str, tuple]) -> dict[str, di
         "item_id TEXT NOT NULL)"
     )
     db.execute("DELETE FROM temp.tagged")
-    db.executemany(
-        "INSERT INTO temp.tagged (tag, deck_id, item_id) VALUES (?, ?, ?)",
-        [
-            (tag, deck_id, item_id)
-            for tag, decks in tagged.items()
-            for deck_id, ids in decks.items()
-            for item_id in ids or ()
-        ],
-    )
+    rows = [
+        (tag, deck_id, item_id)
+        for tag, decks in tagged.items()
+        for deck_id, ids in decks.items()
+        for item_id in ids or ()
+    ]
+    rows.sort(key=lambda row: row[1:])  # the items' index order, which the join reads in turn
+    db.executemany("INSERT INTO temp.tagged (tag, deck_id, item_id) VALUES (?, ?, ?)", rows)
     for tag, *row in db.execute(
         f"SELECT tag, {_MASTERY} FROM (SELECT t.tag, i.* FROM temp.tagged t JOIN items i "
         "ON i.deck_id = t.deck_id AND i.item_id = t.item_id) WHERE archived = 0 GROUP BY tag",
