@@ -19,6 +19,7 @@ The cache is only ever a copy: a damaged or foreign file is replaced; one that c
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -65,6 +66,8 @@ CREATE TABLE IF NOT EXISTS items (
     PRIMARY KEY (path, n)
 ) WITHOUT ROWID;
 """
+# Made on every open, so a cache written before it gets it too (once, in well under a second).
+INDEXES = "CREATE INDEX IF NOT EXISTS items_by_id ON items (path, item_id, sub)"
 
 _TUPLES = {"tags", "correct", "wrong", "answers"}
 
@@ -319,6 +322,13 @@ class DeckCache:
         ).fetchone()
         return None if row is None else _from_json(row[0])
 
+    def has(self, key: str, item_id: str, sub: str) -> bool:
+        """Whether the cached deck `key` has this review item: one index lookup, no card read."""
+        row = self.conn.execute(
+            "SELECT 1 FROM items WHERE path = ? AND item_id = ? AND sub = ?", (key, item_id, sub)
+        ).fetchone()
+        return row is not None
+
     def entries(self, key: str) -> Iterator[Card | ExerciseItem]:
         """Every card and exercise of a cached deck, in no promised order."""
         rows = self.conn.execute("SELECT data FROM entries WHERE path = ?", (key,))
@@ -392,6 +402,8 @@ def _connect(path: Path | str) -> sqlite3.Connection:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {FORMAT}")
         conn.execute("SELECT count(*) FROM files").fetchone()
+        with contextlib.suppress(sqlite3.OperationalError):  # read-only or busy: next time
+            conn.execute(INDEXES)
     except BaseException:
         conn.close()
         raise

@@ -199,15 +199,16 @@ CREATE TABLE derived (
 # by deck, state and suspension (archived ones left out), kept by triggers on the items as
 # `review_hours` keeps the log's: a deck's size and its items by state cost a few rows at any
 # size. The log's hourly counts again without the deck (a year is at most 17 520 rows, however
-# many decks), for the history of the whole profile and the streak. And two partial indexes
-# over the items being studied (in learning or review, not suspended or archived): by due
-# time, for the forecast, and by deck with what is due and what the forgetting curve needs, so
-# each deck's due count and mean recall read an index, not the items. The exercise items
-# indexed apart (about 1% of most collections), so the per-family figures skip the cards. And
-# the hourly counts by deck, so a year's true retention per deck is summed deck by deck in
-# index order rather than sorted.
-_STUDYING = "state > 0 AND suspended = 0 AND archived = 0"
-_STUDIED_COLUMNS = "state, suspended, archived"  # so that SQLite reads the index alone
+# many decks), for the history of the whole profile and the streak. Partial indexes of the
+# items a session may serve (not suspended or archived): by deck, state and due time (then row
+# id, the queue's own order), so a deck's queue reads its own due items instead of every
+# deck's; and of those in learning or review, holding what the statistics read of them
+# (SQLite reads a partial index alone only when it holds the columns of its condition too): by
+# deck, so a deck's due count and mean recall read no item, and by due time, for the forecast.
+# The exercise items indexed apart (about 1% of most collections), so the per-family figures
+# skip the cards. And the hourly counts by deck, so a year's true retention per deck is summed
+# deck by deck in index order rather than sorted.
+_SERVED = "suspended = 0 AND archived = 0"
 _COUNTED = "deck_id = {r}.deck_id AND state = {r}.state AND suspended = {r}.suspended"
 V8 = f"""
 CREATE TABLE deck_counts (
@@ -264,9 +265,11 @@ CREATE TRIGGER reviews_uncounted_hourly AFTER DELETE ON reviews BEGIN
         {_TAKE}
     WHERE hour = OLD.time / 3600000 AND mode = OLD.mode;
 END;
-CREATE INDEX items_waiting ON items (due, deck_id, {_STUDIED_COLUMNS}) WHERE {_STUDYING};
-CREATE INDEX items_studying ON items (deck_id, due, last_review, stability, {_STUDIED_COLUMNS})
-    WHERE {_STUDYING};
+CREATE INDEX items_queued ON items (deck_id, state, due) WHERE {_SERVED};
+CREATE INDEX items_studied ON items (deck_id, due, last_review, stability, state, suspended,
+    archived) WHERE state > 0 AND {_SERVED};
+CREATE INDEX items_waiting ON items (due, deck_id, state, suspended, archived)
+    WHERE state > 0 AND {_SERVED};
 CREATE INDEX items_exercises ON items (family, deck_id, item_id) WHERE family != '';
 CREATE INDEX review_hours_by_deck ON review_hours (mode, deck_id, hour, {_COUNTS});
 """
