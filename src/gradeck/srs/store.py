@@ -104,7 +104,6 @@ ATTEMPT_KEYS = ("part", "try", "text", "verdict", "mistake")  # as history and e
 
 _MATCHED = "library:"  # meta key prefix: the digest a deck's items were last matched with
 QUEUE_COLUMNS = "id, deck_id, item_id, sub, family, state, due"
-SCHED_NAMES = ("state", "due", "step", "stability", "difficulty", "last_review")  # as queued
 
 
 class QueueRow(NamedTuple):
@@ -471,7 +470,7 @@ class Store:
         if exercises is not None:
             where.append("family > ''" if exercises else "family = ''")  # index ranges
         sql = (
-            f"SELECT {QUEUE_COLUMNS}, step, stability, difficulty, last_review FROM items "
+            f"SELECT {QUEUE_COLUMNS}, {bounds.FITS_SQL} FROM items "
             f"WHERE {' AND '.join(where)} AND deck_id "
         )
         if tuple(states) == (0,):
@@ -487,7 +486,7 @@ class Store:
                 cursor = db.execute(query, values)
                 try:
                     for values in cursor:
-                        if not bounds.fits(dict(zip(SCHED_NAMES, values[5:], strict=True))):
+                        if not values[7]:  # its schedule is out of bounds (bounds.fits)
                             self.unschedulable.add(values[0])
                             continue
                         row = QueueRow._make(values[:7])
