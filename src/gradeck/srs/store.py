@@ -366,9 +366,8 @@ class Store:
         table) just means matching again."""
         if self.read_only:
             return  # shows what it holds
-        with self.reading() as db:
-            kept = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'library:%'"))
-        changed = [(deck, digest) for deck, digest in decks if kept.get(_MATCHED + deck) != digest]
+        kept = self.matched()
+        changed = [(deck, digest) for deck, digest in decks if kept.get(deck) != digest]
         if not changed:
             return
         missing: list[tuple[str, str, str, str]] = []
@@ -410,6 +409,13 @@ class Store:
             )
 
         self.write(work)
+
+    def matched(self) -> dict[str, str]:
+        """Per deck id, the digest its items were last matched with (`sync`): while it is the
+        loaded deck's, the deck's items that are not archived are exactly the loaded ones."""
+        with self.reading() as db:
+            rows = db.execute("SELECT key, value FROM meta WHERE key LIKE 'library:%'")
+            return {key.removeprefix(_MATCHED): value for key, value in rows}
 
     def forget_sync(self) -> None:
         """Make the next sync look at every item (after items arrived from elsewhere)."""

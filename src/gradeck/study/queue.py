@@ -106,13 +106,18 @@ def build(
         tagged = by_tag[tag]
         decks = [d for d in decks if d in tagged]
     built = Built(Queue())
+    # A deck whose items the store last matched with this very deck file holds only items of
+    # ours (archived ones are never queued); others may hold items put in by a gradeck with
+    # other decks, not ours to show, so each of their rows is looked up.
+    synced, ours = store.matched(), dict(library.digests())
+    unsure = {deck for deck in decks if synced.get(deck) != ours.get(deck)}
 
     def known(row: QueueRow) -> bool:
         ids = tagged[row.deck_id] if tagged is not None else None
         if ids is not None and row.item_id not in ids:
             return False
         key = (row.deck_id, row.item_id, row.sub)
-        if not library.has(key):  # put in by a gradeck with other decks: not ours to show
+        if row.deck_id in unsure and not library.has(key):
             return False
         built.keys[row.id] = key
         built.groups[row.id] = row.group
