@@ -260,15 +260,18 @@ def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:
     first try; and the mistakes diagnosed most often, counting every attempt. Read from the
     exercise items to their reviews (CROSS JOIN fixes that order in SQLite): exercises are a
     small part of most logs, and the other way round reads every answer."""
-    reviews = (
-        f"WITH ex AS (SELECT r.id, r.parts_right, r.mistake, {_FAMILY} AS family, "
+    # The exercise answers, read once into a temporary table that both queries below read.
+    db.execute("DROP TABLE IF EXISTS temp.ex")
+    db.execute(
+        f"CREATE TEMP TABLE ex AS SELECT r.id, r.parts_right, r.mistake, {_FAMILY} AS family, "
         "EXISTS (SELECT 1 FROM attempts a WHERE a.review = r.id) AS kept "
         "FROM items i CROSS JOIN reviews r ON r.item = i.id "
-        f"WHERE i.family != '' AND {where_item.replace('deck_id', 'i.deck_id')}) "
+        f"WHERE i.family != '' AND {where_item.replace('deck_id', 'i.deck_id')}",
+        args,
     )
     families = {}
     for family, answers, right in db.execute(
-        reviews + f"SELECT family, count(*), coalesce(sum({_FIRST_TRY}), 0) FROM ex "
+        f"SELECT family, count(*), coalesce(sum({_FIRST_TRY}), 0) FROM temp.ex ex "
         "GROUP BY family ORDER BY family",
         args,
     ):
@@ -280,10 +283,10 @@ def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:
     mistakes = [
         {"family": family, "mistake": mistake, "count": count}
         for family, mistake, count in db.execute(
-            reviews + "SELECT family, mistake, count(*) AS n FROM ("
-            "SELECT ex.family, a.mistake FROM ex JOIN attempts a ON a.review = ex.id "
+            "SELECT family, mistake, count(*) AS n FROM ("
+            "SELECT ex.family, a.mistake FROM temp.ex ex JOIN attempts a ON a.review = ex.id "
             "WHERE a.mistake IS NOT NULL UNION ALL "
-            "SELECT family, mistake FROM ex WHERE NOT kept AND mistake IS NOT NULL) "
+            "SELECT family, mistake FROM temp.ex WHERE NOT kept AND mistake IS NOT NULL) "
             f"GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_MISTAKES}",
             args,
         )
