@@ -4,7 +4,8 @@ never parsed twice.
 The cache is an SQLite file (`deck-cache.db` in the data folder) holding plain data only: per
 file its size, modification time and content hash, the deck's header and counts as JSON (or the
 problems that kept it from loading), one JSON row per card or exercise, and one row per review
-item with its title and tags, so that a profile opens, queues and searches without building an
+item with its title and tags (indexed by item id too, so a queue asks whether a deck has an item
+without reading its card), so that a profile opens, queues and searches without building an
 object per card. Nothing in it is ever executed or unpickled.
 
 A file is taken from the cache when its size and modification time match, or, when they do not,

@@ -92,10 +92,12 @@ deck, each deck's in the order they entered the profile (deck order, for cards a
 Practice sessions go through every matching item, change no schedule and log their answers as
 practice.
 
-The queue is read from the store in order and only as far as today's limits reach, and a
-ReviewItem is made only for a queued item, so opening a profile of 100 000 items stays quick
+The queue is read from the store in order and only as far as today's limits reach, each deck's
+from an index of its own items, and a ReviewItem is made only when an item is shown, so opening
+a profile of 100 000 items and counting every deck's queue for the home screen stays quick
 (benchmarks/srs.py, benchmarks/scale.py). Decks come through the deck cache (decks.cache):
-headers in memory, a card read when it is shown or searched.
+headers in memory, a card read when it is shown or searched. The names below are imported from
+their modules when first used, so a command that only reads figures starts quickly.
 """
 
 from importlib import import_module
