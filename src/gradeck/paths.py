@@ -6,7 +6,6 @@ Kept free of heavy imports: every command starts here.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from gradeck.errors import GradeckError
@@ -17,13 +16,15 @@ ENV_HOME = "GRADECK_HOME"
 def builtin_dir(name: str) -> Path:
     """The built-in `cards` or `quizzes` folder.
 
-    A wheel carries them as package data (`gradeck/_data/<name>`); an editable install or a
-    source checkout finds them at the repository's top level.
+    A wheel carries them as package data (`gradeck/_data/<name>`, beside this file: a wheel is
+    installed unzipped, so no importlib.resources, which costs every command's start); an
+    editable install or a source checkout finds them at the repository's top level.
     """
-    packaged = resources.files("gradeck") / "_data" / name
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data" / name
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / name
+        return packaged
+    return here.parents[1] / name
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -256,7 +256,7 @@ def test_review_on_a_version_3_database_keeps_every_review(home: Path, monkeypat
     code, out, err = _run(["review", "--deck", "mini"], "!!\n3\n" * 3, monkeypatch, capsys)
     assert code == 0, err
     conn = sqlite3.connect(home / "gradeck.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
     kept = conn.execute(
         "SELECT id, item, time, rating, answer, mistake FROM reviews WHERE id <= 3"
     ).fetchall()

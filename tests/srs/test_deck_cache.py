@@ -233,3 +233,47 @@ def test_a_template_deck_is_read_from_its_file_when_needed(tmp_path: Path, clock
             deck = next(d for d in profile.library.decks if d.path.name == templated.name)
             item = next(e for e in deck.exercises if e.template is not None)
             assert profile.preview((deck.id, item.id, ""), seed=5).title
+
+
+def test_has_finds_what_review_item_finds(home: Path, tmp_path: Path, clock) -> None:
+    """A queue asks `has` (the cache's index) instead of building each card: it must say yes
+    exactly where `review_item` finds the item, for cached decks and a template deck alike."""
+    source = Path(__file__).parents[2] / "quizzes" / "examples"
+    templated = next(
+        p for p in sorted(source.glob("*.yaml")) if "template:" in p.read_text(encoding="utf-8")
+    )
+    (home / "decks" / templated.name).write_text(templated.read_text(encoding="utf-8"))
+    for _ in range(2):  # filling the cache, then reading it
+        with _open(home, clock) as profile:
+            library = profile.library
+            keys = [(d.id, i, s) for d in library.decks for i, s, _f in library.keys(d.id)]
+            assert ("mini", "update", "c2") in keys and ("mini", "sigmoid", "reverse") in keys
+            odd = [("mini", "update", "c9"), ("mini", "bias", "reverse"), ("mini", "nope", "")]
+            odd += [("nowhere", "bias", ""), ("mini", "iters", "c1")]
+            for key in keys + odd:
+                assert library.has(key) == (library.review_item(key) is not None), key
+            assert not any(library.has(key) for key in odd)
+
+
+def test_a_cache_written_before_the_index_gets_it(home: Path, clock) -> None:
+    _open(home, clock).close()
+    conn = sqlite3.connect(home / "deck-cache.db")
+    conn.execute("DROP INDEX items_by_id")
+    conn.close()
+    with _open(home, clock) as profile:
+        assert profile.library.has(("mini", "bias", ""))
+    conn = sqlite3.connect(home / "deck-cache.db")
+    names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert "items_by_id" in names
+
+
+def test_an_item_whose_card_went_away_meanwhile_is_skipped(home: Path, clock) -> None:
+    """Cards are read when shown: those that another gradeck removed from the deck file (and
+    the cache) after the queue was built are passed over, not shown or crashed on."""
+    with _open(home, clock) as profile:
+        session = profile.session(["mini"])
+        assert session.remaining > 1
+        profile.library.cache.conn.execute("DELETE FROM entries WHERE id != 'epoch'")
+        shown = session.next()
+        assert shown is not None and shown.item.item_id == "epoch"

@@ -68,7 +68,7 @@ def test_a_version_5_database_is_migrated_and_keeps_every_row(tmp_path: Path) ->
     before = _tables(conn)
     conn.close()
     db = Store.open(path)
-    assert db.version == schema.VERSION == 7
+    assert db.version == schema.VERSION == 8
     after = _tables(db.conn)
     assert {k: v for k, v in after.items() if k in before} == before
     assert after["presets"] == [] and after["deck_presets"] == []

@@ -37,7 +37,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     path = tmp_path / "gradeck.db"
     _v1(path)
     db = Store.open(path)
-    assert db.version == schema.VERSION == 7
+    assert db.version == schema.VERSION == 8
     rows = {r.key: r for r in db.items()}
     assert rows[("mini", "bias", "")].sched == Sched(
         2, None, 2.3065, 2.1181, 1772539200000, 1772366400000
@@ -63,7 +63,7 @@ def test_a_version_1_database_is_migrated_and_keeps_everything(tmp_path: Path) -
     assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.close()
-    assert Store.open(path).version == 7  # opening again migrates nothing
+    assert Store.open(path).version == 8  # opening again migrates nothing
 
 
 def test_a_database_from_a_newer_gradeck_is_refused_untouched(tmp_path: Path) -> None:
@@ -283,7 +283,7 @@ def test_a_version_3_database_is_migrated_and_keeps_every_review(tmp_path: Path)
     hours = conn.execute("SELECT * FROM review_hours ORDER BY 1, 2, 3").fetchall()
     conn.close()
     db = Store.open(path)
-    assert db.version == schema.VERSION == 7
+    assert db.version == schema.VERSION == 8
     # Every old review as it was, with no hints counted and no attempts invented for it.
     after = db.conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
     assert [row[:-1] for row in after] == before and {row[-1] for row in after} == {None}

@@ -134,11 +134,13 @@ def test_a_tag_no_item_carries_is_an_error(profile: Profile) -> None:
 
 
 def test_items_no_loaded_deck_has_are_left_out_of_sessions(profile: Profile) -> None:
-    """Another gradeck, with other decks, may have added items; they are not ours to show."""
-    profile.store.conn.execute("INSERT INTO items (deck_id, item_id, sub) VALUES ('mini', 'x', '')")
-    profile.store.conn.execute(
-        "INSERT INTO items (deck_id, item_id, sub) VALUES ('mini', 'bias', 'reverse')"
-    )
+    """Another gradeck, with other decks, may have added items (matching the store with its
+    own deck file); they are not ours to show, nor to count."""
+    before = profile.session(["mini"]).total
+    ours = profile.library.keys("mini")
+    theirs = [*ours, ("x", "", ""), ("bias", "reverse", "")]
+    profile.store.sync([("mini", "another deck file")], lambda _deck: theirs)
+    assert profile.session(["mini"]).total == before
     for practice in (False, True):
         session = profile.session(["mini"], practice=practice)
         keys = []

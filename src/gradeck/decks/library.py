@@ -123,6 +123,14 @@ class Library:
             return None
         return ReviewItem(deck.id, entry.id, key[2], tags, card=entry)
 
+    def has(self, key: tuple[str, str, str]) -> bool:
+        """Whether `review_item(key)` would find the item; for a cached deck, read from the
+        cache's list of review items, so a queue over thousands of items builds no card."""
+        deck = self._by_id.get(key[0])
+        if deck is not None and deck.head.body:
+            return self.cache.has(self._keys[deck.id], key[1], key[2])
+        return self.review_item(key) is not None
+
     def digests(self) -> list[tuple[str, str]]:
         """(deck id, digest) of every deck: the digest changes whenever the deck's review items
         do, so the progress store re-matches only the decks whose digest it has not seen."""

@@ -112,10 +112,16 @@ ATTEMPT: dict[str, Field] = {
 }
 
 
+# The states in which a schedule's field may be null: a new item has no schedule; one that has
+# been reviewed needs its stability, difficulty, due and last review, and one in learning
+# steps (or relearning) its step.
+NULL_IN: dict[str, tuple[int, ...]] = {name: (0,) for name in SCHED} | {"step": (0, 2)}
+
+
 def sched_problems(values: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
     """(field, why) for each way a schedule breaks the bounds. The fields are `state`, `step`,
-    ... after `prefix` ("prev_" in a review). An item that has been reviewed (state 1-3) needs
-    its stability, difficulty, due and last review, and one in learning steps its step."""
+    ... after `prefix` ("prev_" in a review); which may be null depends on the state
+    (NULL_IN)."""
     out = []
     state = values.get(prefix + "state")
     why = STATE.problem(state)
@@ -123,7 +129,7 @@ def sched_problems(values: Mapping[str, object], prefix: str = "") -> list[tuple
         return [(prefix + "state", why)]
     assert isinstance(state, int)
     for name, field in SCHED.items():
-        nullable = not state or (name == "step" and state == 2)
+        nullable = state in NULL_IN[name]
         why = field.problem(
             values.get(prefix + name), nullable, f" for an item in {STATE_NAMES[state]}"
         )
@@ -135,3 +141,23 @@ def sched_problems(values: Mapping[str, object], prefix: str = "") -> list[tuple
 def fits(values: Mapping[str, object]) -> bool:
     """Whether a stored item's schedule is one the scheduler can work with."""
     return not sched_problems(values)
+
+
+def _number_sql(field: Field, column: str) -> str:
+    kinds = "'integer'" if field.kind is int else "'integer', 'real'"
+    return f"typeof({column}) IN ({kinds}) AND {column} BETWEEN {field.low!r} AND {field.high!r}"
+
+
+def _fits_sql() -> str:
+    """SQL true for exactly the rows of `items` whose schedule `fits`, made from the same
+    fields (all numbers: SQLite's integer and real are Python's int and float, it keeps no NaN,
+    and infinity is out of every range), so that a queue over thousands of rows checks them in
+    SQLite rather than one by one in Python."""
+    terms = [_number_sql(STATE, "state")]
+    for name, field in SCHED.items():
+        null = f"state IN ({', '.join(map(str, NULL_IN[name]))})"
+        terms.append(f"CASE WHEN {name} IS NULL THEN {null} ELSE {_number_sql(field, name)} END")
+    return " AND ".join(f"({term})" for term in terms)
+
+
+FITS_SQL = _fits_sql()

@@ -55,13 +55,13 @@ def true_retention(store: Store, since_ms: int) -> dict[str, dict[str, dict[str,
 
 def scheduled_answers(store: Store, decks: Sequence[str] | None = None) -> int:
     """Scheduled answers in the log (of `decks` only, when given), from the hourly counts."""
-    where, args = "mode = 'scheduled'", list(decks or ())
+    table, where, args = "log_hours", "mode = 'scheduled'", list(decks or ())
     if decks is not None:
-        where += f" AND deck_id IN ({', '.join('?' * len(decks))})"
+        table, where = "review_hours", where + f" AND deck_id IN ({', '.join('?' * len(decks))})"
     with store.reading() as db:
         return int(
             db.execute(
-                f"SELECT coalesce(sum(answers), 0) FROM review_hours WHERE {where}", args
+                f"SELECT coalesce(sum(answers), 0) FROM {table} WHERE {where}", args
             ).fetchone()[0]
         )
 

@@ -1,11 +1,13 @@
 """Statistics over the progress store: the data behind `gradeck stats` and the stats screen.
 
-History figures (reviews, daily, retention, streak, time) come from `review_hours`, which
-triggers keep up to date as answers are logged or undone, so they cost the same after a million
-answers as after ten. Days are study days counted back from the start of today in steps of 24
-hours; where the day does not start on a whole UTC hour (time zones at :30 or :45) or across a
-daylight-saving change, older days are placed to the hour. Today's own counts are exact.
-Archived items keep counting in the history figures but not in the item counts.
+History figures (reviews, daily, retention, streak, time) come from the hourly counts that
+triggers keep up to date as answers are logged or undone (`log_hours` for the whole profile,
+`review_hours` per deck), so they cost the same after a million answers as after ten; item
+counts come from `deck_counts`, kept the same way, and from indexes (schema version 8). Days are
+study days counted back from the start of today in steps of 24 hours; where the day does not
+start on a whole UTC hour (time zones at :30 or :45) or across a daylight-saving change, older
+days are placed to the hour. Today's own counts are exact. Archived items keep counting in the
+history figures but not in the item counts.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def collect(
             (offset, tuple(row))
             for offset, *row in db.execute(
                 f"SELECT {_DAY} AS d, mode, sum(answers), sum(duration_ms), sum(young_passed), "
-                "sum(young_failed), sum(mature_passed), sum(mature_failed) FROM review_hours "
+                "sum(young_failed), sum(mature_passed), sum(mature_failed) "
+                f"FROM {'review_hours' if only else 'log_hours'} "
                 f"WHERE answers > 0 AND {deck} GROUP BY d, mode",
                 args,
             )
@@ -123,15 +126,12 @@ _DAY = f"({_FROM_START} - (({_FROM_START} % :day) + :day) % :day) / :day"
 # `fsrs` computes it) of the items studied, summed so that decks add up to tags: the columns of
 # every mastery figure.
 _STUDIED = "suspended = 0 AND state > 0"
-_RECALL = (
-    f"CASE WHEN {_STUDIED} THEN pow(1 + :factor * max(0, (:now - last_review) / :day) "
-    "/ stability, :decay) END"
-)
+_RECALL = "pow(1 + :factor * max(0, (:now - last_review) / :day) / stability, :decay)"
 # The recall is summed, and the items it is defined for counted apart (a stored stability of 0
 # or less, out of bounds, has none): the forgetting curve once per item, not twice.
 _MASTERY = (
     f"count(*), sum(suspended), sum({_STUDIED} AND due < :end), "
-    f"total({_RECALL}), sum({_STUDIED} AND stability > 0), "
+    f"total(CASE WHEN {_STUDIED} THEN {_RECALL} END), sum({_STUDIED} AND stability > 0), "
     + ", ".join(f"sum(suspended = 0 AND state = {n})" for n in range(len(STATES)))
 )
 _NONE = (0,) * (5 + len(STATES))
@@ -152,14 +152,27 @@ def _add(a: tuple, b: tuple) -> tuple:
 
 
 def _raw_decks(db, deck: str, args: dict) -> dict[str, tuple]:
-    """The mastery columns per deck id, archived items left out."""
-    return {
-        deck_id: tuple(row)
-        for deck_id, *row in db.execute(
-            f"SELECT deck_id, {_MASTERY} FROM items WHERE archived = 0 AND {deck} GROUP BY deck_id",
-            args,
-        )
-    }
+    """The mastery columns per deck id, archived items left out: the counts by state from
+    `deck_counts`, which triggers keep; what is due and the recall from the index of the items
+    being studied (schema version 8), so neither reads the items themselves."""
+    counts: dict[str, list] = {}
+    for deck_id, state, suspended, n in db.execute(
+        f"SELECT deck_id, state, suspended, n FROM deck_counts WHERE n != 0 AND {deck}", args
+    ):
+        row = counts.setdefault(deck_id, [0, 0, 0, 0.0, 0] + [0] * len(STATES))
+        row[0] += n
+        row[1] += suspended * n
+        if suspended == 0:
+            row[5 + state] += n
+    for deck_id, due, recall, recalled in db.execute(
+        f"SELECT deck_id, coalesce(sum(due < :end), 0), total({_RECALL}), sum(stability > 0) "
+        f"FROM items WHERE state > 0 AND suspended = 0 AND archived = 0 AND {deck} "
+        "GROUP BY deck_id",
+        args,
+    ):
+        if deck_id in counts:
+            counts[deck_id][2:5] = [due, recall, recalled]
+    return {deck_id: tuple(row) for deck_id, row in counts.items()}
 
 
 def _decks(raw: dict[str, tuple], titles: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -184,15 +197,14 @@ def _tags(db, tagged: Tagged, args: dict, raw: dict[str, tuple]) -> dict[str, di
         "item_id TEXT NOT NULL)"
     )
     db.execute("DELETE FROM temp.tagged")
-    db.executemany(
-        "INSERT INTO temp.tagged (tag, deck_id, item_id) VALUES (?, ?, ?)",
-        [
-            (tag, deck_id, item_id)
-            for tag, decks in tagged.items()
-            for deck_id, ids in decks.items()
-            for item_id in ids or ()
-        ],
-    )
+    rows = [
+        (tag, deck_id, item_id)
+        for tag, decks in tagged.items()
+        for deck_id, ids in decks.items()
+        for item_id in ids or ()
+    ]
+    rows.sort(key=lambda row: row[1:])  # the items' index order, which the join reads in turn
+    db.executemany("INSERT INTO temp.tagged (tag, deck_id, item_id) VALUES (?, ?, ?)", rows)
     for tag, *row in db.execute(
         f"SELECT tag, {_MASTERY} FROM (SELECT t.tag, i.* FROM temp.tagged t JOIN items i "
         "ON i.deck_id = t.deck_id AND i.item_id = t.item_id) WHERE archived = 0 GROUP BY tag",
@@ -233,7 +245,7 @@ def _streak(active: set[int]) -> int:
 def streak(store: Store, day_start_ms: int) -> int:
     """The current streak alone, for screens that show it without the other figures."""
     with store.reading() as db:
-        hours = db.execute("SELECT DISTINCT hour FROM review_hours WHERE answers > 0")
+        hours = db.execute("SELECT DISTINCT hour FROM log_hours WHERE answers > 0")
         return _streak({(h * HOUR_MS - day_start_ms) // DAY_MS for (h,) in hours})
 
 
@@ -248,15 +260,18 @@ def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:
     first try; and the mistakes diagnosed most often, counting every attempt. Read from the
     exercise items to their reviews (CROSS JOIN fixes that order in SQLite): exercises are a
     small part of most logs, and the other way round reads every answer."""
-    reviews = (
-        f"WITH ex AS (SELECT r.id, r.parts_right, r.mistake, {_FAMILY} AS family, "
+    # The exercise answers, read once into a temporary table that both queries below read.
+    db.execute("DROP TABLE IF EXISTS temp.ex")
+    db.execute(
+        f"CREATE TEMP TABLE ex AS SELECT r.id, r.parts_right, r.mistake, {_FAMILY} AS family, "
         "EXISTS (SELECT 1 FROM attempts a WHERE a.review = r.id) AS kept "
         "FROM items i CROSS JOIN reviews r ON r.item = i.id "
-        f"WHERE i.family != '' AND {where_item.replace('deck_id', 'i.deck_id')}) "
+        f"WHERE i.family != '' AND {where_item.replace('deck_id', 'i.deck_id')}",
+        args,
     )
     families = {}
     for family, answers, right in db.execute(
-        reviews + f"SELECT family, count(*), coalesce(sum({_FIRST_TRY}), 0) FROM ex "
+        f"SELECT family, count(*), coalesce(sum({_FIRST_TRY}), 0) FROM temp.ex ex "
         "GROUP BY family ORDER BY family",
         args,
     ):
@@ -268,10 +283,10 @@ def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:
     mistakes = [
         {"family": family, "mistake": mistake, "count": count}
         for family, mistake, count in db.execute(
-            reviews + "SELECT family, mistake, count(*) AS n FROM ("
-            "SELECT ex.family, a.mistake FROM ex JOIN attempts a ON a.review = ex.id "
+            "SELECT family, mistake, count(*) AS n FROM ("
+            "SELECT ex.family, a.mistake FROM temp.ex ex JOIN attempts a ON a.review = ex.id "
             "WHERE a.mistake IS NOT NULL UNION ALL "
-            "SELECT family, mistake FROM ex WHERE NOT kept AND mistake IS NOT NULL) "
+            "SELECT family, mistake FROM temp.ex WHERE NOT kept AND mistake IS NOT NULL) "
             f"GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT {TOP_MISTAKES}",
             args,
         )

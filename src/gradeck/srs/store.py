@@ -105,7 +105,6 @@ ATTEMPT_KEYS = ("part", "try", "text", "verdict", "mistake")  # as history and e
 
 _MATCHED = "library:"  # meta key prefix: the digest a deck's items were last matched with
 QUEUE_COLUMNS = "id, deck_id, item_id, sub, family, state, due"
-SCHED_NAMES = ("state", "due", "step", "stability", "difficulty", "last_review")  # as queued
 
 
 class QueueRow(NamedTuple):
@@ -369,9 +368,8 @@ class Store:
         table) just means matching again."""
         if self.read_only:
             return  # shows what it holds
-        with self.reading() as db:
-            kept = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'library:%'"))
-        changed = [(deck, digest) for deck, digest in decks if kept.get(_MATCHED + deck) != digest]
+        kept = self.matched()
+        changed = [(deck, digest) for deck, digest in decks if kept.get(deck) != digest]
         if not changed:
             return
         missing: list[tuple[str, str, str, str]] = []
@@ -413,6 +411,13 @@ class Store:
             )
 
         self.write(work)
+
+    def matched(self) -> dict[str, str]:
+        """Per deck id, the digest its items were last matched with (`sync`): while it is the
+        loaded deck's, the deck's items that are not archived are exactly the loaded ones."""
+        with self.reading() as db:
+            rows = db.execute("SELECT key, value FROM meta WHERE key LIKE 'library:%'")
+            return {key.removeprefix(_MATCHED): value for key, value in rows}
 
     def forget_sync(self) -> None:
         """Make the next sync look at every item (after items arrived from elsewhere)."""
@@ -473,7 +478,7 @@ class Store:
         if exercises is not None:
             where.append("family > ''" if exercises else "family = ''")  # index ranges
         sql = (
-            f"SELECT {QUEUE_COLUMNS}, step, stability, difficulty, last_review FROM items "
+            f"SELECT {QUEUE_COLUMNS}, {bounds.FITS_SQL} FROM items "
             f"WHERE {' AND '.join(where)} AND deck_id "
         )
         if tuple(states) == (0,):
@@ -489,7 +494,7 @@ class Store:
                 cursor = db.execute(query, values)
                 try:
                     for values in cursor:
-                        if not bounds.fits(dict(zip(SCHED_NAMES, values[5:], strict=True))):
+                        if not values[7]:  # its schedule is out of bounds (bounds.fits)
                             self.unschedulable.add(values[0])
                             continue
                         row = QueueRow._make(values[:7])
@@ -518,15 +523,11 @@ class Store:
         return counts.get(0, 0), counts.get(1, 0)
 
     def deck_sizes(self) -> dict[str, int]:
-        """Per deck id, its items, archived ones left out; read from two indexes (items_new and
-        items_archived), not from the items themselves."""
+        """Per deck id, its items, archived ones left out; read from `deck_counts`, which
+        triggers keep (schema version 8), not from the items themselves."""
         with self.reading() as db:
-            sizes = dict(db.execute("SELECT deck_id, count(*) FROM items GROUP BY deck_id"))
-            for deck_id, archived in db.execute(
-                "SELECT deck_id, count(*) FROM items WHERE archived = 1 GROUP BY deck_id"
-            ):
-                sizes[deck_id] -= archived
-        return {deck_id: n for deck_id, n in sizes.items() if n}
+            sizes = db.execute("SELECT deck_id, sum(n) FROM deck_counts GROUP BY deck_id")
+            return {deck_id: n for deck_id, n in sizes if n}
 
     def today_counts(self, start: int) -> TodayCounts:
         """Today's counts; read again only when the log has changed since the last read (any

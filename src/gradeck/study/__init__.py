@@ -92,23 +92,62 @@ deck, each deck's in the order they entered the profile (deck order, for cards a
 Practice sessions go through every matching item, change no schedule and log their answers as
 practice.
 
-The queue is read from the store in order and only as far as today's limits reach, and a
-ReviewItem is made only for a queued item, so opening a profile of 100 000 items stays quick
+The queue is read from the store in order and only as far as today's limits reach, each deck's
+from an index of its own items, and a ReviewItem is made only when an item is shown, so opening
+a profile of 100 000 items and counting every deck's queue for the home screen stays quick
 (benchmarks/srs.py, benchmarks/scale.py). Decks come through the deck cache (decks.cache):
-headers in memory, a card read when it is shown or searched.
+headers in memory, a card read when it is shown or searched. The names below are imported from
+their modules when first used, so a command that only reads figures starts quickly.
 """
 
-from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Rating, Settings, State
-from gradeck.study.items import Answered, DeckCounts, ItemInfo, Shown, Today
-from gradeck.study.outcome import (
-    OPTION_MARKS,
-    OPTION_WORDS,
-    CardAnswer,
-    card_rating,
-    suggest_rating,
-)
-from gradeck.study.profile import Profile, restore_backup
-from gradeck.study.session import FamilySession, Session
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gradeck.srs.scheduler import RATINGS, SETTING_HELP, SETTING_KEYS, Rating, Settings, State
+    from gradeck.study.items import Answered, DeckCounts, ItemInfo, Shown, Today
+    from gradeck.study.outcome import (
+        OPTION_MARKS,
+        OPTION_WORDS,
+        CardAnswer,
+        card_rating,
+        suggest_rating,
+    )
+    from gradeck.study.profile import Profile, restore_backup
+    from gradeck.study.session import FamilySession, Session
+
+# Each name is imported from its module when first asked for, so a command that needs the
+# profile alone (`gradeck stats`) does not import sessions, queues and grading at its start.
+_HOMES = {
+    "gradeck.srs.scheduler": (
+        "RATINGS",
+        "SETTING_HELP",
+        "SETTING_KEYS",
+        "Rating",
+        "Settings",
+        "State",
+    ),
+    "gradeck.study.items": ("Answered", "DeckCounts", "ItemInfo", "Shown", "Today"),
+    "gradeck.study.outcome": (
+        "OPTION_MARKS",
+        "OPTION_WORDS",
+        "CardAnswer",
+        "card_rating",
+        "suggest_rating",
+    ),
+    "gradeck.study.profile": ("Profile", "restore_backup"),
+    "gradeck.study.session": ("FamilySession", "Session"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "OPTION_MARKS",

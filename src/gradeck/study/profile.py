@@ -12,11 +12,9 @@ from gradeck import paths
 from gradeck.decks.library import Library, load_library
 from gradeck.errors import GradeckError
 from gradeck.problems import ProblemsError
-from gradeck.srs import copies, repair, transfer
 from gradeck.srs import stats as srs_stats
 from gradeck.srs.days import from_ms, study_date, to_ms, today_bounds
 from gradeck.srs.dbfile import StoreError
-from gradeck.srs.repair import Health
 from gradeck.srs.scheduler import (
     SETTING_KEYS,
     STATE_NAMES,
@@ -26,15 +24,18 @@ from gradeck.srs.scheduler import (
     parse_setting,
 )
 from gradeck.srs.store import Key, Store
-from gradeck.study import limits
 from gradeck.study.clock import Clock, utc_now
 from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw
-from gradeck.study.limits import Nothing
-from gradeck.study.session import FamilySession, Session
 from gradeck.text import did_you_mean
 
 if TYPE_CHECKING:
     from gradeck.exercises.model import Exercise
+    from gradeck.srs.repair import Health
+    from gradeck.study.limits import Nothing
+    from gradeck.study.session import FamilySession, Session
+
+# Sessions, copies and repairs are imported where they are used: `gradeck stats` opens a profile
+# to read figures and needs none of them.
 
 
 def _require_named(library: Library, deck_args: Sequence[str]) -> None:
@@ -60,6 +61,8 @@ def restore_backup(data_dir: Path | str | None, source: Path) -> Path | None:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the profile folder {home}: {exc.strerror}") from None
+    from gradeck.srs import copies
+
     return copies.restore(source, paths.database_path(home))
 
 
@@ -153,6 +156,8 @@ class Profile:
         practice: bool = False,
         extra_new: int = 0,
     ) -> Session:
+        from gradeck.study.session import Session
+
         if limit is not None and limit < 1:
             raise GradeckError("the limit must be at least 1", 2)
         # An unknown deck is an error, not an empty session.
@@ -166,6 +171,9 @@ class Profile:
     def nothing(self, session: Session) -> Nothing:
         """Why `session` has nothing to serve now, and how many more new items it could serve
         with today's limits raised (see limits.Nothing)."""
+        from gradeck.study import limits
+        from gradeck.study.session import Session
+
         more = None
         if not session.practice:
             settings = self.settings()
@@ -185,6 +193,8 @@ class Profile:
         deck's and the overall limit, learning due today, reviews within the daily limit),
         and its number of items. Each deck is capped alone, so the rows may add up to more
         than a session over every deck serves (`today().waiting`)."""
+        from gradeck.study.session import Session
+
         settings = self.settings()
         sizes = self.store.deck_sizes()
         out = []
@@ -293,6 +303,7 @@ class Profile:
         """Practice of one exercise family without end (see FamilySession). GradeckError for
         an unknown family or a difficulty it does not have."""
         from gradeck.exercises.registry import FAMILIES
+        from gradeck.study.session import FamilySession
 
         info = FAMILIES.get(family)
         if info is None:
@@ -313,16 +324,24 @@ class Profile:
         self.store.backup(dest)
 
     def check(self) -> Health:
+        from gradeck.srs import repair
+
         return repair.check(self.store)
 
     def repair(self, health: Health) -> int:
         """Make the items `health` found out of bounds new again, their answers kept."""
+        from gradeck.srs import repair
+
         return repair.repair(self.store, health.items)
 
     def export_progress(self, student: str | None = None) -> dict[str, Any]:
+        from gradeck.srs import transfer
+
         return transfer.export(self.store, exported=self._now(), student=student)
 
     def import_progress(self, data: Any) -> dict[str, int]:
+        from gradeck.srs import transfer
+
         counts = transfer.import_(self.store, data)
         self.store.forget_sync()  # imported items may belong to decks loaded here
         self._sync()

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradeck.decks.library import Library
-from gradeck.decks.model import ReviewItem
 from gradeck.errors import GradeckError
 from gradeck.srs.scheduler import LEARNING, NEW, RELEARNING, REVIEW, Settings
-from gradeck.srs.store import QueueRow, Store
+from gradeck.srs.store import Key, QueueRow, Store
 from gradeck.study.interleave import no_repeats, spread
 from gradeck.text import did_you_mean
 
@@ -71,11 +70,11 @@ class Queue:
 
 @dataclass
 class Built:
-    """A built queue and what it needs to serve it: the review item and sibling group of every
-    queued item (made only for what is queued, so a large profile opens quickly)."""
+    """A built queue and what it needs to serve it: the key and sibling group of every queued
+    item (its card is read when it is shown, so counting a large profile's queues reads none)."""
 
     queue: Queue
-    items: dict[int, ReviewItem] = field(default_factory=dict)
+    keys: dict[int, Key] = field(default_factory=dict)
     groups: dict[int, tuple[str, str]] = field(default_factory=dict)
     new: set[int] = field(default_factory=set)  # the queued items that are new
 
@@ -107,15 +106,20 @@ def build(
         tagged = by_tag[tag]
         decks = [d for d in decks if d in tagged]
     built = Built(Queue())
+    # A deck whose items the store last matched with this very deck file holds only items of
+    # ours (archived ones are never queued); others may hold items put in by a gradeck with
+    # other decks, not ours to show, so each of their rows is looked up.
+    synced, ours = store.matched(), dict(library.digests())
+    unsure = {deck for deck in decks if synced.get(deck) != ours.get(deck)}
 
     def known(row: QueueRow) -> bool:
         ids = tagged[row.deck_id] if tagged is not None else None
         if ids is not None and row.item_id not in ids:
             return False
-        item = library.review_item((row.deck_id, row.item_id, row.sub))
-        if item is None:  # put in by a gradeck with other decks: not ours to show
+        key = (row.deck_id, row.item_id, row.sub)
+        if row.deck_id in unsure and not library.has(key):
             return False
-        built.items[row.id] = item
+        built.keys[row.id] = key
         built.groups[row.id] = row.group
         if row.state == NEW:
             built.new.add(row.id)

@@ -68,7 +68,7 @@ class Session:
             practice=practice,
             extra_new=extra_new,
         )
-        self._by_pk: dict[int, ReviewItem] = built.items
+        self._keys = built.keys
         self._groups: dict[int, tuple[str, str]] = built.groups
         self._new = built.new
         self._q = built.queue
@@ -118,11 +118,14 @@ class Session:
             return self._current
         if self.limit is not None and self._q.answered >= self.limit:
             return None
-        pk = self._pick(to_ms(self.profile._now()))
-        if pk is None:
-            return None
-        self._current = self._show(pk)
-        return self._current
+        while (pk := self._pick(to_ms(self.profile._now()))) is not None:
+            item = self.profile.library.review_item(self._keys[pk])
+            if item is None:  # its deck file was changed by another gradeck meanwhile
+                self._q.drop(pk)
+                continue
+            self._current = self._show(pk, item)
+            return self._current
+        return None
 
     def _pick(self, now: int) -> int | None:
         learning = sorted((due, pk) for pk, due in self._q.learning.items())
@@ -141,8 +144,7 @@ class Session:
             return None
         return from_ms(min(self._q.learning.values()))
 
-    def _show(self, pk: int, seed: int | None = None) -> Shown:
-        item = self._by_pk[pk]
+    def _show(self, pk: int, item: ReviewItem, seed: int | None = None) -> Shown:
         sched = self.store.item(pk).sched
         now = to_ms(self.profile._now())
         waits = self.scheduler(item.deck_id).preview(sched, now)
