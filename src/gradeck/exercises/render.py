@@ -8,7 +8,6 @@ newline, wrapped to `width` columns.
 from __future__ import annotations
 
 import re
-import textwrap
 
 from gradeck.exercises.check import PartResult
 from gradeck.exercises.model import Exercise, Part, Step, Table, Value
@@ -29,7 +28,6 @@ FEEDBACK_MARKS = {
 # A space beside an arithmetic operator is inside a formula: `1 − tanh²(z)` is never broken
 # (a line may still break beside `=` or `←`, between the sides of an equation).
 _IN_FORMULA = re.compile(r" (?=[−+×·÷*/-] )|(?<= [−+×·÷*/-]) ")
-_GLUE = "\u00a0"  # no-break space: textwrap breaks only at ASCII whitespace
 # A hyphen that is a number's sign (not one inside a word, a range such as 1-3, or an option
 # such as --lr): shown as the minus sign the formulas use, so "1.7 − (−0.45)" reads as one.
 _SIGN = re.compile(r"(?<![\w)\]\-.])-(?=\.?\d)")
@@ -49,7 +47,7 @@ def display_value(value: Value) -> str:
 
 def wrap(text: str, width: int = WIDTH, indent: str = "", hang: str = "") -> str:
     """Wrap each line on its own, keeping line breaks and a line's own leading spaces; never
-    inside a formula (the spaces around an operator).
+    inside a formula (the spaces around an operator: `line_breaks`).
 
     `indent` goes before every line; `hang` before the continuation lines of a wrapped line.
     Negative numbers get the minus sign of the formulas (minus_signs).
@@ -61,32 +59,29 @@ def wrap(text: str, width: int = WIDTH, indent: str = "", hang: str = "") -> str
         if not body:
             out.append("")
             continue
-        filled = textwrap.fill(
-            _IN_FORMULA.sub(_GLUE, body),
-            width=max(width, len(lead + hang) + 20),
-            initial_indent=lead,
-            subsequent_indent=lead + hang,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        out.append(filled.replace(_GLUE, " "))
+        width_here = max(width, len(lead + hang) + 20)
+        cuts = line_breaks(body, width_here - len(lead), width_here - len(lead + hang))
+        pieces = [body[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+        out.append("\n".join([lead + pieces[0], *(lead + hang + p for p in pieces[1:])]))
     return "\n".join(out)
 
 
-def line_breaks(line: str, width: int) -> list[int]:
-    """Where a line of prose wraps at `width` characters: the offsets of the spaces it breaks
-    at, never one inside a formula (the rule `wrap` follows). A word longer than the width
-    stands on a line of its own."""
+def line_breaks(line: str, width: int, rest: int | None = None) -> list[int]:
+    """Where a line of prose wraps at `width` characters (`rest` for the lines after the
+    first, if they differ): the offsets of the spaces it breaks at, never one inside a formula.
+    A word longer than the width stands on a line of its own."""
     glued = {m.start() for m in _IN_FORMULA.finditer(line)}
     spaces = [i for i, c in enumerate(line) if c == " " and i not in glued]
     breaks: list[int] = []
     start, last = 0, None
     for space in [*spaces, len(line)]:
-        if space - start > width and last is not None:
+        limit = width if not breaks else (rest or width)
+        if space - start > limit and last is not None:
             breaks.append(last)
             start = last + 1
+            limit = rest or width
         last = space if space < len(line) else last
-        if space - start > width and space < len(line):  # one word wider than the line
+        if space - start > limit and space < len(line):  # one word wider than the line
             breaks.append(space)
             start, last = space + 1, None
     return breaks
