@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import random
 from importlib import import_module
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gradeck.exercises import registry
 from gradeck.exercises.check import check_part
@@ -21,7 +24,14 @@ from gradeck.exercises.families import (
     update_rule,
     vanishing,
 )
-from gradeck.exercises.families._draw import apart, choose_param, counts_and_total
+from gradeck.exercises.families._draw import (
+    apart,
+    choose_param,
+    counts_and_total,
+    differs,
+    num,
+    spread,
+)
 from gradeck.exercises.model import Mistake
 from gradeck.exercises.render import format_value
 
@@ -64,6 +74,40 @@ def test_apart_needs_every_mistake_clear_of_the_answer_and_of_each_other() -> No
     assert not apart(1.0, [_mistake(2.0), _mistake(2.02)])  # two mistakes too close
     assert apart(100, [_mistake(101)], rel=0)  # counts: any difference tells them apart
     assert not apart(100, [_mistake(100)], rel=0)
+
+
+def test_spread_of_plain_numbers_is_the_pairwise_rule() -> None:
+    # Floats take a shortcut of their own; it must say what differs says for every pair.
+    assert spread(1.0, [2.0, -1.0, 0.5])
+    assert not spread(1.0, [2.0, 0.5, 2.05])  # the last two within 3 % of each other
+    assert not spread(0.0, [5e-7])  # both next to 0: the checker's absolute tolerance
+    assert spread(0.0, [5e-7], rel=0)  # counts: any difference
+    assert not spread(1.0, [math.nan]) and not spread(math.inf, [math.inf])
+
+
+@given(
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=6),
+    st.sampled_from([0.0, 0.03, 0.5]),
+)
+def test_spread_agrees_with_differs_on_every_pair(values: list[float], rel: float) -> None:
+    pairwise = all(differs(values[i], values[j], rel) for i in range(len(values)) for j in range(i))
+    assert spread(values[0], values[1:], rel) == pairwise
+
+
+def test_num_writes_numbers_as_a_person_would() -> None:
+    assert [num(0.47000000000000003), num(-0.0), num(1.5e-7), num(2.0)] == [
+        "0.47",
+        "0",
+        "1.5e-7",
+        "2",
+    ]
+    # Equal keys of other types are written their own way (the cache keeps them apart).
+    assert (num(10**20), num(1e20), num(10**20)) == (
+        "100000000000000000000",
+        "1e20",
+        "100000000000000000000",
+    )
+    assert (num(0.123456789, 3), num(0.123456789)) == ("0.123", "0.123457")
 
 
 def test_decimal_where_draws_only_accepted_values_and_each_of_them() -> None:

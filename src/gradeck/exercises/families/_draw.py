@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import repeat
 from typing import TypeVar
 
@@ -103,6 +104,16 @@ def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
 def spread(answer: Value, mistakes: Sequence[Value], rel: float = SEPARATION) -> bool:
     """Every mistake lies apart from the answer and from every other mistake."""
     values = [answer, *mistakes]
+    if all(type(v) is float for v in values):  # every draw asks this: `differs` inlined
+        sizes = [rel * abs(v) for v in values]
+        floor = FLOOR if rel else 0.0
+        for i in range(1, len(values)):
+            a, size_a = values[i], sizes[i]
+            for j in range(i):
+                gap = abs(a - values[j])
+                if not (gap > size_a and gap > sizes[j] and gap > floor):  # NaN: not apart
+                    return False
+        return True
     for i in range(1, len(values)):
         for j in range(i):
             if not differs(values[i], values[j], rel):
@@ -227,6 +238,7 @@ def counts_and_total(
     )
 
 
+@lru_cache(maxsize=1024, typed=True)  # an exercise writes its numbers dozens of times
 def num(x: float, sig: int = 6) -> str:
     """A number as a person would write it: short, no float noise, no '-0'."""
     if isinstance(x, int) and not isinstance(x, bool):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import chain
+from operator import mul
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -58,11 +60,8 @@ def window(grid: Grid, top: int, left: int) -> Grid:
 
 
 def dot(kernel: Grid, patch: Grid) -> float:
-    return clean(
-        sum(
-            k * x for kr, xr in zip(kernel, patch, strict=True) for k, x in zip(kr, xr, strict=True)
-        )
-    )
+    """Σ k·x over the window, row by row (the same window size: `window` cuts it to K × K)."""
+    return clean(sum(map(mul, chain.from_iterable(kernel), chain.from_iterable(patch))))
 
 
 def flipped(kernel: Grid) -> Grid:
