@@ -12,8 +12,8 @@ from gradeck.exercises.families._draw import (
     apart,
     check_difficulty,
     clean,
-    decimal,
     decimal_where,
+    decimals,
     differs,
     draw_or,
     matrix_rows,
@@ -154,16 +154,15 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
     n, s, p = SIZE[difficulty], STRIDE[difficulty], PADDING[difficulty]
     out = (n + 2 * p - K) // s + 1
-    cells = [(i, j) for i in range(out) for j in range(out)]
+    # With a stride, output (0, 0) is where ignoring the stride gives the right value: not asked.
+    cells = [(i, j) for i in range(out) for j in range(out) if s == 1 or i or j]
 
     def one() -> Values:
-        image = tuple(tuple(float(r.randint(-2, 5)) for _ in range(n)) for _ in range(n))
+        image = tuple(tuple(decimals(r, n, -2, 5, 0, nonzero=False)) for _ in range(n))
         if difficulty == 1:
-            kernel = tuple(tuple(float(r.randint(-1, 2)) for _ in range(K)) for _ in range(K))
+            kernel = tuple(decimals(r, K, -1, 2, 0, nonzero=False) for _ in range(K))
         else:
-            kernel = tuple(
-                tuple(decimal(r, -1, 1, 1, nonzero=False) for _ in range(K)) for _ in range(K)
-            )
+            kernel = tuple(decimals(r, K, -1, 1, 1, nonzero=False) for _ in range(K))
         positions = tuple(r.sample(cells, difficulty))
         sums = [dot(kernel, window(padded(image, p), i * s, j * s)) for i, j in positions]
         # The bias among those that _ok asks of it: an output not next to 0, and apart from
