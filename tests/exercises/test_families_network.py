@@ -342,7 +342,12 @@ def test_weight_decay_matches_torch_formulas(difficulty: int) -> None:
 def test_two_layer_carries_a_wrong_output_forward() -> None:
     from gradeck.exercises.check import check_exercise
 
-    ex = registry.generate("backprop-two-layer", 4, 1)
+    def carried_apart(seed: int) -> bool:  # where carrying shows: the wrong ŷ changes b and c
+        ex = registry.generate("backprop-two-layer", seed, 1)
+        wrong = ex.parts[0].expected + 0.1
+        return all(not close(p.carry((wrong,)), p.expected, rel=0.05) for p in ex.parts[1:])
+
+    ex = registry.generate("backprop-two-layer", next(filter(carried_apart, range(50))), 1)
     wrong_out = ex.parts[0].expected + 0.1
     carried = [part.carry((wrong_out,)) for part in ex.parts[1:]]
     result = check_exercise(ex, [str(wrong_out), *(f"{c:.8g}" for c in carried)])

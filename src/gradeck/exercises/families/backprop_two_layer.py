@@ -11,6 +11,7 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     choose_param,
     clean,
     decimal,
@@ -31,6 +32,9 @@ DIFFICULTIES = (1, 2)
 HIDDEN = ("sigmoid", "tanh")
 PLACES = {1: 1, 2: 2}
 TARGETS = (0.0, 0.1, 0.2, 0.8, 0.9, 1.0)  # away from the middle, where ŷ tends to start
+FAR = 0.15  # ŷ at least this far from the target, so that the error signal is not tiny
+SMALL = 0.002  # gradients asked are at least this large
+PATHS = ((0, 0), (0, 1), (1, 0), (1, 1))  # (i, k) of the hidden weight W₁[i, k] asked
 SUBSCRIPT = "₀₁₂₃"
 
 Vector = tuple[float, ...]
@@ -51,9 +55,15 @@ class Values:
     k: int
 
 
-@lru_cache(maxsize=16)  # the accepted draw's record is reused by generate()
 def forward_backward(v: Values) -> _nets.TwoLayer:
-    return _nets.two_layer(v.hidden, "mse", v.w1, v.b1, v.w2, v.b2, v.x, v.y)
+    return _network(v.hidden, v.w1, v.b1, v.w2, v.b2, v.x, v.y)
+
+
+@lru_cache(maxsize=16)  # one network serves every weight asked, and generate() reuses it
+def _network(
+    hidden: str, w1: Matrix, b1: Vector, w2: Matrix, b2: Vector, x: Vector, y: float
+) -> _nets.TwoLayer:
+    return _nets.two_layer(hidden, "mse", w1, b1, w2, b2, x, y)
 
 
 def _other(n: int) -> int:
@@ -149,19 +159,30 @@ def _answers(v: Values, t: _nets.TwoLayer) -> tuple[float, float, float]:
     return t.grad_w2[0][v.j], t.grad_w1[v.i][v.k], t.delta_hidden[v.i]
 
 
+@lru_cache(maxsize=16)  # asked while drawing j, then again by _ok for the draw
+def _output_ok(v: Values) -> bool:
+    """The output weight asked (W₂[0, j]) has a gradient clear of 0 and of its mistakes."""
+    t = forward_backward(v)
+    d_out = t.grad_w2[0][v.j]
+    return abs(d_out) >= SMALL and apart(d_out, _output_weight_mistakes(v, t))
+
+
+@lru_cache(maxsize=16)
+def _hidden_ok(v: Values, difficulty: int) -> bool:
+    """The same for the hidden weight asked (W₁[i, k]) and, at difficulty 2, its bias."""
+    t = forward_backward(v)
+    d_hidden, d_bias = t.grad_w1[v.i][v.k], t.delta_hidden[v.i]
+    if min(abs(d_hidden), abs(d_bias)) < SMALL:
+        return False
+    ok = apart(d_hidden, _hidden_weight_mistakes(v, t, False))
+    return ok and (difficulty == 1 or apart(d_bias, _hidden_weight_mistakes(v, t, True)))
+
+
 def _ok(v: Values, difficulty: int) -> bool:
     t = forward_backward(v)
-    if abs(t.out - v.y) < 0.15:
+    if abs(t.out - v.y) < FAR or not spread(t.out, [t.out_pre, 1 - t.out]):
         return False
-    d_out, d_hidden, d_bias = _answers(v, t)
-    if min(abs(d_out), abs(d_hidden), abs(d_bias)) < 0.002:
-        return False
-    ok = spread(t.out, [t.out_pre, 1 - t.out])
-    ok = ok and apart(d_out, _output_weight_mistakes(v, t))
-    ok = ok and apart(d_hidden, _hidden_weight_mistakes(v, t, False))
-    if difficulty > 1:
-        ok = ok and apart(d_bias, _hidden_weight_mistakes(v, t, True))
-    return ok
+    return _output_ok(v) and _hidden_ok(v, difficulty)
 
 
 # Acceptable with either hidden activation (the tests check both).
@@ -200,7 +221,9 @@ def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
     p = PLACES[difficulty]
 
     def one() -> Values:
-        return Values(
+        """A network, then the target and the weights asked among those its checks accept:
+        they do not change the network's values, so one forward and backward pass serves."""
+        v = Values(
             hidden,
             w1=(decimals(r, 2, -1, 1, p), decimals(r, 2, -1, 1, p)),
             b1=decimals(r, 2, -0.5, 0.5, p),
@@ -208,10 +231,18 @@ def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
             b2=(decimal(r, -0.5, 0.5, p),),
             x=decimals(r, 2, -2, 2, 1),
             y=r.choice(TARGETS),
-            j=r.randint(0, 1),
-            i=r.randint(0, 1),
-            k=r.randint(0, 1),
+            j=0,
+            i=0,
+            k=0,
         )
+        out = forward_backward(v).out  # ŷ does not depend on y
+        if abs(out - v.y) < FAR:
+            v = replace(v, y=choice_where(r, TARGETS, lambda y: abs(out - y) >= FAR))
+        j = choice_where(r, (0, 1), lambda j: _output_ok(replace(v, j=j)))
+        i, k = choice_where(
+            r, PATHS, lambda ik: _hidden_ok(replace(v, j=j, i=ik[0], k=ik[1]), difficulty)
+        )
+        return replace(v, j=j, i=i, k=k)
 
     fallback = replace(FALLBACK[difficulty], hidden=hidden)
     return draw_or(one, lambda v: _ok(v, difficulty), fallback)
