@@ -104,13 +104,14 @@ def differs(a: Value, b: Value, rel: float = SEPARATION) -> bool:
 def spread(answer: Value, mistakes: Sequence[Value], rel: float = SEPARATION) -> bool:
     """Every mistake lies apart from the answer and from every other mistake."""
     values = [answer, *mistakes]
-    if all(type(v) is float for v in values):  # every draw asks this: `differs` inlined
-        sizes = [rel * abs(v) for v in values]
+    numbers = [v for v in values if isinstance(v, float)]
+    if len(numbers) == len(values):  # every draw asks this: `differs` inlined
+        sizes = [rel * abs(v) for v in numbers]
         floor = FLOOR if rel else 0.0
-        for i in range(1, len(values)):
-            a, size_a = values[i], sizes[i]
+        for i in range(1, len(numbers)):
+            a, size_a = numbers[i], sizes[i]
             for j in range(i):
-                gap = abs(a - values[j])
+                gap = abs(a - numbers[j])
                 if not (gap > size_a and gap > sizes[j] and gap > floor):  # NaN: not apart
                     return False
         return True
