@@ -73,3 +73,29 @@ async def test_a_choice_part_saves_the_same_in_both_front_ends(
     assert in_app[0]["rating"] == rating
     if "named" in name:
         assert in_app[0]["mistake"] == "relu-bounded"
+
+
+async def test_plain_mode_marks_a_closed_choice_part_as_the_app_does(
+    tmp_path: Path, keys, monkeypatch, capsys
+) -> None:
+    moves, _rating = SCENARIOS["some missing twice"]  # tanh, then sigmoid alone: tanh missed
+    exercise = await _in_the_app(_profile(tmp_path / "app"), moves, keys)
+    capsys.readouterr()
+    _in_plain_mode(_profile(tmp_path / "plain"), [*moves(exercise), ""], monkeypatch)
+    shown = capsys.readouterr().out.splitlines()
+    number = {o: n for n, o in enumerate(exercise.parts[0].options, 1)}
+    assert f"  ✓ {number['sigmoid']}. sigmoid" in shown
+    assert f"  ○ {number['tanh']}. tanh  (missed)" in shown
+    assert f"    {number['relu']}. relu" in shown  # neither right nor chosen: unmarked
+
+
+async def test_plain_mode_marks_a_given_up_choice_part(
+    tmp_path: Path, keys, monkeypatch, capsys
+) -> None:
+    exercise = await _in_the_app(_profile(tmp_path / "app"), lambda ex: [], keys)
+    capsys.readouterr()
+    _in_plain_mode(_profile(tmp_path / "plain"), ["!", _rest(exercise), ""], monkeypatch)
+    shown = capsys.readouterr().out.splitlines()
+    number = {o: n for n, o in enumerate(exercise.parts[0].options, 1)}
+    for right in ("sigmoid", "tanh"):
+        assert f"  ○ {number[right]}. {right}  (missed)" in shown

@@ -13,14 +13,14 @@ again, so a stray Enter costs nothing.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from gradeck.text import printable
 
 if TYPE_CHECKING:
     from gradeck.exercises.attempt import Attempt, ExerciseRun, Outcome
-    from gradeck.exercises.model import Exercise
+    from gradeck.exercises.model import Exercise, Part, Value
 
 QUIT = ("q", "quit")
 HINT = "?"
@@ -135,14 +135,16 @@ def _said(run: ExerciseRun, attempt: Attempt) -> None:
     part = run.exercise.parts[attempt.part]
     expected = minus_signs(expected_text(part))
     label = f"({part.label}) " if len(run.exercise.parts) > 1 else ""
-    if attempt.verdict == "given_up":
-        say(f"– {label}given up; the answer is {expected}")
-        return
-    if attempt.verdict == "revealed":
-        say(f"– {label}the answer is {expected}")
+    if attempt.verdict in ("given_up", "revealed"):
+        given_up = "given up; " if attempt.verdict == "given_up" else ""
+        say(f"– {label}{given_up}the answer is {expected}")
+        if part.kind == "choice":
+            _marked_options(part, None)
         return
     assert attempt.result is not None
     say(render_feedback(part, attempt.result))
+    if attempt.closes and part.kind == "choice":
+        _marked_options(part, attempt.value)
     if attempt.verdict == "unreadable":
         say("(this costs no try: type it again)")
     elif not attempt.closes:
@@ -150,6 +152,22 @@ def _said(run: ExerciseRun, attempt: Attempt) -> None:
         say(f"{left} more {'try' if left == 1 else 'tries'}: answer again, or {COMMANDS}")
     elif not attempt.credited:
         say(f"The answer is {expected}")
+
+
+def say_marked(options: Sequence[str], marks: Sequence[str]) -> None:
+    """Answered options, each marked as the app marks them (study.outcome.option_marks)."""
+    from gradeck.study.outcome import OPTION_MARKS, OPTION_WORDS
+
+    for n, (option, how) in enumerate(zip(options, marks, strict=True), 1):
+        words = f"  {OPTION_WORDS[how]}" if OPTION_WORDS[how] else ""
+        say(f"  {OPTION_MARKS[how]} {n}. {option}{words}")
+
+
+def _marked_options(part: Part, value: Value | None) -> None:
+    """A closed choice part's options: which right one was missed, apart from those chosen."""
+    from gradeck.study.outcome import part_option_marks
+
+    say_marked(part.options, part_option_marks(part, value))
 
 
 def show_solution(exercise: Exercise, outcome: Outcome) -> None:

@@ -17,11 +17,17 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from gradeck.commands.lines import QUIT, Quit, ask, ask_exercise, say, show_solution
+from gradeck.commands.lines import (
+    QUIT,
+    Quit,
+    ask,
+    ask_exercise,
+    say,
+    say_marked,
+    show_solution,
+)
 from gradeck.errors import GradeckError
 from gradeck.study import (
-    OPTION_MARKS,
-    OPTION_WORDS,
     RATINGS,
     CardAnswer,
     Profile,
@@ -84,11 +90,7 @@ def _card_answer(shown: Shown) -> tuple[int, Outcome | CardAnswer | None]:
     right = bool(given.strip()) and shown.check(given)
     say("✓ right" if right else f"✗ the answer: {shown.answer}")
     if shown.kind == "choice":  # which right option was missed, apart from those chosen
-        for n, ((option, _ok), how) in enumerate(
-            zip(shown.options, shown.marks(given), strict=False), 1
-        ):
-            words = f"  {OPTION_WORDS[how]}" if OPTION_WORDS[how] else ""
-            say(f"  {OPTION_MARKS[how]} {n}. {option}{words}")
+        say_marked([option for option, _ok in shown.options], shown.marks(given))
     if shown.note:
         say(f"Note: {shown.note}")
     rating = _rate(shown, card_rating(right))

@@ -19,6 +19,7 @@ from gradeck.srs.store import AttemptRow, LogEntry
 
 if TYPE_CHECKING:
     from gradeck.exercises.attempt import Outcome
+    from gradeck.exercises.model import Part, Value
 
 PASSING_ENDINGS = ("right", "carried", "close", "given")
 
@@ -76,6 +77,16 @@ def option_marks(text: str, options: Sequence[tuple[str, bool]]) -> tuple[str, .
         else:
             out.append("wrong" if i in picked else "")
     return tuple(out)
+
+
+def part_option_marks(part: Part, value: Value | None) -> tuple[str, ...]:
+    """`option_marks` for an exercise's choice part closed with `value` (its option numbers,
+    from 1; None when given up or revealed: nothing chosen)."""
+    expected = part.expected
+    right = set(expected) if isinstance(expected, tuple) else {expected}
+    numbers = value if isinstance(value, tuple) else (value,)
+    chosen_text = " ".join(str(n) for n in numbers) if value is not None else ""
+    return option_marks(chosen_text, [(o, n in right) for n, o in enumerate(part.options, 1)])
 
 
 def log_entry(

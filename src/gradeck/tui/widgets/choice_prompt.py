@@ -19,7 +19,7 @@ from textual.widgets import Static
 from gradeck.exercises.attempt import Attempt
 from gradeck.exercises.check_choice import named_options
 from gradeck.exercises.model import Part
-from gradeck.study.outcome import OPTION_MARKS, OPTION_WORDS, option_marks
+from gradeck.study.outcome import OPTION_MARKS, OPTION_WORDS, part_option_marks
 from gradeck.tui.widgets.card_panel import MARK_STYLE
 
 
@@ -79,12 +79,7 @@ class ChoicePrompt(Static):
         """How each option fared in the closing answer ("" for each while the part is open)."""
         if self.closed is None:
             return ("",) * len(self.part.options)
-        expected = self.part.expected
-        right = set(expected) if isinstance(expected, tuple) else {expected}
-        value = self.closed.value
-        chosen = " ".join(str(v) for v in (value if isinstance(value, tuple) else (value,)))
-        options = [(o, n in right) for n, o in enumerate(self.part.options, 1)]
-        return option_marks(chosen if value is not None else "", options)
+        return part_option_marks(self.part, self.closed.value)
 
 
 _OPTION_LINE = re.compile(r"    (\d+)\. ")
