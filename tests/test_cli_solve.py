@@ -329,3 +329,14 @@ def test_a_diverging_run_reports_null_in_json_and_says_so_in_text(tmp_path: Path
     assert doc["loss"] == 1.0 and doc["losses"][-1] is None
     assert main(["solve", str(path)]) == 0
     assert "training diverged" in capsys.readouterr().out
+
+
+def test_settings_left_out_are_shown_as_torchs_defaults(tmp_path: Path, capsys) -> None:
+    declared = ISSUE_SPEC
+    left_out = ISSUE_SPEC.replace("optimizer: {name: sgd, lr: 0.5}", "optimizer: adamw")
+    assert main(["solve", str(write(tmp_path, declared))]) == 0
+    assert "Optimizer: sgd (η = 0.5)" in capsys.readouterr().out
+    assert main(["solve", str(write(tmp_path, left_out))]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Optimizer: adamw (default η = 0.001," in out  # torch.optim.AdamW's lr
+    assert "default λ = 0.01)" in out  # and its weight decay

@@ -299,7 +299,8 @@ def _update_rule(training: Training) -> str:
 def _settings(training: Training) -> str:
     o, run = training.spec.optimizer, training.optimizer
     decay = run.weight_decay
-    parts = [f"η = {format_number(run.lr)}"]
+    # A setting the spec left out is torch's default, and says so.
+    parts = [("default " if o.lr is None else "") + f"η = {format_number(run.lr)}"]
     if o.name == "sgd" and o.momentum:
         parts.append(f"μ = {format_number(o.momentum)}")
     if o.name == "rmsprop":
@@ -308,7 +309,7 @@ def _settings(training: Training) -> str:
         b1, b2 = o.betas
         parts.append(f"β₁ = {format_number(b1)}, β₂ = {format_number(b2)}, ε = {o.eps:g}")
     if decay:
-        parts.append(f"λ = {format_number(decay)}")
+        parts.append(("default " if o.weight_decay is None else "") + f"λ = {format_number(decay)}")
     return ", ".join(parts)
 
 
