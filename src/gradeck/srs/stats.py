@@ -263,7 +263,8 @@ def _exercises(db, where_item: str, args: dict) -> dict[str, Any]:
     # The exercise answers, read once into a temporary table that both queries below read.
     db.execute("DROP TABLE IF EXISTS temp.ex")
     db.execute(
-        f"CREATE TEMP TABLE ex AS SELECT r.id, r.parts_right, r.mistake, {_FAMILY} AS family, "
+        f"CREATE TEMP TABLE ex AS SELECT r.id, r.parts_right, r.rating, r.mistake, "
+        f"{_FAMILY} AS family, "
         "EXISTS (SELECT 1 FROM attempts a WHERE a.review = r.id) AS kept "
         "FROM items i CROSS JOIN reviews r ON r.item = i.id "
         f"WHERE i.family != '' AND {where_item.replace('deck_id', 'i.deck_id')}",

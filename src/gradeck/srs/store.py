@@ -751,12 +751,15 @@ _KEPT = "EXISTS (SELECT 1 FROM attempts a WHERE a.review = r.id)"
 def first_try_sql(review: str, kept: str) -> str:
     """SQL for "this exercise answer was right at the first try", for the review row `review`,
     where `kept` says whether its attempts were kept: no part's first try came to anything but
-    right (an unreadable answer costs no try). Answers logged before attempts were kept count
-    by their parts' final result. The one rule of the statistics and the session summary."""
+    right (an unreadable answer costs no try). An answer logged before attempts were kept counts
+    when every part ended right and it was rated Good or Easy (gradeck suggests Good only for
+    right at every first try), as in the class report (study.classreport). The one rule of the
+    statistics and the session summary."""
     return (
         f"CASE WHEN {kept} THEN NOT EXISTS (SELECT 1 FROM attempts a WHERE a.review = {review}.id "
         "AND a.try = 1 AND a.verdict NOT IN ('right', 'unreadable')) "
-        f"ELSE coalesce({review}.parts_right NOT LIKE '%0%', 0) END"
+        f"ELSE coalesce({review}.parts_right != '' AND {review}.parts_right NOT LIKE '%0%' "
+        f"AND {review}.rating >= 3, 0) END"
     )
 
 
