@@ -1,5 +1,5 @@
 """The rule "right at the first try" for answers logged before attempts were kept is the same in
-the statistics (SQL over the store, srs.store.first_try_sql) and in the class report (Python
+the statistics (SQL over the store, srs.log.first_try_sql) and in the class report (Python
 over an export, study.classreport): both count every part right and a Good or Easy rating."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from gradeck.srs.store import first_try_sql
+from gradeck.srs.log import first_try_sql
 from gradeck.study.classreport import read_export
 
 # (parts_right, rating) of an older answer, with the verdict worked out from the rule by hand.

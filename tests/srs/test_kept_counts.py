@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradeck.srs import repair, schema, stats
+from gradeck.srs.rows import LogEntry
 from gradeck.srs.scheduler import Sched
-from gradeck.srs.store import LogEntry, Store
+from gradeck.srs.store import Store
 
 DAY_MS = 86_400_000
 DECKS = ("a", "b")

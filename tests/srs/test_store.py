@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from gradeck.srs import schema, store
+from gradeck.srs.rows import LogEntry
 from gradeck.srs.scheduler import Sched
-from gradeck.srs.store import LogEntry, Store, StoreError
+from gradeck.srs.store import Store, StoreError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -237,7 +238,8 @@ def test_a_read_only_database_gives_a_clear_error(tmp_path: Path) -> None:
 
 WRITER = """
 import sys
-from gradeck.srs.store import LogEntry, Store
+from gradeck.srs.rows import LogEntry
+from gradeck.srs.store import Store
 from gradeck.srs.scheduler import Sched
 db = Store.open(__import__("pathlib").Path(sys.argv[1]))
 pk, base = int(sys.argv[2]), int(sys.argv[3])

@@ -15,8 +15,9 @@ import pytest
 
 from gradeck.srs import copies, dbfile, repair, schema
 from gradeck.srs import store as store_module
+from gradeck.srs.rows import LogEntry
 from gradeck.srs.scheduler import Sched
-from gradeck.srs.store import LogEntry, Store, StoreError
+from gradeck.srs.store import Store, StoreError
 
 
 def _profile(path: Path, answers: int = 3) -> Store:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradeck.srs import bounds
-from gradeck.srs.store import Key, Store
+from gradeck.srs.rows import Key
+from gradeck.srs.store import Store
 
 COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
 

@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 
 from gradeck.srs.days import DAY_MS
+from gradeck.srs.log import first_try_sql
 from gradeck.srs.scheduler import Scheduler, State
-from gradeck.srs.store import Store, first_try_sql
+from gradeck.srs.store import Store
 
 FORECAST_DAYS = 30
 HISTORY_DAYS = 365

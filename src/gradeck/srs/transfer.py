@@ -14,8 +14,10 @@ from typing import Any
 from gradeck.errors import GradeckError
 from gradeck.srs import bounds, presets, schema
 from gradeck.srs.bounds import ATTEMPT, ITEM, MAX_ATTEMPTS, REVIEW, Field
+from gradeck.srs.log import add_attempts
+from gradeck.srs.rows import ATTEMPT_KEYS, AttemptRow
 from gradeck.srs.scheduler import SETTING_KEYS, parse_setting
-from gradeck.srs.store import ATTEMPT_KEYS, AttemptRow, Store, add_attempts
+from gradeck.srs.store import Store
 from gradeck.text import printable
 
 FORMAT = "gradeck-progress"

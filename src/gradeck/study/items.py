@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from gradeck.decks.cards import sides, typed_matches
 from gradeck.decks.model import ReviewItem
 from gradeck.errors import GradeckError
-from gradeck.srs.store import Key
+from gradeck.srs.rows import Key
 from gradeck.study.outcome import chosen, option_marks
 
 if TYPE_CHECKING:

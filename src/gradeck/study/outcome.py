@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gradeck.srs.rows import AttemptRow, LogEntry
 from gradeck.srs.scheduler import Rating
-from gradeck.srs.store import AttemptRow, LogEntry
 
 if TYPE_CHECKING:
     from gradeck.exercises.attempt import Outcome

@@ -15,6 +15,7 @@ from gradeck.problems import ProblemsError
 from gradeck.srs import stats as srs_stats
 from gradeck.srs.days import from_ms, study_date, to_ms, today_bounds
 from gradeck.srs.dbfile import StoreError
+from gradeck.srs.rows import Key
 from gradeck.srs.scheduler import (
     SETTING_KEYS,
     STATE_NAMES,
@@ -23,7 +24,7 @@ from gradeck.srs.scheduler import (
     format_setting,
     parse_setting,
 )
-from gradeck.srs.store import Key, Store
+from gradeck.srs.store import Store
 from gradeck.study.clock import Clock, utc_now
 from gradeck.study.items import SEED_RANGE, DeckCounts, ItemInfo, Today, draw
 from gradeck.text import did_you_mean

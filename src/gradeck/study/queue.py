@@ -8,8 +8,9 @@ from typing import Any
 
 from gradeck.decks.library import Library
 from gradeck.errors import GradeckError
+from gradeck.srs.rows import Key, QueueRow
 from gradeck.srs.scheduler import LEARNING, NEW, RELEARNING, REVIEW, Settings
-from gradeck.srs.store import Key, QueueRow, Store
+from gradeck.srs.store import Store
 from gradeck.study.interleave import no_repeats, spread
 from gradeck.text import did_you_mean
 

@@ -10,6 +10,7 @@ from gradeck.decks.cards import choice_options
 from gradeck.decks.model import ExerciseItem, ReviewItem
 from gradeck.srs import presets
 from gradeck.srs.days import from_ms, to_ms
+from gradeck.srs.rows import PRACTICE_DECK
 from gradeck.srs.scheduler import (
     LEARNING,
     NEW,
@@ -18,7 +19,6 @@ from gradeck.srs.scheduler import (
     Settings,
     format_interval,
 )
-from gradeck.srs.store import PRACTICE_DECK
 from gradeck.study import limits
 from gradeck.study import queue as queues
 from gradeck.study.fading import given_parts
