@@ -187,31 +187,11 @@ def _ok(v: Values, difficulty: int) -> bool:
 
 # Acceptable with either hidden activation (the tests check both).
 FALLBACK = {
-    1: Values(
-        "sigmoid",
-        ((-0.3, -0.6), (0.9, 0.9)),
-        (0.4, -0.5),
-        ((-0.7, -0.2),),
-        (0.5,),
-        (-0.6, -0.8),
-        y=0.8,
-        j=0,
-        i=1,
-        k=1,
-    ),
-    2: Values(
-        "sigmoid",
-        ((-0.09, 0.58), (-0.13, 0.22)),
-        (0.5, 0.48),
-        ((-0.45, -0.79),),
-        (0.41,),
-        (-1.2, 0.4),
-        y=0.0,
-        j=1,
-        i=0,
-        k=0,
-    ),
-}
+    1: Values("sigmoid", ((-0.3, -0.6), (0.9, 0.9)), (0.4, -0.5), ((-0.7, -0.2),), (0.5,),
+              (-0.6, -0.8), y=0.8, j=0, i=1, k=1),
+    2: Values("sigmoid", ((-0.09, 0.58), (-0.13, 0.22)), (0.5, 0.48), ((-0.45, -0.79),), (0.41,),
+              (-1.2, 0.4), y=0.0, j=1, i=0, k=0),
+}  # fmt: skip
 
 
 def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
