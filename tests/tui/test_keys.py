@@ -350,3 +350,41 @@ async def test_the_ratings_stay_in_sight_under_a_long_exercise_at_80x24(
         assert rating.display and rating.region.height == 1
         assert body.region.contains_region(rating.region)
         assert rating.region.bottom <= footer.region.y
+
+
+async def test_keys_pressed_while_practice_draws_the_next_exercise_are_not_typed_into_it(
+    make_app, keys, monkeypatch
+) -> None:
+    """`n`, then `4 2` while the next exercise is being drawn: the digits were pressed before
+    it could be read, so its box starts empty, as in review, and the app says so."""
+    import time
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        await keys.settle(pilot)
+        app.practise_family("update-rule")
+        await keys.settle(pilot)
+        screen = app.screen
+        first = screen.shown.seed
+        for part in screen.query_one(ExercisePanel).exercise.parts:
+            await keys.answer(pilot, format_value(part.expected))
+        drawn = screen.session.next
+
+        def slow_next():  # a draw that takes a moment, on the study thread
+            time.sleep(0.3)
+            return drawn()
+
+        monkeypatch.setattr(screen.session, "next", slow_next)
+        _burst(app, "n")
+        for _ in range(20):  # until the drawing has begun
+            if screen.busy:
+                break
+            await pilot.pause(0.01)
+        assert screen.busy
+        _burst(app, "42")
+        for _ in range(5):
+            await keys.settle(pilot)
+        assert screen.shown.seed != first  # the next exercise is up
+        assert all(box.value == "" for box in screen.query(Input))
+        said = [n.message for n in app._notifications]
+        assert "2 keys pressed before this item appeared were not typed into it." in said

@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
 from gradeck import study
-from gradeck.text import printable
+from gradeck.text import counted, printable
 from gradeck.tui.commands import GradeckCommands
 from gradeck.tui.screens.help import HelpScreen
 from gradeck.tui.screens.home import HomeScreen
@@ -126,14 +126,18 @@ class GradeckApp(App[None]):
         self._answering = None
         self.release_keys()
 
-    def drop_held_keys(self) -> int:
+    def drop_held_keys(self) -> None:
         """A text box has just come on screen: the keys kept until now were pressed before
-        it could be seen (ratings typed ahead for the cards a burst expected), so they are
-        not typed into it; Esc still goes home. Returns how many were dropped."""
+        it could be seen (ratings typed ahead for the cards a burst expected, a key pressed
+        while the next exercise was drawn), so they are not typed into it, and the learner is
+        told; Esc still goes home."""
         kept = deque(key for key in self._held if key.key == "escape")
         dropped = len(self._held) - len(kept)
         self._held = kept
-        return dropped
+        if dropped:
+            were = "was" if dropped == 1 else "were"
+            keys = f"{counted(dropped, 'key')} pressed before this item appeared {were}"
+            self.notify(f"{keys} not typed into it.", timeout=4)
 
     def release_keys(self) -> None:
         """Hand the kept keys over one at a time, each finished before the next, until one of

@@ -111,6 +111,7 @@ class ExerciseScreen(Screen):
         area = self.query_one("#exercise-area", VerticalScroll)
         await area.remove_children()
         await area.mount(ExercisePanel(shown.exercise))
+        self.app.drop_held_keys()  # type: ignore[attr-defined]
         self.query_one("#practice-result", Static).update("")
         self._status()
         self.started = time.monotonic()

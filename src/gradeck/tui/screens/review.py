@@ -22,7 +22,6 @@ from textual.widgets import Footer, Header, Input, LoadingIndicator, ProgressBar
 
 from gradeck.study import RATINGS, CardAnswer, Session, Shown, card_rating, suggest_rating
 from gradeck.study.limits import Nothing, Summary
-from gradeck.text import counted
 from gradeck.tui.widgets.card_panel import CardPanel
 from gradeck.tui.widgets.exercise_panel import ExercisePanel
 from gradeck.tui.widgets.rating_bar import RatingBar
@@ -147,17 +146,11 @@ class ReviewScreen(Screen):
         else:
             await self._clear(CardPanel(shown))
         if shown is not None and (shown.exercise is not None or shown.kind == "typed"):
-            self._unused(self.app.drop_held_keys())  # type: ignore[attr-defined]
+            self.app.drop_held_keys()  # type: ignore[attr-defined]
         self.refresh_bindings()
         self.started = time.monotonic()
         self.busy = False
         self.app.release_keys()  # type: ignore[attr-defined]
-
-    def _unused(self, dropped: int) -> None:
-        if dropped:
-            were = "was" if dropped == 1 else "were"
-            keys = f"{counted(dropped, 'key')} pressed before this item appeared {were}"
-            self.notify(f"{keys} not typed into it.", timeout=4)
 
     async def _loading(self) -> None:
         """Show that the item is being drawn, unless it has arrived meanwhile."""
