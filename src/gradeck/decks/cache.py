@@ -26,11 +26,22 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from gradeck import __version__
-from gradeck.decks import cards as card_logic
+from gradeck.decks.cache_rows import (
+    Head,
+    Stamp,
+    entry_from_json,
+    entry_json,
+    head_from_json,
+    head_json,
+    head_of,
+    item_row,
+    problems_from_json,
+    split_tags,
+)
 from gradeck.decks.model import Card, Deck, ExerciseItem, ReviewItem
 from gradeck.problems import Problem
 
@@ -69,84 +80,6 @@ CREATE TABLE IF NOT EXISTS items (
 """
 # Made on every open, so a cache written before it gets it too (once, in well under a second).
 INDEXES = "CREATE INDEX IF NOT EXISTS items_by_id ON items (path, item_id, sub)"
-
-_TUPLES = {"tags", "correct", "wrong", "answers"}
-
-
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """What identifies a file's content: size and modification time, then its hash."""
-
-    size: int
-    mtime_ns: int
-    digest: str
-
-
-@dataclass(frozen=True, slots=True)
-class Head:
-    """A deck without its cards: what opening a profile needs of it."""
-
-    id: str
-    title: str
-    description: str
-    tags: tuple[str, ...]
-    cards: int
-    exercises: int
-    digest: str  # changes whenever the deck's review items (ids, subs, families) do
-    tagged: dict[str, tuple[str, ...]]  # own tag -> ids of the cards and exercises carrying it
-    body: bool  # its cards and exercises are in `entries` (False: read the file for them)
-
-
-def _to_json(entry: Card | ExerciseItem) -> str:
-    data = {f.name: getattr(entry, f.name) for f in fields(entry)}
-    data = {k: v for k, v in data.items() if k == "id" or v != _DEFAULTS[type(entry)][k]}
-    data.pop("template", None)
-    return json.dumps({"kind": "card" if isinstance(entry, Card) else "exercise", **data})
-
-
-def _from_json(text: str) -> Card | ExerciseItem:
-    data = json.loads(text)
-    kind = data.pop("kind")
-    for key in _TUPLES & data.keys():
-        data[key] = tuple(data[key])
-    return Card(**data) if kind == "card" else ExerciseItem(**data)
-
-
-_DEFAULTS = {
-    cls: {f.name: f.default for f in fields(cls)} | {"params": {}} for cls in (Card, ExerciseItem)
-}
-
-
-def _head(deck: Deck, digest: str) -> Head:
-    own: dict[str, list[str]] = {}
-    for entry in (*deck.cards, *deck.exercises):
-        for tag in dict.fromkeys(entry.tags):
-            own.setdefault(tag, []).append(entry.id)
-    return Head(
-        deck.id,
-        deck.title,
-        deck.description,
-        deck.tags,
-        len(deck.cards),
-        len(deck.exercises),
-        digest,
-        {tag: tuple(ids) for tag, ids in own.items()},
-        all(e.template is None for e in deck.exercises),
-    )
-
-
-def _head_json(head: Head) -> str:
-    return json.dumps({f.name: getattr(head, f.name) for f in fields(Head)})
-
-
-def _head_from(text: str) -> Head:
-    data = json.loads(text)
-    data["tags"] = tuple(data["tags"])
-    data["tagged"] = {tag: tuple(ids) for tag, ids in data["tagged"].items()}
-    head = Head(**data)
-    if not all(isinstance(getattr(head, k), int) for k in ("cards", "exercises")):
-        raise ValueError("odd counts")
-    return head
 
 
 @dataclass(slots=True)
@@ -237,8 +170,8 @@ class DeckCache:
         try:
             found = Found(
                 stamp,
-                head=_head_from(row[3]) if row[3] is not None else None,
-                problems=_problems(row[4], str(path)) if row[4] is not None else None,
+                head=head_from_json(row[3]) if row[3] is not None else None,
+                problems=problems_from_json(row[4], str(path)) if row[4] is not None else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return Found(stamp)  # an odd row: validate again
@@ -256,19 +189,19 @@ class DeckCache:
 
     def put_deck(self, key: str, stamp: Stamp, deck: Deck, items: Sequence[ReviewItem]) -> Head:
         """Keep a validated deck under `key` (its file's resolved path); returns its header."""
-        rows = [_item_row(key, n, item) for n, item in enumerate(items)]
+        rows = [item_row(key, n, item) for n, item in enumerate(items)]
         digest = hashlib.blake2b(
             "\n".join(f"{r[2]}\t{r[3]}\t{r[4]}" for r in rows).encode(), digest_size=16
         ).hexdigest()
-        head = _head(deck, digest)
+        head = head_of(deck, digest)
 
         def work() -> None:
             self._forget(key)
-            self._file_row(key, stamp, _head_json(head), None)
+            self._file_row(key, stamp, head_json(head), None)
             if head.body:
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO entries (path, id, data) VALUES (?, ?, ?)",
-                    ((key, e.id, _to_json(e)) for e in (*deck.cards, *deck.exercises)),
+                    ((key, e.id, entry_json(e)) for e in (*deck.cards, *deck.exercises)),
                 )
             self.conn.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
@@ -321,7 +254,7 @@ class DeckCache:
         row = self.conn.execute(
             "SELECT data FROM entries WHERE path = ? AND id = ?", (key, item_id)
         ).fetchone()
-        return None if row is None else _from_json(row[0])
+        return None if row is None else entry_from_json(row[0])
 
     def has(self, key: str, item_id: str, sub: str) -> bool:
         """Whether the cached deck `key` has this review item: one index lookup, no card read."""
@@ -333,7 +266,7 @@ class DeckCache:
     def entries(self, key: str) -> Iterator[Card | ExerciseItem]:
         """Every card and exercise of a cached deck, in no promised order."""
         rows = self.conn.execute("SELECT data FROM entries WHERE path = ?", (key,))
-        return (_from_json(data) for (data,) in rows)
+        return (entry_from_json(data) for (data,) in rows)
 
     def keys(self, key: str) -> list[tuple[str, str, str]]:
         """(item id, sub, family) of every review item of a cached deck, in deck order."""
@@ -362,27 +295,7 @@ class DeckCache:
             "ORDER BY s.rank, i.n LIMIT :limit OFFSET :offset",
             {**args, "limit": limit, "offset": offset},
         )
-        return total, [(d, i, s, t, _split(tags)) for d, i, s, t, tags in rows]
-
-
-def _item_row(key: str, n: int, item: ReviewItem) -> tuple:
-    entry = item.card or item.exercise
-    assert entry is not None
-    name = card_logic.title(entry, item.sub)
-    family = item.exercise.family if item.exercise is not None else ""
-    tags = "\t" + "".join(f"{t}\t" for t in item.tags)
-    return (key, n, item.item_id, item.sub, family, name, f"{item.item_id} {name}".casefold(), tags)
-
-
-def _split(tags: str) -> tuple[str, ...]:
-    return tuple(tags.strip("\t").split("\t")) if tags != "\t" else ()
-
-
-def _problems(text: str, name: str) -> list[Problem]:
-    return [
-        Problem(path if path is not None else name, int(line), int(col), str(message), str(sev))
-        for path, line, col, message, sev in json.loads(text)
-    ]
+        return total, [(d, i, s, t, split_tags(tags)) for d, i, s, t, tags in rows]
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:

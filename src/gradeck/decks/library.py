@@ -11,7 +11,8 @@ from operator import attrgetter
 from pathlib import Path
 
 from gradeck import paths
-from gradeck.decks.cache import FILE_NAME, DeckCache, Head, Stamp
+from gradeck.decks.cache import FILE_NAME, DeckCache
+from gradeck.decks.cache_rows import Head, Stamp
 from gradeck.decks.cards import hole_ids
 from gradeck.decks.folders import course_files
 from gradeck.decks.model import Card, Deck, ExerciseItem, ReviewItem
