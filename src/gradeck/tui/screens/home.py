@@ -13,9 +13,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from gradeck.study import Today
+from gradeck.tui.widgets.footer import Footer
 from gradeck.tui.widgets.text import shorten
 
 COLUMNS = ("Deck", "New", "Learn", "Due", "Items")  # items: each cloze hole, each card side
