@@ -39,7 +39,8 @@ THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
 
 
 class GradeckApp(App[None]):
-    """gradeck's study app. `study_deck` opens straight into a review ("" = everything due)."""
+    """gradeck's study app. `study_deck` opens straight into a review ("" = everything due);
+    `when_usable` is called once the home screen first lists the decks."""
 
     CSS_PATH = Path(__file__).with_name("gradeck.tcss")
     TITLE = "gradeck"
@@ -58,6 +59,7 @@ class GradeckApp(App[None]):
         study_deck: str | None = None,
         seed: int | None = None,
         now: Callable[[], Any] | None = None,
+        when_usable: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.data_dir = data_dir
@@ -66,6 +68,7 @@ class GradeckApp(App[None]):
         # Tests and screenshots fix the seed so that every variant drawn is the same each run.
         self.seed = seed
         self.now = now
+        self._when_usable = when_usable  # run once, when the home screen first lists the decks
         self.profile: study.Profile | None = None
         self.deck_titles: dict[str, str] = {}
         self._saved_theme = ""
@@ -143,6 +146,14 @@ class GradeckApp(App[None]):
     async def _release(self) -> None:
         while self._held and not self._holds():
             await self._key(self._held.popleft())
+
+    def home_listed(self) -> None:
+        """The home screen lists the decks and is drawn: the keys typed meanwhile go on, and
+        `when_usable` runs (the first time only)."""
+        self.release_keys()
+        if self._when_usable is not None:
+            when_usable, self._when_usable = self._when_usable, None
+            when_usable()
 
     # ------------------------------------------------------------------ lifecycle
 

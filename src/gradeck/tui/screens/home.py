@@ -95,7 +95,7 @@ class HomeScreen(Screen):
         self.query_one("#home-hint", Static).update(_hint(today.waiting, len(profile.problems)))
         if not self.loaded:
             self.loaded = True
-            self.call_after_refresh(app.release_keys)  # type: ignore[attr-defined]
+            self.call_after_refresh(app.home_listed)  # type: ignore[attr-defined]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
