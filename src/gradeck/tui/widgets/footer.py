@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
@@ -23,6 +25,15 @@ class Footer(TextualFooter):
         super().__init__(show_command_palette=show_command_palette, compact=compact)
         self._shown: Hashable = None  # what the keys were built from, None before the first
         self._pending = False  # a rebuild is already waiting for the screen to be drawn
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # A key is made compact, then bound to the footer's `compact`, which restyles
+                # it twice as it is mounted; given the footer's value first, it is styled once.
+                # (The palette's key is not bound: it stays compact.)
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
