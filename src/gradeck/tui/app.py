@@ -29,7 +29,6 @@ from textual.widget import Widget
 from gradeck import study
 from gradeck.text import printable
 from gradeck.tui.commands import GradeckCommands
-from gradeck.tui.screens.help import HelpScreen
 from gradeck.tui.screens.home import HomeScreen
 from gradeck.tui.widgets.text_box import TextBox
 
@@ -286,6 +285,8 @@ class GradeckApp(App[None]):
         self.push_screen(SettingsScreen())
 
     def action_help(self) -> None:
+        from gradeck.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.key_sections()))

@@ -85,7 +85,7 @@ class HomeScreen(Screen):
                 _count(d.new, "cyan"),
                 _count(d.learning, "red"),
                 _count(d.due, "green"),
-                f"{d.total:>5}",
+                Text(f"{d.total:>5}"),
                 key=d.deck_id,
             )
         if decks:
