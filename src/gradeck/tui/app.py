@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import App
@@ -28,13 +28,22 @@ from textual.widget import Widget
 
 from gradeck import study
 from gradeck.text import printable
-from gradeck.tui.commands import GradeckCommands
 from gradeck.tui.screens.home import HomeScreen
 from gradeck.tui.widgets.text_box import TextBox
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 T = TypeVar("T")
 ANSWER_WAIT_S = 2.0  # the longest a box's Enter holds the keys after it, if nothing answers
 THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def _gradeck_commands() -> type[Provider]:
+    """The command palette's own commands, imported when the palette first opens."""
+    from gradeck.tui.commands import GradeckCommands
+
+    return GradeckCommands
 
 
 class GradeckApp(App[None]):
@@ -43,7 +52,7 @@ class GradeckApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("gradeck.tcss")
     TITLE = "gradeck"
-    COMMANDS = App.COMMANDS | {GradeckCommands}
+    COMMANDS = App.COMMANDS | {_gradeck_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Keys"),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, priority=True),
