@@ -13,9 +13,9 @@ from pathlib import Path
 
 def _run(args: argparse.Namespace, study_deck: str | None) -> int:
     # Python's cyclic garbage collector waits until the home screen is usable: importing
-    # Textual and drawing the first screens make some 90 000 objects, and the collector walked
-    # the survivors again and again (a sixth of the start's CPU time). What is garbage among
-    # them is collected as soon as the collector is back on.
+    # Textual and drawing the first screen make some 90 000 objects, and the collector walked
+    # the survivors again and again (some 50 ms of CPU time, benchmarks/README.md). What is
+    # garbage among them is collected as soon as the collector is back on.
     gc.disable()
     try:
         from gradeck.tui.app import GradeckApp

@@ -4,9 +4,9 @@ Textual's footer throws its keys away and builds them again (a widget per key, e
 and laid out) every time the screen says its bindings may have changed: when the screen is
 shown, when the focus moves, when the screen stack changes. Opening the app says so three
 times before the home screen is usable, for the same keys each time, and the two rebuilds
-too many were among the largest costs of the start. This one waits until the
-screen is drawn, as Textual's does, then rebuilds only if what it would show differs from
-what it shows, and once however often it was told meanwhile.
+too many were among the largest costs of the start. This one waits until the screen is
+drawn, as Textual's does, then rebuilds only if what it would show differs from what it
+shows, and once however often it was told meanwhile.
 """
 
 from __future__ import annotations
