@@ -12,18 +12,20 @@ shows, and once however often it was told meanwhile.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
-    """Textual's `Footer`, same look and keys; see the module's docstring."""
+    """Textual's `Footer` (the same arguments, look and keys); see the module's docstring."""
 
-    def __init__(self, *, show_command_palette: bool = True, compact: bool = False) -> None:
-        super().__init__(show_command_palette=show_command_palette, compact=compact)
+    def __init__(self, *children: Widget, **options: Any) -> None:
+        super().__init__(*children, **options)
         self._shown: Hashable = None  # what the keys were built from, None before the first
         self._pending = False  # a rebuild is already waiting for the screen to be drawn
 
