@@ -20,7 +20,8 @@ RUNS = 7
 
 # Run inside the child process: the app, headless, leaves as soon as the decks are listed.
 PROBE = """
-import sys, time
+import gc, sys, time
+gc.disable()  # as `gradeck` starts the app (commands/app.py): collected once the home is usable
 from gradeck.tui.app import GradeckApp
 
 class Probe(GradeckApp):
@@ -33,7 +34,7 @@ class Probe(GradeckApp):
             print(self.drawn, time.time(), "sympy" in sys.modules)
             self.exit()
 
-Probe().run(headless=True, size=(80, 24))
+Probe(when_usable=gc.enable).run(headless=True, size=(80, 24))
 """
 
 

@@ -7,15 +7,29 @@ commands start without it.
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 
 def _run(args: argparse.Namespace, study_deck: str | None) -> int:
-    from gradeck.tui.app import GradeckApp
+    # Python's cyclic garbage collector waits until the home screen is usable: importing
+    # Textual and drawing the first screen make some 90 000 objects, and the collector walked
+    # the survivors again and again (some 50 ms of CPU time, benchmarks/README.md). What is
+    # garbage among them is collected as soon as the collector is back on.
+    gc.disable()
+    try:
+        from gradeck.tui.app import GradeckApp
 
-    data_dir = Path(args.data_dir) if args.data_dir else None
-    app = GradeckApp(data_dir=data_dir, deck_args=args.deck_args, study_deck=study_deck)
-    app.run()
+        data_dir = Path(args.data_dir) if args.data_dir else None
+        app = GradeckApp(
+            data_dir=data_dir,
+            deck_args=args.deck_args,
+            study_deck=study_deck,
+            when_usable=gc.enable,
+        )
+        app.run()
+    finally:
+        gc.enable()
     if app.error is not None:
         raise app.error  # printed by the command line as `gradeck: ...`
     return int(app.return_code or 0)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import App
@@ -28,22 +28,31 @@ from textual.widget import Widget
 
 from gradeck import study
 from gradeck.text import counted, printable
-from gradeck.tui.commands import GradeckCommands
-from gradeck.tui.screens.help import HelpScreen
 from gradeck.tui.screens.home import HomeScreen
 from gradeck.tui.widgets.text_box import TextBox
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 T = TypeVar("T")
 ANSWER_WAIT_S = 2.0  # the longest a box's Enter holds the keys after it, if nothing answers
 THEME_ALIASES = {"dark": "textual-dark", "light": "textual-light"}
 
 
+def _gradeck_commands() -> type[Provider]:
+    """The command palette's own commands, imported when the palette first opens."""
+    from gradeck.tui.commands import GradeckCommands
+
+    return GradeckCommands
+
+
 class GradeckApp(App[None]):
-    """gradeck's study app. `study_deck` opens straight into a review ("" = everything due)."""
+    """gradeck's study app. `study_deck` opens straight into a review ("" = everything due);
+    `when_usable` is called once the home screen first lists the decks."""
 
     CSS_PATH = Path(__file__).with_name("gradeck.tcss")
     TITLE = "gradeck"
-    COMMANDS = App.COMMANDS | {GradeckCommands}
+    COMMANDS = App.COMMANDS | {_gradeck_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Keys"),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, priority=True),
@@ -58,6 +67,7 @@ class GradeckApp(App[None]):
         study_deck: str | None = None,
         seed: int | None = None,
         now: Callable[[], Any] | None = None,
+        when_usable: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.data_dir = data_dir
@@ -66,6 +76,7 @@ class GradeckApp(App[None]):
         # Tests and screenshots fix the seed so that every variant drawn is the same each run.
         self.seed = seed
         self.now = now
+        self._when_usable = when_usable  # run once, when the home screen first lists the decks
         self.profile: study.Profile | None = None
         self.deck_titles: dict[str, str] = {}
         self._saved_theme = ""
@@ -147,6 +158,14 @@ class GradeckApp(App[None]):
     async def _release(self) -> None:
         while self._held and not self._holds():
             await self._key(self._held.popleft())
+
+    def home_listed(self) -> None:
+        """The home screen lists the decks and is drawn: the keys typed meanwhile go on, and
+        `when_usable` runs (the first time only)."""
+        self.release_keys()
+        if self._when_usable is not None:
+            when_usable, self._when_usable = self._when_usable, None
+            when_usable()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -279,6 +298,8 @@ class GradeckApp(App[None]):
         self.push_screen(SettingsScreen())
 
     def action_help(self) -> None:
+        from gradeck.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.key_sections()))

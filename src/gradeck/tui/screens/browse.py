@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from gradeck.errors import GradeckError
 from gradeck.exercises.model import Exercise
@@ -22,6 +22,7 @@ from gradeck.exercises.render import render_answers, render_parts, render_soluti
 from gradeck.study import RATINGS, ItemInfo
 from gradeck.text import printable
 from gradeck.tui.widgets.exercise_view import exercise_body
+from gradeck.tui.widgets.footer import Footer
 from gradeck.tui.widgets.text import plain, shorten, wrapped
 
 PAGE = 200  # rows read at a time: more are read as the cursor nears the end

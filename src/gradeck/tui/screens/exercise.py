@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from gradeck.errors import GradeckError
 from gradeck.study import RATINGS, FamilySession, Rating, Shown, suggest_rating
 from gradeck.tui.widgets.exercise_panel import ExercisePanel
+from gradeck.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from gradeck.exercises.attempt import Outcome

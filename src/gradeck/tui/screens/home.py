@@ -13,9 +13,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from gradeck.study import Today
+from gradeck.tui.widgets.footer import Footer
 from gradeck.tui.widgets.text import shorten
 
 COLUMNS = ("Deck", "New", "Learn", "Due", "Items")  # items: each cloze hole, each card side
@@ -84,7 +85,7 @@ class HomeScreen(Screen):
                 _count(d.new, "cyan"),
                 _count(d.learning, "red"),
                 _count(d.due, "green"),
-                f"{d.total:>5}",
+                Text(f"{d.total:>5}"),
                 key=d.deck_id,
             )
         if decks:
@@ -94,7 +95,7 @@ class HomeScreen(Screen):
         self.query_one("#home-hint", Static).update(_hint(today.waiting, len(profile.problems)))
         if not self.loaded:
             self.loaded = True
-            self.call_after_refresh(app.release_keys)  # type: ignore[attr-defined]
+            self.call_after_refresh(app.home_listed)  # type: ignore[attr-defined]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

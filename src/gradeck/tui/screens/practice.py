@@ -8,10 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gradeck.exercises.registry import FAMILIES
+from gradeck.tui.widgets.footer import Footer
 from gradeck.tui.widgets.text import plain
 
 

@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, LoadingIndicator, ProgressBar, Static
+from textual.widgets import Header, Input, LoadingIndicator, ProgressBar, Static
 
 from gradeck.study import RATINGS, CardAnswer, Session, Shown, card_rating, suggest_rating
 from gradeck.study.limits import Nothing, Summary
 from gradeck.tui.widgets.card_panel import CardPanel
 from gradeck.tui.widgets.exercise_panel import ExercisePanel
+from gradeck.tui.widgets.footer import Footer
 from gradeck.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from gradeck.study import SETTING_HELP
+from gradeck.tui.widgets.footer import Footer
 from gradeck.tui.widgets.text import plain
 
 # The settings offered here; the rest (steps, fuzz ...) stay with `gradeck config`.

@@ -19,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from gradeck.errors import GradeckError
 from gradeck.study import tuning
 from gradeck.tui.widgets.charts import bar_chart, heatmap
+from gradeck.tui.widgets.footer import Footer
 from gradeck.tui.widgets.text import plain
 
 WEAKEST = 5

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from gradeck.exercises.render import line_breaks
 from gradeck.text import printable
 
 
@@ -38,6 +37,9 @@ def wrapped(text: Text, width: int) -> Text:
     """`text` broken into lines of at most `width` where prose may break, never inside a
     formula (`render.line_breaks`), its styles kept; Textual would break at any space, and
     `1 − tanh²(z)` could end a line with "1 −"."""
+    # Imported here: the home screen shows no formula, and render pulls in the answer checker.
+    from gradeck.exercises.render import line_breaks
+
     lines: list[Text] = []
     for line in text.split("\n", allow_blank=True):
         breaks = line_breaks(line.plain, width)
