@@ -100,10 +100,21 @@ class Optimizer:
                 continue
             state["step"] = int(state.get("step", 0)) + 1
             seen: dict[str, np.ndarray] = {}
-            update = self._update(p.data, p.grad, state, seen)
             before = p.data
-            p.data = before - update
-            records.append(ParamStep(before, p.grad, update, p.data, seen))
+            if before.size == 1:
+                # One weight (the exercises' usual case): the same formulas on numpy float64
+                # scalars, the same IEEE operations in the same order, so the same bits, at a
+                # tenth of the cost of one-element arrays; the records are arrays again.
+                shape = before.shape
+                update = self._update(before.reshape(-1)[0], p.grad.reshape(-1)[0], state, seen)
+                after = _shaped(before.reshape(-1)[0] - update, shape)
+                update = _shaped(update, shape)
+                seen = {key: _shaped(value, shape) for key, value in seen.items()}
+            else:
+                update = self._update(before, p.grad, state, seen)
+                after = before - update
+            p.data = after
+            records.append(ParamStep(before, p.grad, update, after, seen))
         self.history.append(tuple(records))
 
     def _decayed(self, w: np.ndarray, grad: np.ndarray) -> np.ndarray:
@@ -111,6 +122,12 @@ class Optimizer:
 
     def _update(self, w: np.ndarray, grad: np.ndarray, state: dict, seen: dict) -> np.ndarray:
         raise NotImplementedError
+
+
+def _shaped(value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """A scalar of the one-weight path as a float64 array of the parameter's shape."""
+    out = np.array([value], dtype=np.float64)
+    return out if shape == (1,) else out.reshape(shape)
 
 
 class SGD(Optimizer):

@@ -16,6 +16,9 @@ What `local` holds, per op:
   ∂L/∂b = aᵀ g);
 - linear (z = x Wᵀ + b): (W, x), as ∂L/∂x = g W, ∂L/∂W = gᵀ x, ∂L/∂b = g summed over the batch;
 - mse: (2(ŷ − y)/n, None), the derivative with respect to the prediction;
+- bce (made by `functional.bce`): (1/p, 1/(1 − p)) where the logs were not clamped (0 where
+  they were), then log p and log(1 − p); meta holds n;
+- nll (made by `functional.cross_entropy` after its log_softmax node): (−y/batch,);
 - sum, mean: (1,) and (1/n,), the factor spread back over the summed elements;
 - softmax, log_softmax: (softmax(x),), from which the Jacobian-vector product is formed;
 - transpose: ().
@@ -316,7 +319,8 @@ class Tensor:
 
     def mean(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         n = self.data.size if axis is None else self.data.shape[axis]
-        out = np.asarray(self.data.mean(axis=axis, keepdims=keepdims))
+        # numpy's mean is this sum divided by n, behind a slower Python wrapper
+        out = np.asarray(np.add.reduce(self.data, axis=axis, keepdims=keepdims) / n)
         return Tensor._result(out, "mean", (self,), (1.0 / n,), _reduce_backward, (axis, keepdims))
 
     def softmax(self) -> Tensor:
