@@ -108,12 +108,27 @@ def _grad_mistakes(v: Values) -> list[Mistake]:
     ]
 
 
+def _gradient(v: Values) -> Vector:
+    q = smoothed(len(v.p), v.target, v.eps)
+    return cleaned([pj - qj for pj, qj in zip(v.p, q, strict=True)])
+
+
+def _fits(v: Values) -> bool:
+    """The checks that ε decides most often: no gradient entry next to 0 (a probability equal
+    to ε/C), and the loss slips apart."""
+    return all(abs(g) >= 0.01 for g in _gradient(v)) and _loss_apart(v)
+
+
+def _stands_out(p: Vector, target: int) -> bool:
+    others = [math.log(pj) for j, pj in enumerate(p) if j != target]
+    return abs(math.log(p[target]) - sum(others) / len(others)) >= 0.7
+
+
 def _ok(v: Values) -> bool:
-    c = len(v.p)
-    q = smoothed(c, v.target, v.eps)
-    grad = cleaned([pj - qj for pj, qj in zip(v.p, q, strict=True)])
+    grad = _gradient(v)
     if any(abs(g) < 0.01 for g in grad):
         return False
+    q = smoothed(len(v.p), v.target, v.eps)
     return (
         len(distinct(q, _q_mistakes(v))) == 3
         and _loss_apart(v)
@@ -143,9 +158,13 @@ def draw(seed: int, difficulty: int) -> Values:
     c = CLASSES[difficulty]
 
     def one() -> Values:
-        p, target = _probabilities(r, c), r.randrange(c)
-        # ε among those whose loss slips can be told apart (the check most draws failed).
-        return choice_where(r, [Values(p, target, eps) for eps in EPSILONS[c]], _loss_apart)
+        p = _probabilities(r, c)
+        # The true class among those whose log-probability stands out from the others' mean:
+        # the others-only slip differs from the loss by ε/C times that gap (else only a large ε,
+        # or none, would tell them apart).
+        target = choice_where(r, range(c), lambda t: _stands_out(p, t))
+        # ε among those that pass the checks most draws failed (`_fits`).
+        return choice_where(r, [Values(p, target, eps) for eps in EPSILONS[c]], _fits)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 
