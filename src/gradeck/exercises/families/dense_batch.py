@@ -8,11 +8,15 @@ the engine's backward pass gives ∂L/∂W = Gᵀ X, ∂L/∂b = G summed over t
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from gradeck.exercises.families._draw import (
     check_difficulty,
+    choice_where,
     cleaned,
+    decimal_where,
     decimals,
     distinct,
     draw_or,
@@ -25,6 +29,7 @@ from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 FAMILY = "dense-batch-backprop"
 DIFFICULTIES = (1, 2)
 SHAPES = {1: (2, 2, 2), 2: (3, 3, 2)}  # batch, in, out
+INTS = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0)  # the entries of X
 
 Matrix = tuple[tuple[float, ...], ...]
 
@@ -140,17 +145,34 @@ FALLBACK = {
 }
 
 
+def _clear(known: Sequence[float], factors: Sequence[float], e: float) -> bool:
+    """Whether every sum known[j] + factors[j]·e stays clear of 0 (as _ok wants gradients)."""
+    return all(abs(s + f * e) >= 0.06 for s, f in zip(known, factors, strict=True))
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
     n, n_in, n_out = SHAPES[difficulty]
 
     def one() -> Values:
+        # G's last row and X's last row drawn so that no entry of ∂L/∂b = Σ G or of
+        # ∂L/∂W = Gᵀ X is next to 0, the check most draws failed (exact sums of short
+        # decimals, as the engine's).
+        g = [decimals(r, n_out, -0.5, 0.5) for _ in range(n - 1)]
+        sums = [sum(col) for col in zip(*g, strict=True)]
+        g.append(tuple(decimal_where(r, -0.5, 0.5, partial(_clear, (s,), (1.0,))) for s in sums))
+        x = [tuple(float(r.randint(-2, 3)) for _ in range(n_in)) for _ in range(n - 1)]
+        last = []
+        for k in range(n_in):
+            known = [sum(gs[j] * xs[k] for gs, xs in zip(g, x, strict=False)) for j in range(n_out)]
+            last.append(choice_where(r, INTS, partial(_clear, known, g[-1])))
+        x.append(tuple(last))
         return Values(
-            x=tuple(tuple(float(r.randint(-2, 3)) for _ in range(n_in)) for _ in range(n)),
+            x=tuple(x),
             w=tuple(decimals(r, n_in, -1, 1) for _ in range(n_out)),
             b=decimals(r, n_out, -0.5, 0.5),
-            g=tuple(decimals(r, n_out, -0.5, 0.5) for _ in range(n)),
+            g=tuple(g),
         )
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
