@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -11,9 +12,10 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     choose_param,
     clean,
-    decimal,
+    decimal_where,
     decimals,
     draw_or,
     num,
@@ -152,17 +154,21 @@ def draw(seed: int, difficulty: int, loss: str | None = None) -> Values:
     loss = choose_param("loss", loss, LOSSES, r)
     m, n = BATCH[difficulty], INPUTS[difficulty]
 
-    def target() -> float:
-        return float(r.randint(0, 1)) if loss == "bce" else decimal(r, 0, 1, 1, nonzero=False)
+    def target(a: float) -> float:
+        """A target at least 0.11 from the output a, as _ok wants (y − ŷ not next to 0)."""
+        if loss == "bce":
+            return choice_where(r, (0.0, 1.0), lambda y: abs(a - y) >= 0.11)
+        return decimal_where(r, 0, 1, lambda y: abs(a - y) >= 0.11, 1, nonzero=False)
 
     def one() -> Values:
-        return Values(
-            loss,
-            w=decimals(r, n, -1.5, 1.5),
-            b=decimal(r, -1, 1, 1),
-            xs=tuple(decimals(r, n, -2, 2) for _ in range(m)),
-            ys=tuple(target() for _ in range(m)),
-        )
+        # b drawn to keep every z clear of 0, then each target clear of its output: _ok's
+        # first checks, which most draws failed (plain floats; _ok decides on the engine's).
+        w = decimals(r, n, -1.5, 1.5)
+        xs = tuple(decimals(r, n, -2, 2) for _ in range(m))
+        dots = [sum(wi * xi for wi, xi in zip(w, x, strict=True)) for x in xs]
+        b = decimal_where(r, -1, 1, lambda b: all(abs(d + b) >= 0.11 for d in dots), 1)
+        ys = tuple(target(1 / (1 + math.exp(-(d + b)))) for d in dots)
+        return Values(loss, w=w, b=b, xs=xs, ys=ys)
 
     return draw_or(one, _ok, replace(FALLBACK[difficulty], loss=loss))
 
