@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     clean,
     decimal,
     draw_or,
@@ -19,12 +20,14 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
+from gradeck.exercises.families._steer import decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "batch-norm"
 DIFFICULTIES = (1, 2)
 EPS = 1e-5  # PyTorch's default
 BATCH = {1: 4, 2: 5}
+REDRAWS = 4  # of the batch, until its mean and variance can be told from their slips
 
 
 @dataclass(frozen=True)
@@ -133,25 +136,37 @@ def outputs(v: Values) -> tuple[float, ...]:
     return tuple(v.gamma * normalised(x, v.mean, v.variance()) + v.beta for x in v.xs)
 
 
-def _ok(v: Values, difficulty: int) -> bool:
+def batch_fits(v: Values) -> bool:
+    """The part of _ok that the batch alone decides: its mean and variance, and their slips."""
     var = v.variance()
     if not 0.2 <= var <= 20:
         return False
-    ok = spread(v.mean, [clean(sum(v.xs))]) and apart(var, _variance_mistakes(v))
+    return spread(v.mean, [clean(sum(v.xs))]) and apart(var, _variance_mistakes(v))
+
+
+def sample_fits(v: Values) -> bool:
+    """x̂ of the sample asked about (difficulty 1) clear of 0 and apart from its slips."""
+    x = v.xs[v.index]
+    xhat = normalised(x, v.mean, v.variance())
+    return abs(xhat) >= 0.3 and apart(xhat, _normalised_mistakes(v, x))
+
+
+def output_fits(v: Values, difficulty: int) -> bool:
+    """y of the sample asked about (difficulty 1) clear of 0 and apart from its slips; every
+    y clear of 0 (difficulty 2: outputs near 0 are small differences any rounding swamps)."""
     if difficulty == 1:
         x = v.xs[v.index]
-        xhat = normalised(x, v.mean, var)
-        y = v.gamma * xhat + v.beta
-        return (
-            ok
-            and abs(xhat) >= 0.3
-            and abs(y) >= 0.2
-            and apart(xhat, _normalised_mistakes(v, x))
-            and apart(y, _output_mistakes(v, x))
-        )
-    ys = outputs(v)
-    # Outputs near 0 are small differences that any rounding swamps.
-    return ok and min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
+        y = v.gamma * normalised(x, v.mean, v.variance()) + v.beta
+        return abs(y) >= 0.2 and apart(y, _output_mistakes(v, x))
+    return min(abs(y) for y in outputs(v)) >= 0.1
+
+
+def _ok(v: Values, difficulty: int) -> bool:
+    if not (batch_fits(v) and output_fits(v, difficulty)):
+        return False
+    if difficulty == 1:
+        return sample_fits(v)
+    return apart(outputs(v), _vector_mistakes(v))
 
 
 FALLBACK = {
@@ -165,16 +180,31 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
     m = BATCH[difficulty]
 
-    def one() -> Values:
+    def batch() -> tuple[float, ...]:
         if difficulty == 1:  # whole numbers with a whole mean
             xs = tuple(float(r.randint(-3, 6)) for _ in range(m))
             if sum(xs) % m:
                 xs = (*xs[:-1], xs[-1] - sum(xs) % m)
-        else:  # one decimal place, with a mean of one decimal place
-            xs = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(m))
-            excess = round(sum(xs) * 10) % m
-            xs = (*xs[:-1], clean(xs[-1] - excess / 10))
-        return Values(xs, decimal(r, 0.5, 2, 1), decimal(r, -1, 1, 1), r.randrange(m))
+            return xs
+        # one decimal place, with a mean of one decimal place
+        xs = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(m))
+        excess = round(sum(xs) * 10) % m
+        return (*xs[:-1], clean(xs[-1] - excess / 10))
+
+    def one() -> Values:
+        # Each stage redrawn (a few times) until its part of _ok passes, in the order they
+        # chain: the batch (`batch_fits`), the sample asked about (`sample_fits`), then β
+        # (`output_fits`). All plain floats, as _ok's own.
+        for _ in range(REDRAWS):
+            v = Values(batch(), 1.0, 0.0, 0)
+            if batch_fits(v):
+                break
+        v = replace(v, index=choice_where(r, range(m), lambda i: sample_fits(replace(v, index=i))))
+        v = replace(v, gamma=decimal(r, 0.5, 2, 1))
+        beta = decimal_until(
+            r, -1, 1, lambda b: output_fits(replace(v, beta=b), difficulty), tries=4
+        )
+        return replace(v, beta=beta)
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 
