@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -133,24 +134,31 @@ def _vector_mistakes(v: Values) -> list[Mistake]:
 
 
 def outputs(v: Values) -> tuple[float, ...]:
-    return tuple(v.gamma * normalised(x, v.mean, v.variance()) + v.beta for x in v.xs)
+    mean, var = v.mean, v.variance()  # once, not once per element
+    return tuple([v.gamma * normalised(x, mean, var) + v.beta for x in v.xs])
 
 
-def batch_fits(v: Values) -> bool:
+# The stages' checks are cached: the draw asks each to pick its values, then _ok asks again.
+@lru_cache(maxsize=16)
+def batch_fits(xs: tuple[float, ...]) -> bool:
     """The part of _ok that the batch alone decides: its mean and variance, and their slips."""
+    v = Values(xs, 1.0, 0.0, 0)
     var = v.variance()
     if not 0.2 <= var <= 20:
         return False
     return spread(v.mean, [clean(sum(v.xs))]) and apart(var, _variance_mistakes(v))
 
 
-def sample_fits(v: Values) -> bool:
+@lru_cache(maxsize=16)
+def sample_fits(xs: tuple[float, ...], index: int) -> bool:
     """x̂ of the sample asked about (difficulty 1) clear of 0 and apart from its slips."""
-    x = v.xs[v.index]
+    v = Values(xs, 1.0, 0.0, index)
+    x = xs[index]
     xhat = normalised(x, v.mean, v.variance())
     return abs(xhat) >= 0.3 and apart(xhat, _normalised_mistakes(v, x))
 
 
+@lru_cache(maxsize=16)
 def output_fits(v: Values, difficulty: int) -> bool:
     """y of the sample asked about (difficulty 1) clear of 0 and apart from its slips; every
     y clear of 0 (difficulty 2: outputs near 0 are small differences any rounding swamps)."""
@@ -162,10 +170,10 @@ def output_fits(v: Values, difficulty: int) -> bool:
 
 
 def _ok(v: Values, difficulty: int) -> bool:
-    if not (batch_fits(v) and output_fits(v, difficulty)):
+    if not (batch_fits(v.xs) and output_fits(v, difficulty)):
         return False
     if difficulty == 1:
-        return sample_fits(v)
+        return sample_fits(v.xs, v.index)
     return apart(outputs(v), _vector_mistakes(v))
 
 
@@ -196,11 +204,14 @@ def draw(seed: int, difficulty: int) -> Values:
         # chain: the batch (`batch_fits`), the sample asked about (`sample_fits`), then β
         # (`output_fits`). All plain floats, as _ok's own.
         for _ in range(REDRAWS):
-            v = Values(batch(), 1.0, 0.0, 0)
-            if batch_fits(v):
+            xs = batch()
+            if batch_fits(xs):
                 break
-        v = replace(v, index=choice_where(r, range(m), lambda i: sample_fits(replace(v, index=i))))
-        v = replace(v, gamma=decimal(r, 0.5, 2, 1))
+        if difficulty == 1:
+            index = choice_where(r, range(m), lambda i: sample_fits(xs, i))
+        else:
+            index = r.randrange(m)  # not asked about at difficulty 2
+        v = Values(xs, decimal(r, 0.5, 2, 1), 0.0, index)
         beta = decimal_until(
             r, -1, 1, lambda b: output_fits(replace(v, beta=b), difficulty), tries=4
         )
