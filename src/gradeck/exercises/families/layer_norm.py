@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     clean,
     decimal,
     decimals,
@@ -24,12 +26,14 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
+from gradeck.exercises.families._steer import decimal_until
 from gradeck.exercises.families.batchnorm import EPS, normalised
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "layer-norm"
 DIFFICULTIES = (1, 2)
 FEATURES = {1: 4, 2: 5}
+REDRAWS = 4  # of each stage, until its part of _ok passes
 
 Vector = tuple[float, ...]
 
@@ -129,16 +133,38 @@ def _vector_mistakes(v: Values) -> list[Mistake]:
     ]
 
 
-def _ok(v: Values, difficulty: int) -> bool:
+# The stages' checks are cached: the draw asks each to pick its values, then _ok asks again.
+@lru_cache(maxsize=16)
+def features_fit(x: Vector) -> bool:
+    """The part of _ok that the features alone decide: their mean and variance, and slips."""
+    v = Values(x, (), (), 0)
     var = v.variance()
     if not 0.2 <= var <= 20:
         return False
-    ok = spread(v.mean, [clean(sum(v.x))]) and apart(var, _variance_mistakes(v))
-    if difficulty == 1:
-        y = outputs(v)[v.index]
-        return ok and abs(y) >= 0.2 and apart(y, _element_mistakes(v, v.index))
+    return spread(v.mean, [clean(sum(x))]) and apart(var, _variance_mistakes(v))
+
+
+@lru_cache(maxsize=16)
+def outputs_fit(v: Values, difficulty: int) -> bool:
+    """The output asked about (difficulty 1) or every output (2) clear of 0 and apart from
+    its slips."""
     ys = outputs(v)
-    return ok and min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
+    if difficulty == 1:
+        y = ys[v.index]
+        return abs(y) >= 0.2 and apart(y, _element_mistakes(v, v.index))
+    return min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
+
+
+def _spread_enough(x: Vector) -> bool:
+    """A variance that keeps the normalised slips apart, for the draw to aim at: √σ² not next
+    to σ² (dividing by the variance instead would not show) nor to √(σ²·n/(n − 1)) (the
+    unbiased variance would give the same x̂ as dividing by σ²)."""
+    n, var = len(x), Values(x, (), (), 0).variance()
+    return abs(math.sqrt(var) - 1) >= 0.12 and abs(math.sqrt(var * n / (n - 1)) - var) >= 0.12 * var
+
+
+def _ok(v: Values, difficulty: int) -> bool:
+    return features_fit(v.x) and outputs_fit(v, difficulty)
 
 
 FALLBACK = {
@@ -154,16 +180,39 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
     n = FEATURES[difficulty]
 
-    def one() -> Values:
+    def features() -> Vector:
         if difficulty == 1:  # whole numbers with a whole mean
             x = tuple(float(r.randint(-3, 6)) for _ in range(n))
-            x = (*x[:-1], x[-1] - sum(x) % n)
-        else:  # one decimal place with a mean of one decimal place
-            x = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(n))
-            x = (*x[:-1], clean(x[-1] - (round(sum(x) * 10) % n) / 10))
+            return (*x[:-1], x[-1] - sum(x) % n)
+        # one decimal place with a mean of one decimal place
+        x = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(n))
+        return (*x[:-1], clean(x[-1] - (round(sum(x) * 10) % n) / 10))
+
+    def one() -> Values:
+        # Each stage redrawn (a few times) until its part of _ok passes: the features
+        # (`features_fit`), then β (`outputs_fit`; at difficulty 1 only the asked feature's).
+        for _ in range(REDRAWS):
+            x = features()
+            if features_fit(x) and _spread_enough(x):
+                break
         gamma = decimals(r, n, 0.5, 2)
-        beta = tuple(decimal(r, -1, 1, 1) for _ in range(n))
-        return Values(x, gamma, beta, r.randrange(n))
+        if difficulty == 1:
+            # The feature asked about well away from the mean: its x̂ carries the slips.
+            index = choice_where(r, range(n), lambda i: abs(x[i] - sum(x) / n) >= 0.5)
+            beta = list(decimals(r, n, -1, 1))
+
+            def fits(b: float) -> bool:
+                beta[index] = b
+                return outputs_fit(Values(x, gamma, tuple(beta), index), difficulty)
+
+            beta[index] = decimal_until(r, -1, 1, fits, tries=REDRAWS)
+            return Values(x, gamma, tuple(beta), index)
+        index = r.randrange(n)  # not asked about at difficulty 2
+        for _ in range(REDRAWS):
+            v = Values(x, gamma, decimals(r, n, -1, 1), index)
+            if outputs_fit(v, difficulty):
+                break
+        return v
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 
