@@ -320,7 +320,7 @@ class Tensor:
     def mean(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         n = self.data.size if axis is None else self.data.shape[axis]
         # numpy's mean is this sum divided by n, behind a slower Python wrapper
-        out = np.asarray(np.add.reduce(self.data, axis=axis, keepdims=keepdims) / n)
+        out = np.asarray(self.data.sum(axis=axis, keepdims=keepdims) / n)
         return Tensor._result(out, "mean", (self,), (1.0 / n,), _reduce_backward, (axis, keepdims))
 
     def softmax(self) -> Tensor:
