@@ -1,18 +1,26 @@
-"""Drawing one value to meet a family's constraint, where `_draw.decimal_where` would list too
-many values (two places over [−2, 2] is 400 of them, each asked to `keep`).
+"""Drawing one value to meet a family's constraint, cheaply.
 
-`decimal_until` redraws that one value, at most `tries` times, and keeps the first accepted:
-rejection sampling, so still uniform over the accepted values, and bounded, so a seed whose
-constraint is rare costs a few draws of one number, not a redraw of everything. When none is
-accepted it gives the last draw, which the family's check may then refuse.
+`decimal_until` is for a value where `_draw.decimal_where` would list too many (two places over
+[−2, 2] is 400 of them, each asked to `keep`): it redraws that one value, at most `tries` times,
+and keeps the first accepted. Rejection sampling, so still uniform over the accepted values, and
+bounded, so a seed whose constraint is rare costs a few draws of one number, not a redraw of
+everything. When none is accepted it gives the last draw, which the family's check may then
+refuse.
+
+`choice_first` is `_draw.choice_where` after one plain choice, kept when accepted (the
+argument of `decimal_where`: still uniform over the accepted options), since most are: a
+plain choice costs a tenth of the shuffle `choice_where` starts with.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from gradeck.exercises.families._draw import decimal
+from gradeck.exercises.families._draw import choice_where, decimal
+
+T = TypeVar("T")
 
 TRIES = 8
 
@@ -33,3 +41,9 @@ def decimal_until(
             return x
         x = decimal(r, lo, hi, places, nonzero)
     return x
+
+
+def choice_first(r: random.Random, options: Sequence[T], keep: Callable[[T], bool]) -> T:
+    """Like `_draw.choice_where`, one plain choice tried first."""
+    first = options[int(r.random() * len(options))]
+    return first if keep(first) else choice_where(r, options, keep)

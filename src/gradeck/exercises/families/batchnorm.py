@@ -10,7 +10,6 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
-    choice_where,
     clean,
     decimal,
     draw_or,
@@ -21,7 +20,7 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
-from gradeck.exercises.families._steer import decimal_until
+from gradeck.exercises.families._steer import choice_first, decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "batch-norm"
@@ -208,7 +207,7 @@ def draw(seed: int, difficulty: int) -> Values:
             if batch_fits(xs):
                 break
         if difficulty == 1:
-            index = choice_where(r, range(m), lambda i: sample_fits(xs, i))
+            index = choice_first(r, range(m), lambda i: sample_fits(xs, i))
         else:
             index = r.randrange(m)  # not asked about at difficulty 2
         v = Values(xs, decimal(r, 0.5, 2, 1), 0.0, index)

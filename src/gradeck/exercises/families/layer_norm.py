@@ -14,7 +14,6 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
-    choice_where,
     clean,
     decimal,
     decimals,
@@ -26,7 +25,7 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
-from gradeck.exercises.families._steer import decimal_until
+from gradeck.exercises.families._steer import choice_first, decimal_until
 from gradeck.exercises.families.batchnorm import EPS, normalised
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -198,7 +197,7 @@ def draw(seed: int, difficulty: int) -> Values:
         gamma = decimals(r, n, 0.5, 2)
         if difficulty == 1:
             # The feature asked about well away from the mean: its x̂ carries the slips.
-            index = choice_where(r, range(n), lambda i: abs(x[i] - sum(x) / n) >= 0.5)
+            index = choice_first(r, range(n), lambda i: abs(x[i] - sum(x) / n) >= 0.5)
             beta = list(decimals(r, n, -1, 1))
 
             def fits(b: float) -> bool:

@@ -12,7 +12,6 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
-    choice_where,
     choose_param,
     clean,
     decimal_where,
@@ -25,6 +24,7 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
+from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
 FAMILY = "neuron-backprop"
@@ -157,7 +157,7 @@ def draw(seed: int, difficulty: int, loss: str | None = None) -> Values:
     def target(a: float) -> float:
         """A target at least 0.11 from the output a, as _ok wants (y − ŷ not next to 0)."""
         if loss == "bce":
-            return choice_where(r, (0.0, 1.0), lambda y: abs(a - y) >= 0.11)
+            return choice_first(r, (0.0, 1.0), lambda y: abs(a - y) >= 0.11)
         return decimal_where(r, 0, 1, lambda y: abs(a - y) >= 0.11, 1, nonzero=False)
 
     def one() -> Values:
