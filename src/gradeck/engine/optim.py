@@ -101,15 +101,16 @@ class Optimizer:
             state["step"] = int(state.get("step", 0)) + 1
             seen: dict[str, np.ndarray] = {}
             before = p.data
-            if before.size == 1:
+            if before.size == 1 and before.ndim:
                 # One weight (the exercises' usual case): the same formulas on numpy float64
                 # scalars, the same IEEE operations in the same order, so the same bits, at a
-                # tenth of the cost of one-element arrays; the records are arrays again.
-                shape = before.shape
-                update = self._update(before.reshape(-1)[0], p.grad.reshape(-1)[0], state, seen)
-                after = _shaped(before.reshape(-1)[0] - update, shape)
-                update = _shaped(update, shape)
-                seen = {key: _shaped(value, shape) for key, value in seen.items()}
+                # tenth of the cost of one-element arrays; the records are arrays again, rows
+                # of one array made at once.
+                w = before.reshape(-1)[0]
+                update = self._update(w, p.grad.reshape(-1)[0], state, seen)
+                rows = np.array([w - update, update, *seen.values()], dtype=np.float64)
+                after, update, *values = rows.reshape(-1, *before.shape)
+                seen = dict(zip(seen, values, strict=True))
             else:
                 update = self._update(before, p.grad, state, seen)
                 after = before - update
@@ -122,12 +123,6 @@ class Optimizer:
 
     def _update(self, w: np.ndarray, grad: np.ndarray, state: dict, seen: dict) -> np.ndarray:
         raise NotImplementedError
-
-
-def _shaped(value: Any, shape: tuple[int, ...]) -> np.ndarray:
-    """A scalar of the one-weight path as a float64 array of the parameter's shape."""
-    out = np.array([value], dtype=np.float64)
-    return out if shape == (1,) else out.reshape(shape)
 
 
 class SGD(Optimizer):
