@@ -357,9 +357,16 @@ class Tensor:
 
         `grad` defaults to ones (for a scalar loss, the usual dL/dL = 1).
         """
-        seed = np.ones_like(self.data) if grad is None else _array(grad)
-        order = self._reachable(_needs_grad)
-        order.reverse()
+        seed = np.ones(self.data.shape) if grad is None else _array(grad)
+        # The nodes that need a gradient, newest first (as _reachable, without a call per node).
+        seen = {self._id: self}
+        stack = [self]
+        while stack:
+            for parent in stack.pop().parents:
+                if parent.requires_grad and parent._id not in seen:
+                    seen[parent._id] = parent
+                    stack.append(parent)
+        order = [seen[i] for i in sorted(seen, reverse=True)]
         for node in order:
             if node.parents:
                 node.grad = None  # intermediate gradients are recomputed, never accumulated
@@ -369,10 +376,6 @@ class Tensor:
                 for parent, g in zip(node.parents, node._back(node, node.grad), strict=True):
                     if g is not None:
                         parent.grad = g if parent.grad is None else parent.grad + g
-
-
-def _needs_grad(node: Tensor) -> bool:
-    return node.requires_grad
 
 
 def _tensor(value: ArrayLike) -> Tensor:
