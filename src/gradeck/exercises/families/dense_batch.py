@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from gradeck.exercises.families._draw import (
+    apart,
     check_difficulty,
     cleaned,
     decimal_where,
@@ -51,7 +52,7 @@ class Grads:
 
 def _exact(xs) -> tuple[float, ...]:
     """Sums of products of one-decimal numbers, without float noise (1.3e-17 is 0)."""
-    return tuple([round(float(x), 10) + 0.0 for x in xs])
+    return tuple([round(x, 10) + 0.0 for x in xs])
 
 
 def _rows(array) -> Matrix:
@@ -84,7 +85,7 @@ def _scaled(m: Matrix, k: float) -> Matrix:
     return tuple(_exact([x * k for x in row]) for row in m)
 
 
-def _w_mistakes(v: Values) -> list[Mistake]:
+def _w_mistakes(v: Values, gr: Grads) -> list[Mistake]:
     n = len(v.x)
     return [
         Mistake(
@@ -94,7 +95,7 @@ def _w_mistakes(v: Values) -> list[Mistake]:
         ),
         Mistake(
             "averaged-again",
-            _scaled(_matmul(_t(v.g), v.x), 1 / n),
+            _scaled(gr.w, 1 / n),  # Gᵀ X, the right answer, divided by N
             "G already carries the loss's averaging: sum over the batch, do not divide by N.",
         ),
         Mistake(
@@ -114,11 +115,11 @@ def _b_mistakes(v: Values) -> list[Mistake]:
     ]
 
 
-def _x_mistakes(v: Values) -> list[Mistake]:
+def _x_mistakes(v: Values, gr: Grads) -> list[Mistake]:
     return [
         Mistake(
             "averaged-again",
-            _scaled(_matmul(v.g, v.w), 1 / len(v.x)),
+            _scaled(gr.x, 1 / len(v.x)),  # G W, the right answer, divided by N
             "∂L/∂X = G W, with no extra 1/N.",
         ),
     ]
@@ -128,8 +129,9 @@ def _ok(v: Values, difficulty: int) -> bool:
     gr = grads(v)
     if any(abs(x) < 0.05 for row in gr.w for x in row) or any(abs(x) < 0.05 for x in gr.b):
         return False
-    ok = len(distinct(gr.w, _w_mistakes(v))) == 3 and len(distinct(gr.b, _b_mistakes(v))) == 2
-    return ok and (difficulty == 1 or len(distinct(gr.x, _x_mistakes(v))) == 1)
+    # `apart`, not `distinct`: every mistake kept, and all are finite (sums of short decimals).
+    ok = apart(gr.w, _w_mistakes(v, gr)) and apart(gr.b, _b_mistakes(v))
+    return ok and (difficulty == 1 or apart(gr.x, _x_mistakes(v, gr)))
 
 
 FALLBACK = {
@@ -202,7 +204,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
         f"already in G). Find {asked}. Type a matrix row by row, rows separated by ';'."
     )
     parts: list[Part] = [
-        Part("a", "∂L/∂W", gr.w, kind="matrix", mistakes=distinct(gr.w, _w_mistakes(v))),
+        Part("a", "∂L/∂W", gr.w, kind="matrix", mistakes=distinct(gr.w, _w_mistakes(v, gr))),
         Part("b", "∂L/∂b", gr.b, kind="vector", mistakes=distinct(gr.b, _b_mistakes(v))),
     ]
     steps = [
@@ -215,7 +217,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
     ]
     if difficulty == 2:
         parts.append(
-            Part("c", "∂L/∂X", gr.x, kind="matrix", mistakes=distinct(gr.x, _x_mistakes(v)))
+            Part("c", "∂L/∂X", gr.x, kind="matrix", mistakes=distinct(gr.x, _x_mistakes(v, gr)))
         )
         steps.append(
             Step(
