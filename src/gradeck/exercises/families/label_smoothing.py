@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
     clean,
@@ -129,17 +130,14 @@ def _ok(v: Values) -> bool:
     if any(abs(g) < 0.01 for g in grad):
         return False
     q = smoothed(len(v.p), v.target, v.eps)
-    return (
-        len(distinct(q, _q_mistakes(v))) == 3
-        and _loss_apart(v)
-        and len(distinct(grad, _grad_mistakes(v))) == 2
-    )
+    return apart(q, _q_mistakes(v)) and _loss_apart(v) and apart(grad, _grad_mistakes(v))
 
 
 @lru_cache(maxsize=8)  # asked when ε is drawn, then again by _ok
 def _loss_apart(v: Values) -> bool:
     """Every slip in the loss can be told from the answer and from each other."""
-    return len(distinct(loss(v.p, smoothed(len(v.p), v.target, v.eps)), _loss_mistakes(v))) == 3
+    # `apart`: every slip kept (all finite: each probability is at least 0.05).
+    return apart(loss(v.p, smoothed(len(v.p), v.target, v.eps)), _loss_mistakes(v))
 
 
 FALLBACK = {1: Values((0.15, 0.3, 0.55), 2, 0.3), 2: Values((0.4, 0.3, 0.2, 0.1), 0, 0.2)}
