@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -65,6 +66,7 @@ class Attention:
     output: Matrix  # weights @ V
 
 
+@lru_cache(maxsize=16)  # the accepted draw's pass is reused by generate()
 def attend(values: Values) -> Attention:
     from gradeck.engine import Tensor
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -18,7 +18,6 @@ from gradeck.exercises.families._draw import (
     cleaned,
     decimal_where,
     decimals,
-    distinct,
     draw_or,
     matrix_rows,
     rng,
@@ -59,6 +58,7 @@ def _rows(array) -> Matrix:
     return tuple(_exact(row) for row in array.tolist())
 
 
+@lru_cache(maxsize=16)  # the accepted draw's record is reused by generate()
 def grads(v: Values) -> Grads:
     """The engine's backward pass of Z = X Wᵀ + b, seeded with G."""
     from gradeck.engine import Tensor
@@ -129,7 +129,7 @@ def _ok(v: Values, difficulty: int) -> bool:
     gr = grads(v)
     if any(abs(x) < 0.05 for row in gr.w for x in row) or any(abs(x) < 0.05 for x in gr.b):
         return False
-    # `apart`, not `distinct`: every mistake kept, and all are finite (sums of short decimals).
+    # `apart`: every mistake kept (generate lists them all), all finite (sums of short decimals).
     ok = apart(gr.w, _w_mistakes(v, gr)) and apart(gr.b, _b_mistakes(v))
     return ok and (difficulty == 1 or apart(gr.x, _x_mistakes(v, gr)))
 
@@ -203,9 +203,10 @@ def generate(seed: int, difficulty: int) -> Exercise:
         f"backward pass brings G = ∂L/∂Z, one row per sample (any averaging over the batch is "
         f"already in G). Find {asked}. Type a matrix row by row, rows separated by ';'."
     )
+    # Every listed mistake is kept: _ok (which the fallback passes too) holds them apart.
     parts: list[Part] = [
-        Part("a", "∂L/∂W", gr.w, kind="matrix", mistakes=distinct(gr.w, _w_mistakes(v, gr))),
-        Part("b", "∂L/∂b", gr.b, kind="vector", mistakes=distinct(gr.b, _b_mistakes(v))),
+        Part("a", "∂L/∂W", gr.w, kind="matrix", mistakes=tuple(_w_mistakes(v, gr))),
+        Part("b", "∂L/∂b", gr.b, kind="vector", mistakes=tuple(_b_mistakes(v))),
     ]
     steps = [
         Step(
@@ -216,9 +217,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
         Step("The bias gradient sums G over the batch.", "∂L/∂b = Σᵢ G[i]", vec(gr.b)),
     ]
     if difficulty == 2:
-        parts.append(
-            Part("c", "∂L/∂X", gr.x, kind="matrix", mistakes=distinct(gr.x, _x_mistakes(v, gr)))
-        )
+        parts.append(Part("c", "∂L/∂X", gr.x, kind="matrix", mistakes=tuple(_x_mistakes(v, gr))))
         steps.append(
             Step(
                 "The gradient for the layer's input goes back through W.",

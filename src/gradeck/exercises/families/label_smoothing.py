@@ -19,7 +19,6 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     cleaned,
-    distinct,
     draw_or,
     num,
     rng,
@@ -181,19 +180,20 @@ def generate(seed: int, difficulty: int) -> Exercise:
         f"gradient on the logits is p − q. Find (a) q, (b) the loss and (c) the gradient on "
         f"the logits."
     )
+    # Every listed mistake is kept: _ok (which the fallback passes too) holds them apart.
     parts = (
         Part(
             "a",
             "smoothed target q (a vector)",
             q,
             kind="vector",
-            mistakes=distinct(q, _q_mistakes(v)),
+            mistakes=tuple(_q_mistakes(v)),
         ),
         Part(
             "b",
             "loss",
             value,
-            mistakes=distinct(value, _loss_mistakes(v)),
+            mistakes=tuple(_loss_mistakes(v)),
             carry=carry(value, lambda ans: loss(v.p, vector_at(ans, 0, q))),
         ),
         Part(
@@ -201,7 +201,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
             "gradient on the logits (a vector)",
             grad,
             kind="vector",
-            mistakes=distinct(grad, _grad_mistakes(v)),
+            mistakes=tuple(_grad_mistakes(v)),
             carry=carry(
                 grad,
                 lambda ans: tuple(
