@@ -210,7 +210,7 @@ def _w0_fits(lr: float, g1: float, w0: float) -> bool:
 def _g2_fits(lr: float, beta1: float, beta2: float, w0: float, g1: float, g2: float) -> bool:
     """Step 2, η·m̂₂/√v̂₂ in plain floats (ε aside), clear of what _ok refuses: a step next to 0
     or equal to step 1 (the flipped sign would land on w₀), √v̂₂ next to 1 (the forgotten root
-    would not show), a step lost in w₁, and the uncorrected w₂ next to w₁."""
+    would not show), w₂ next to 0, a step lost in w₁, and the uncorrected w₂ next to w₁."""
     w1 = w0 - math.copysign(lr, g1)
     m_hat = (beta1 * g1 + g2) / (1 + beta1)
     v_hat = (beta2 * g1 * g1 + g2 * g2) / (1 + beta2)
