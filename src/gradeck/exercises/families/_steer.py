@@ -7,6 +7,9 @@ bounded, so a seed whose constraint is rare costs a few draws of one number, not
 everything. When none is accepted it gives the last draw, which the family's check may then
 refuse.
 
+`floats_apart` is a cheap screen for a draw: whether plain numbers lie pairwise apart, with a
+margin over `_draw.SEPARATION` (the family's own check then decides, with `_draw.apart`).
+
 `choice_first` is `_draw.choice_where` after one plain choice, kept when accepted (the
 argument of `decimal_where`: still uniform over the accepted options), since most are: a
 plain choice costs a tenth of the shuffle `choice_where` starts with.
@@ -47,3 +50,13 @@ def choice_first(r: random.Random, options: Sequence[T], keep: Callable[[T], boo
     """Like `_draw.choice_where`, one plain choice tried first."""
     first = options[int(r.random() * len(options))]
     return first if keep(first) else choice_where(r, options, keep)
+
+
+def floats_apart(values: Sequence[float], rel: float = 0.035) -> bool:
+    """Every pair of `values` more than `rel` (relative) apart."""
+    for i in range(1, len(values)):
+        a = values[i]
+        for b in values[:i]:
+            if abs(a - b) <= rel * max(abs(a), abs(b)):
+                return False
+    return True

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -20,7 +19,7 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
-from gradeck.exercises.families._steer import choice_first, decimal_until
+from gradeck.exercises.families._steer import choice_first, decimal_until, floats_apart
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "batch-norm"
@@ -137,43 +136,61 @@ def outputs(v: Values) -> tuple[float, ...]:
     return tuple([v.gamma * normalised(x, mean, var) + v.beta for x in v.xs])
 
 
-# The stages' checks are cached: the draw asks each to pick its values, then _ok asks again.
-@lru_cache(maxsize=16)
-def batch_fits(xs: tuple[float, ...]) -> bool:
-    """The part of _ok that the batch alone decides: its mean and variance, and their slips."""
-    v = Values(xs, 1.0, 0.0, 0)
+def _ok(v: Values, difficulty: int) -> bool:
     var = v.variance()
     if not 0.2 <= var <= 20:
         return False
-    return spread(v.mean, [clean(sum(v.xs))]) and apart(var, _variance_mistakes(v))
-
-
-@lru_cache(maxsize=16)
-def sample_fits(xs: tuple[float, ...], index: int) -> bool:
-    """x̂ of the sample asked about (difficulty 1) clear of 0 and apart from its slips."""
-    v = Values(xs, 1.0, 0.0, index)
-    x = xs[index]
-    xhat = normalised(x, v.mean, v.variance())
-    return abs(xhat) >= 0.3 and apart(xhat, _normalised_mistakes(v, x))
-
-
-@lru_cache(maxsize=16)
-def output_fits(v: Values, difficulty: int) -> bool:
-    """y of the sample asked about (difficulty 1) clear of 0 and apart from its slips; every
-    y clear of 0 (difficulty 2: outputs near 0 are small differences any rounding swamps)."""
+    ok = spread(v.mean, [clean(sum(v.xs))]) and apart(var, _variance_mistakes(v))
     if difficulty == 1:
         x = v.xs[v.index]
-        y = v.gamma * normalised(x, v.mean, v.variance()) + v.beta
-        return abs(y) >= 0.2 and apart(y, _output_mistakes(v, x))
-    return min(abs(y) for y in outputs(v)) >= 0.1
+        xhat = normalised(x, v.mean, var)
+        y = v.gamma * xhat + v.beta
+        return (
+            ok
+            and abs(xhat) >= 0.3
+            and abs(y) >= 0.2
+            and apart(xhat, _normalised_mistakes(v, x))
+            and apart(y, _output_mistakes(v, x))
+        )
+    ys = outputs(v)
+    # Outputs near 0 are small differences that any rounding swamps.
+    return ok and min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
 
 
-def _ok(v: Values, difficulty: int) -> bool:
-    if not (batch_fits(v.xs) and output_fits(v, difficulty)):
+# Screens for the draw: _ok's checks stage by stage, in plain floats with a margin (cheaper
+# than the check itself, which then decides).
+
+
+def _stats(xs: tuple[float, ...]) -> tuple[float, float]:
+    mean = sum(xs) / len(xs)
+    return mean, sum((x - mean) ** 2 for x in xs) / len(xs)
+
+
+def _batch_fits(xs: tuple[float, ...]) -> bool:
+    """The variance in range and apart from its slips; the mean not 0 (else the sum is too)."""
+    m, (mean, var) = len(xs), _stats(xs)
+    if not 0.21 <= var <= 19 or abs(mean) < 0.01:
         return False
-    if difficulty == 1:
-        return sample_fits(v.xs, v.index)
-    return apart(outputs(v), _vector_mistakes(v))
+    return floats_apart((var, var * m / (m - 1), math.sqrt(var), var + mean * mean))
+
+
+def _sample_fits(xs: tuple[float, ...], i: int) -> bool:
+    """x̂ of sample i clear of 0 and apart from its slips."""
+    m, (mean, var) = len(xs), _stats(xs)
+    xhat = normalised(xs[i], mean, var)
+    slips = (normalised(xs[i], mean, var * m / (m - 1)), (xs[i] - mean) / (var + EPS))
+    return abs(xhat) >= 0.31 and floats_apart((xhat, *slips, xs[i] / math.sqrt(var + EPS)))
+
+
+def _output_fits(xs: tuple[float, ...], gamma: float, beta: float, i: int | None) -> bool:
+    """y of sample i (None: every y) clear of 0; sample i's y apart from its slips."""
+    mean, var = _stats(xs)
+    if i is None:
+        return all(abs(gamma * normalised(x, mean, var) + beta) >= 0.11 for x in xs)
+    xhat = normalised(xs[i], mean, var)
+    y = gamma * xhat + beta
+    slips = (beta * xhat + gamma, gamma * xhat, gamma * xs[i] + beta)
+    return abs(y) >= 0.21 and floats_apart((y, *slips))
 
 
 FALLBACK = {
@@ -199,22 +216,20 @@ def draw(seed: int, difficulty: int) -> Values:
         return (*xs[:-1], clean(xs[-1] - excess / 10))
 
     def one() -> Values:
-        # Each stage redrawn (a few times) until its part of _ok passes, in the order they
-        # chain: the batch (`batch_fits`), the sample asked about (`sample_fits`), then β
-        # (`output_fits`). All plain floats, as _ok's own.
+        # Each stage redrawn (a few times) until its screen passes, in the order they chain:
+        # the batch, the sample asked about (difficulty 1), then β.
         for _ in range(REDRAWS):
             xs = batch()
-            if batch_fits(xs):
+            if _batch_fits(xs):
                 break
         if difficulty == 1:
-            index = choice_first(r, range(m), lambda i: sample_fits(xs, i))
+            index = choice_first(r, range(m), lambda i: _sample_fits(xs, i))
         else:
             index = r.randrange(m)  # not asked about at difficulty 2
-        v = Values(xs, decimal(r, 0.5, 2, 1), 0.0, index)
-        beta = decimal_until(
-            r, -1, 1, lambda b: output_fits(replace(v, beta=b), difficulty), tries=4
-        )
-        return replace(v, beta=beta)
+        gamma = decimal(r, 0.5, 2, 1)
+        asked = index if difficulty == 1 else None
+        beta = decimal_until(r, -1, 1, lambda b: _output_fits(xs, gamma, b, asked), tries=4)
+        return Values(xs, gamma, beta, index)
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 
