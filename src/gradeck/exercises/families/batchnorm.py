@@ -161,14 +161,15 @@ def _ok(v: Values, difficulty: int) -> bool:
 # than the check itself, which then decides).
 
 
-def _stats(xs: tuple[float, ...]) -> tuple[float, float]:
+def stats(xs: tuple[float, ...]) -> tuple[float, float]:
     mean = sum(xs) / len(xs)
     return mean, sum((x - mean) ** 2 for x in xs) / len(xs)
 
 
-def _batch_fits(xs: tuple[float, ...]) -> bool:
-    """The variance in range and apart from its slips; the mean not 0 (else the sum is too)."""
-    m, (mean, var) = len(xs), _stats(xs)
+def stats_fit(xs: tuple[float, ...]) -> bool:
+    """The variance in range and apart from its slips; the mean not 0 (else the sum is too).
+    Layer norm's features are screened by it too."""
+    m, (mean, var) = len(xs), stats(xs)
     if not 0.21 <= var <= 19 or abs(mean) < 0.01:
         return False
     return floats_apart((var, var * m / (m - 1), math.sqrt(var), var + mean * mean))
@@ -176,7 +177,7 @@ def _batch_fits(xs: tuple[float, ...]) -> bool:
 
 def _sample_fits(xs: tuple[float, ...], i: int) -> bool:
     """x̂ of sample i clear of 0 and apart from its slips."""
-    m, (mean, var) = len(xs), _stats(xs)
+    m, (mean, var) = len(xs), stats(xs)
     xhat = normalised(xs[i], mean, var)
     slips = (normalised(xs[i], mean, var * m / (m - 1)), (xs[i] - mean) / (var + EPS))
     return abs(xhat) >= 0.31 and floats_apart((xhat, *slips, xs[i] / math.sqrt(var + EPS)))
@@ -184,7 +185,7 @@ def _sample_fits(xs: tuple[float, ...], i: int) -> bool:
 
 def _output_fits(xs: tuple[float, ...], gamma: float, beta: float, i: int | None) -> bool:
     """y of sample i (None: every y) clear of 0; sample i's y apart from its slips."""
-    mean, var = _stats(xs)
+    mean, var = stats(xs)
     if i is None:
         return all(abs(gamma * normalised(x, mean, var) + beta) >= 0.11 for x in xs)
     xhat = normalised(xs[i], mean, var)
@@ -220,7 +221,7 @@ def draw(seed: int, difficulty: int) -> Values:
         # the batch, the sample asked about (difficulty 1), then β.
         for _ in range(REDRAWS):
             xs = batch()
-            if _batch_fits(xs):
+            if stats_fit(xs):
                 break
         if difficulty == 1:
             index = choice_first(r, range(m), lambda i: _sample_fits(xs, i))

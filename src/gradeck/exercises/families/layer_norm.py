@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import partial
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -25,8 +25,8 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
-from gradeck.exercises.families._steer import choice_first, decimal_until
-from gradeck.exercises.families.batchnorm import EPS, normalised
+from gradeck.exercises.families._steer import choice_first, decimal_until, floats_apart
+from gradeck.exercises.families.batchnorm import EPS, normalised, stats, stats_fit
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "layer-norm"
@@ -132,26 +132,31 @@ def _vector_mistakes(v: Values) -> list[Mistake]:
     ]
 
 
-# The stages' checks are cached: the draw asks each to pick its values, then _ok asks again.
-@lru_cache(maxsize=16)
-def features_fit(x: Vector) -> bool:
-    """The part of _ok that the features alone decide: their mean and variance, and slips."""
-    v = Values(x, (), (), 0)
+def _ok(v: Values, difficulty: int) -> bool:
     var = v.variance()
     if not 0.2 <= var <= 20:
         return False
-    return spread(v.mean, [clean(sum(x))]) and apart(var, _variance_mistakes(v))
-
-
-@lru_cache(maxsize=16)
-def outputs_fit(v: Values, difficulty: int) -> bool:
-    """The output asked about (difficulty 1) or every output (2) clear of 0 and apart from
-    its slips."""
-    ys = outputs(v)
+    ok = spread(v.mean, [clean(sum(v.x))]) and apart(var, _variance_mistakes(v))
     if difficulty == 1:
-        y = ys[v.index]
-        return abs(y) >= 0.2 and apart(y, _element_mistakes(v, v.index))
-    return min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
+        y = outputs(v)[v.index]
+        return ok and abs(y) >= 0.2 and apart(y, _element_mistakes(v, v.index))
+    ys = outputs(v)
+    return ok and min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
+
+
+def _output_fits(x: Vector, gamma: float, beta: float, i: int) -> bool:
+    """A screen for the draw (plain floats, a margin; _ok decides): output i clear of 0 and
+    apart from its slips."""
+    n, (mean, var) = len(x), stats(x)
+    xhat = normalised(x[i], mean, var)
+    y = gamma * xhat + beta
+    slips = (
+        gamma * normalised(x[i], mean, var * n / (n - 1)) + beta,
+        gamma * (x[i] - mean) / (var + EPS) + beta,
+        beta * xhat + gamma,
+        xhat,
+    )
+    return abs(y) >= 0.21 and floats_apart((y, *slips))
 
 
 def _spread_enough(x: Vector) -> bool:
@@ -160,10 +165,6 @@ def _spread_enough(x: Vector) -> bool:
     unbiased variance would give the same x̂ as dividing by σ²)."""
     n, var = len(x), Values(x, (), (), 0).variance()
     return abs(math.sqrt(var) - 1) >= 0.12 and abs(math.sqrt(var * n / (n - 1)) - var) >= 0.12 * var
-
-
-def _ok(v: Values, difficulty: int) -> bool:
-    return features_fit(v.x) and outputs_fit(v, difficulty)
 
 
 FALLBACK = {
@@ -188,30 +189,27 @@ def draw(seed: int, difficulty: int) -> Values:
         return (*x[:-1], clean(x[-1] - (round(sum(x) * 10) % n) / 10))
 
     def one() -> Values:
-        # Each stage redrawn (a few times) until its part of _ok passes: the features
-        # (`features_fit`), then β (`outputs_fit`; at difficulty 1 only the asked feature's).
+        # Each stage redrawn (a few times) until its screen passes: the features, then β (at
+        # difficulty 1 only the asked feature's; at 2, every output clear of 0).
         for _ in range(REDRAWS):
             x = features()
-            if features_fit(x) and _spread_enough(x):
+            if stats_fit(x) and _spread_enough(x):
                 break
         gamma = decimals(r, n, 0.5, 2)
         if difficulty == 1:
             # The feature asked about well away from the mean: its x̂ carries the slips.
             index = choice_first(r, range(n), lambda i: abs(x[i] - sum(x) / n) >= 0.5)
             beta = list(decimals(r, n, -1, 1))
-
-            def fits(b: float) -> bool:
-                beta[index] = b
-                return outputs_fit(Values(x, gamma, tuple(beta), index), difficulty)
-
-            beta[index] = decimal_until(r, -1, 1, fits, tries=REDRAWS)
+            fits = partial(_output_fits, x, gamma[index], i=index)
+            beta[index] = decimal_until(r, -1, 1, lambda b: fits(beta=b), tries=REDRAWS)
             return Values(x, gamma, tuple(beta), index)
-        index = r.randrange(n)  # not asked about at difficulty 2
+        mean, var = stats(x)
+        xhat = [normalised(xi, mean, var) for xi in x]
         for _ in range(REDRAWS):
-            v = Values(x, gamma, decimals(r, n, -1, 1), index)
-            if outputs_fit(v, difficulty):
+            betas = decimals(r, n, -1, 1)
+            if all(abs(g * h + b) >= 0.11 for g, h, b in zip(gamma, xhat, betas, strict=True)):
                 break
-        return v
+        return Values(x, gamma, betas, r.randrange(n))  # the index is not asked about at 2
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 
