@@ -23,11 +23,10 @@ from gradeck.exercises.families._draw import (
     number_at,
     rng,
     signed,
-    spread,
     vec,
     vector_at,
 )
-from gradeck.exercises.families._steer import decimal_until
+from gradeck.exercises.families._steer import decimal_until, floats_apart
 from gradeck.exercises.families.lstm_step import sigmoid
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
@@ -154,14 +153,14 @@ def _z_fits(pre_z: float, pre_r: float) -> bool:
 
 def _candidate_fits(a: float, r: float, product: float, b: float, h: float) -> bool:
     """n = tanh(a + r·(product + b)) clear of 0 and apart from its mistakes (a the input term),
-    in the plain floats of _ok's own check (the terms unrounded: a screen, _ok decides), and
+    in plain floats with a margin (the terms unrounded: a screen, _ok decides), and
     apart from the old state h (the new state's mistakes differ from it by multiples of n − h).
     """
     n = math.tanh(a + r * (product + b))
     if abs(n) < 0.12 or abs(n - h) < 0.3:
         return False
     mistakes = (math.tanh(a + r * product + b), math.tanh(a + product + b))
-    return spread(n, (*mistakes, sigmoid(a + r * (product + b))))
+    return floats_apart((n, *mistakes, sigmoid(a + r * (product + b))))
 
 
 def _ok(v: Values) -> bool:
