@@ -151,13 +151,14 @@ def _z_fits(pre_z: float, pre_r: float) -> bool:
     return in_range(pre_z) and abs(pre_z) >= 0.4 and abs(pre_z - pre_r) >= 0.2
 
 
-def _candidate_fits(a: float, r: float, product: float, b: float, h: float) -> bool:
+def _candidate_fits(a: float, r: float, z: float, product: float, b: float, h: float) -> bool:
     """n = tanh(a + r·(product + b)) clear of 0 and apart from its mistakes (a the input term),
     in plain floats with a margin (the terms unrounded: a screen, _ok decides), and
-    apart from the old state h (the new state's mistakes differ from it by multiples of n − h).
+    apart from the old state h (the new state's mistakes differ from it by multiples of n − h),
+    and the new state clear of 0 (z the update gate).
     """
     n = math.tanh(a + r * (product + b))
-    if abs(n) < 0.12 or abs(n - h) < 0.3:
+    if abs(n) < 0.12 or abs(n - h) < 0.3 or abs(new_state(z, n, h)) < 0.06:
         return False
     mistakes = (math.tanh(a + r * product + b), math.tanh(a + product + b))
     return floats_apart((n, *mistakes, sigmoid(a + r * (product + b))))
@@ -230,12 +231,14 @@ def draw(seed: int, difficulty: int) -> Values:
         b_r = decimal_where(r, -0.5, 0.5, partial(_fits_reset, sums[0]), nonzero=False)
         pre_r = sums[0] + b_r
         b_z = decimal_where(r, -0.5, 0.5, lambda b: _z_fits(sums[1] + b, pre_r), nonzero=False)
-        reset, product = sigmoid(pre_r), w_h[2] * h
+        reset, update, product = sigmoid(pre_r), sigmoid(sums[1] + b_z), w_h[2] * h
         b_n = decimal_until(  # redrawn, not listed: its check is the costliest of all
             r,
             -0.5,
             0.5,
-            lambda b: _candidate_fits(known + w_n[-1] * x[-1] + b, reset, product, b_h[2], h),
+            lambda b: _candidate_fits(
+                known + w_n[-1] * x[-1] + b, reset, update, product, b_h[2], h
+            ),
             nonzero=False,
             tries=4,
         )
