@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradeck.engine.tensor import ArrayLike, Tensor
+from gradeck.engine.tensor import ArrayLike, Tensor, _unbroadcast
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 LOSSES = ("mse", "bce", "cross_entropy")
@@ -83,11 +83,34 @@ def mse(prediction: Tensor, target: ArrayLike) -> Tensor:
 
 
 def bce(probability: Tensor, target: ArrayLike) -> Tensor:
-    """−mean(y log p + (1 − y) log(1 − p)), p a probability, each log clamped at −100."""
+    """−mean(y log p + (1 − y) log(1 − p)), p a probability, each log clamped at −100.
+
+    One node (as `mse`), computed as the graph clamp → log → · y → + → mean → − would be: the
+    gradient passes through a log only where it was not clamped.
+    """
     y = _tensor(target)
-    log_p = probability.clamp(low=_LOG_FLOOR).log()
-    log_q = (1.0 - probability).clamp(low=_LOG_FLOOR).log()
-    return -(y * log_p + (1.0 - y) * log_q).mean()
+    p, t = probability.data, y.data
+    kept_p, kept_q = np.maximum(p, _LOG_FLOOR), np.maximum(1.0 - p, _LOG_FLOOR)
+    log_p, log_q = np.log(kept_p), np.log(kept_q)
+    terms = t * log_p + (1.0 - t) * log_q
+    size = terms.size
+    out = np.asarray(-(np.add.reduce(terms, axis=None) / size))
+    local = ((1.0 / kept_p) * (kept_p == p), (1.0 / kept_q) * (kept_q == 1.0 - p), log_p, log_q)
+    return Tensor._result(out, "bce", (probability, y), local, _bce_backward, size)
+
+
+def _bce_backward(node: Tensor, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    """∂L/∂p = −(y/p − (1 − y)/(1 − p))/n where the logs were not clamped; ∂L/∂y likewise."""
+    probability, target = node.parents
+    d_p, d_q, log_p, log_q = node.local
+    c = -grad * (1.0 / node.meta)  # the mean's 1/n and the minus sign, spread over the elements
+    t = target.data
+    gp = gt = None
+    if probability.requires_grad:
+        gp = _unbroadcast(c * t * d_p - c * (1.0 - t) * d_q, probability.data.shape)
+    if target.requires_grad:
+        gt = _unbroadcast(c * log_p - c * log_q, t.shape)
+    return gp, gt
 
 
 def one_hot(indices: ArrayLike, classes: int) -> np.ndarray:
@@ -105,8 +128,14 @@ def cross_entropy(logits: Tensor, target: ArrayLike) -> Tensor:
     target_array = np.asarray(target.data if isinstance(target, Tensor) else target)
     if target_array.ndim == logits.data.ndim - 1:
         target_array = one_hot(target_array, logits.data.shape[-1])
-    per_sample = -(logits.log_softmax() * Tensor(target_array)).sum(axis=-1)
-    return per_sample.mean()
+    log_p = logits.log_softmax()
+    rows = np.asarray(target_array, dtype=np.float64)
+    # −(log p · y) summed over the classes, averaged over the batch: one node after the
+    # log-softmax (which a worked solution reads its probabilities from).
+    batch = math.prod(log_p.data.shape[:-1])
+    per_sample = np.add.reduce(log_p.data * rows, axis=-1)
+    out = np.asarray(-(np.add.reduce(per_sample, axis=None) / batch))
+    return Tensor._result(out, "nll", (log_p,), (rows * (-1.0 / batch),))
 
 
 def loss(name: str) -> Callable[..., Tensor]:

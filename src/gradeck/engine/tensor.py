@@ -16,6 +16,9 @@ What `local` holds, per op:
   ∂L/∂b = aᵀ g);
 - linear (z = x Wᵀ + b): (W, x), as ∂L/∂x = g W, ∂L/∂W = gᵀ x, ∂L/∂b = g summed over the batch;
 - mse: (2(ŷ − y)/n, None), the derivative with respect to the prediction;
+- bce (made by `functional.bce`): (1/p, 1/(1 − p)) where the logs were not clamped (0 where
+  they were), then log p and log(1 − p); meta holds n;
+- nll (made by `functional.cross_entropy` after its log_softmax node): (−y/batch,);
 - sum, mean: (1,) and (1/n,), the factor spread back over the summed elements;
 - softmax, log_softmax: (softmax(x),), from which the Jacobian-vector product is formed;
 - transpose: ().
@@ -316,7 +319,8 @@ class Tensor:
 
     def mean(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         n = self.data.size if axis is None else self.data.shape[axis]
-        out = np.asarray(self.data.mean(axis=axis, keepdims=keepdims))
+        # numpy's mean is this sum divided by n, behind a slower Python wrapper
+        out = np.asarray(self.data.sum(axis=axis, keepdims=keepdims) / n)
         return Tensor._result(out, "mean", (self,), (1.0 / n,), _reduce_backward, (axis, keepdims))
 
     def softmax(self) -> Tensor:
@@ -353,9 +357,16 @@ class Tensor:
 
         `grad` defaults to ones (for a scalar loss, the usual dL/dL = 1).
         """
-        seed = np.ones_like(self.data) if grad is None else _array(grad)
-        order = self._reachable(_needs_grad)
-        order.reverse()
+        seed = np.ones(self.data.shape) if grad is None else _array(grad)
+        # The nodes that need a gradient, newest first (as _reachable, without a call per node).
+        seen = {self._id: self}
+        stack = [self]
+        while stack:
+            for parent in stack.pop().parents:
+                if parent.requires_grad and parent._id not in seen:
+                    seen[parent._id] = parent
+                    stack.append(parent)
+        order = [seen[i] for i in sorted(seen, reverse=True)]
         for node in order:
             if node.parents:
                 node.grad = None  # intermediate gradients are recomputed, never accumulated
@@ -365,10 +376,6 @@ class Tensor:
                 for parent, g in zip(node.parents, node._back(node, node.grad), strict=True):
                     if g is not None:
                         parent.grad = g if parent.grad is None else parent.grad + g
-
-
-def _needs_grad(node: Tensor) -> bool:
-    return node.requires_grad
 
 
 def _tensor(value: ArrayLike) -> Tensor:

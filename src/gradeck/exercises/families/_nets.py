@@ -15,12 +15,17 @@ Matrix = tuple[Vector, ...]
 
 
 def _floats(array) -> Vector:
-    """The elements as Python floats (tolist: one call, not one float() per element)."""
-    return tuple(array.astype(float, copy=False).reshape(-1).tolist())
+    """The elements as Python floats (tolist: one call, not one float() per element); the
+    engine's arrays are float64 already, and mostly vectors."""
+    if array.dtype.char != "d":  # not float64
+        array = array.astype(float)
+    return tuple((array if array.ndim == 1 else array.reshape(-1)).tolist())
 
 
 def _rows(array) -> Matrix:
-    return tuple(map(tuple, array.astype(float, copy=False).tolist()))
+    if array.dtype.char != "d":  # not float64
+        array = array.astype(float)
+    return tuple(map(tuple, array.tolist()))
 
 
 def activate(activation: str, z: float) -> float:

@@ -14,7 +14,6 @@ from gradeck.exercises.families._draw import (
     carry,
     check_difficulty,
     clean,
-    decimal,
     draw_or,
     initial_weight,
     num,
@@ -22,6 +21,7 @@ from gradeck.exercises.families._draw import (
     rng,
     signed,
 )
+from gradeck.exercises.families._steer import decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
 FAMILY = "adam"
@@ -189,21 +189,63 @@ FALLBACK = {
 }
 
 
+def _clear(step: float, w: float) -> bool:
+    """w moved by `step` lies apart from w as a value (the checker takes a number within 3 % of
+    the start value for "no update")."""
+    return abs(step) >= 0.04 * (abs(w) + abs(step))
+
+
+def _g1_fits(g1: float) -> bool:
+    """Adam's first step is ±η whatever g₁ (m̂₁/√v̂₁ = g₁/|g₁|): with |g₁| next to 1, plain SGD
+    (η·g₁) and the forgotten root (η/g₁) would give that same step."""
+    return abs(abs(g1) - 1) >= 0.05
+
+
+def _w0_fits(lr: float, g1: float, w0: float) -> bool:
+    """w₁ = w₀ ∓ η clear of 0, and the steps of w₁'s mistakes (η|g₁|, η/|g₁|) clear of w₀."""
+    w1 = w0 - math.copysign(lr, g1)
+    return abs(w1) >= 0.1 and _clear(lr * g1, w0) and _clear(lr / g1, w0)
+
+
+def _g2_fits(lr: float, beta1: float, beta2: float, w0: float, g1: float, g2: float) -> bool:
+    """Step 2, η·m̂₂/√v̂₂ in plain floats (ε aside), clear of what _ok refuses: a step next to 0
+    or equal to step 1 (the flipped sign would land on w₀), √v̂₂ next to 1 (the forgotten root
+    would not show), w₂ next to 0, a step lost in w₁, and the uncorrected w₂ next to w₁."""
+    w1 = w0 - math.copysign(lr, g1)
+    m_hat = (beta1 * g1 + g2) / (1 + beta1)
+    v_hat = (beta2 * g1 * g1 + g2 * g2) / (1 + beta2)
+    root = math.sqrt(v_hat)
+    step = lr * m_hat / root
+    first = math.copysign(lr, g1)  # w₀ − w₁
+    m1, v1 = (1 - beta1) * g1, (1 - beta2) * g1 * g1
+    m2, v2 = beta1 * m1 + (1 - beta1) * g2, beta2 * v1 + (1 - beta2) * g2 * g2
+    uncorrected = w0 - lr * m1 / math.sqrt(v1) - lr * m2 / math.sqrt(v2)
+    return (
+        abs(step) >= 0.25 * lr
+        and abs(step - first) >= 0.05 * max(abs(step), lr)
+        and abs(root - 1) >= 0.05
+        and abs(w1 - step) >= 0.1
+        and _clear(step, w1)
+        and _clear(lr * m_hat / v_hat, w1)
+        and _clear(uncorrected - w1, w1)
+    )
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
     p = PLACES[difficulty]
 
     def one() -> Values:
+        # Drawn in the order the constraints chain (g₁, then w₀ given g₁, then g₂ given both),
+        # each to pass the parts of _ok that plain floats can tell (_g1_fits, _w0_fits,
+        # _g2_fits); _ok then checks everything on the engine's numbers.
         beta1, beta2 = r.choice(BETAS[difficulty])
-        return Values(
-            lr=r.choice(RATES[difficulty]),
-            beta1=beta1,
-            beta2=beta2,
-            w0=decimal(r, -2, 2, 1),
-            g1=decimal(r, -2, 2, p),
-            g2=decimal(r, -2, 2, p),
-        )
+        lr = r.choice(RATES[difficulty])
+        g1 = decimal_until(r, -2, 2, _g1_fits, p)
+        w0 = decimal_until(r, -2, 2, lambda w: _w0_fits(lr, g1, w))
+        g2 = decimal_until(r, -2, 2, lambda g: _g2_fits(lr, beta1, beta2, w0, g1, g), p)
+        return Values(lr=lr, beta1=beta1, beta2=beta2, w0=w0, g1=g1, g2=g2)
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 

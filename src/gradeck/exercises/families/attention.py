@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -65,6 +66,7 @@ class Attention:
     output: Matrix  # weights @ V
 
 
+@lru_cache(maxsize=16)  # the accepted draw's pass is reused by generate()
 def attend(values: Values) -> Attention:
     from gradeck.engine import Tensor
 
@@ -175,6 +177,20 @@ FALLBACK = {
 }
 
 
+REDRAWS = 4  # redraws of the asked query, and of V, to meet their part of _ok
+
+
+def _query_fits(scores: Vector) -> bool:
+    """The asked row's scores as _ok's first checks want them: distinct, and a softmax that is
+    not saturated (in plain floats, as the engine: small integers over √d = 2 are exact)."""
+    return len(set(scores)) == len(scores) and max(_softmax(scores)) <= 0.9
+
+
+def _values_fit(weights: Vector, v: Matrix) -> bool:
+    """The output row clear of 0 (_ok's first check), from weights in plain floats."""
+    return all(abs(x) >= 0.11 for x in _mix(weights, v))
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
@@ -184,12 +200,27 @@ def draw(seed: int, difficulty: int) -> Values:
         return tuple(r.choices(INTS, k=count))  # one call for all: drawn at every try
 
     def one() -> Values:
-        return Values(
-            q=tuple(ints(D) for _ in range(n)),
-            k=tuple(ints(D) for _ in range(n)),
-            v=tuple(decimals(r, DV, -2, 2) for _ in range(n)),
-            row=r.randrange(n),
-        )
+        # The asked query is redrawn a few times until its scores fit, V likewise until the
+        # output row is clear of 0, in plain floats; _ok then checks all on the engine's numbers.
+        row = r.randrange(n)
+        k = tuple(ints(D) for _ in range(n))
+        for _ in range(REDRAWS):
+            query = ints(D)
+            scores = tuple([_dot(query, key) / 2 for key in k])
+            if _query_fits(scores):
+                break
+        weights = _softmax(scores)
+        for _ in range(REDRAWS):
+            vs = tuple(decimals(r, DV, -2, 2) for _ in range(n))
+            if _values_fit(weights, vs):
+                break
+        # The other queries, redrawn until the column of QKᵀ differs from the asked row (else
+        # the column-not-row mistake, and the column's softmax, could not be told apart).
+        for _ in range(REDRAWS):
+            q = tuple(query if j == row else ints(D) for j in range(n))
+            if any(_dot(q[j], k[row]) != _dot(query, k[j]) for j in range(n)):
+                break
+        return Values(q=q, k=k, v=vs, row=row)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

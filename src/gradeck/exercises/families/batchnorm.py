@@ -19,12 +19,14 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
+from gradeck.exercises.families._steer import choice_first, decimal_until, floats_apart
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "batch-norm"
 DIFFICULTIES = (1, 2)
 EPS = 1e-5  # PyTorch's default
 BATCH = {1: 4, 2: 5}
+REDRAWS = 4  # of the batch, until its mean and variance can be told from their slips
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,8 @@ def _vector_mistakes(v: Values) -> list[Mistake]:
 
 
 def outputs(v: Values) -> tuple[float, ...]:
-    return tuple(v.gamma * normalised(x, v.mean, v.variance()) + v.beta for x in v.xs)
+    mean, var = v.mean, v.variance()  # once, not once per element
+    return tuple([v.gamma * normalised(x, mean, var) + v.beta for x in v.xs])
 
 
 def _ok(v: Values, difficulty: int) -> bool:
@@ -154,6 +157,43 @@ def _ok(v: Values, difficulty: int) -> bool:
     return ok and min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
 
 
+# Screens for the draw: _ok's checks stage by stage, in plain floats with a margin (cheaper
+# than the check itself, which then decides).
+
+
+def stats(xs: tuple[float, ...]) -> tuple[float, float]:
+    mean = sum(xs) / len(xs)
+    return mean, sum((x - mean) ** 2 for x in xs) / len(xs)
+
+
+def stats_fit(xs: tuple[float, ...]) -> bool:
+    """The variance in range and apart from its slips; the mean not 0 (else the sum is too).
+    Layer norm's features are screened by it too."""
+    m, (mean, var) = len(xs), stats(xs)
+    if not 0.21 <= var <= 19 or abs(mean) < 0.01:
+        return False
+    return floats_apart((var, var * m / (m - 1), math.sqrt(var), var + mean * mean))
+
+
+def _sample_fits(xs: tuple[float, ...], i: int) -> bool:
+    """x̂ of sample i clear of 0 and apart from its slips."""
+    m, (mean, var) = len(xs), stats(xs)
+    xhat = normalised(xs[i], mean, var)
+    slips = (normalised(xs[i], mean, var * m / (m - 1)), (xs[i] - mean) / (var + EPS))
+    return abs(xhat) >= 0.31 and floats_apart((xhat, *slips, xs[i] / math.sqrt(var + EPS)))
+
+
+def _output_fits(xs: tuple[float, ...], gamma: float, beta: float, i: int | None) -> bool:
+    """y of sample i (None: every y) clear of 0; sample i's y apart from its slips."""
+    mean, var = stats(xs)
+    if i is None:
+        return all(abs(gamma * normalised(x, mean, var) + beta) >= 0.11 for x in xs)
+    xhat = normalised(xs[i], mean, var)
+    y = gamma * xhat + beta
+    slips = (beta * xhat + gamma, gamma * xhat, gamma * xs[i] + beta)
+    return abs(y) >= 0.21 and floats_apart((y, *slips))
+
+
 FALLBACK = {
     1: Values(xs=(-1.0, -2.0, 0.0, -1.0), gamma=1.7, beta=0.4, index=1),
     2: Values(xs=(-0.1, 2.0, -1.9, 0.7, 1.8), gamma=1.4, beta=0.2, index=0),
@@ -165,16 +205,32 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
     m = BATCH[difficulty]
 
-    def one() -> Values:
+    def batch() -> tuple[float, ...]:
         if difficulty == 1:  # whole numbers with a whole mean
             xs = tuple(float(r.randint(-3, 6)) for _ in range(m))
             if sum(xs) % m:
                 xs = (*xs[:-1], xs[-1] - sum(xs) % m)
-        else:  # one decimal place, with a mean of one decimal place
-            xs = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(m))
-            excess = round(sum(xs) * 10) % m
-            xs = (*xs[:-1], clean(xs[-1] - excess / 10))
-        return Values(xs, decimal(r, 0.5, 2, 1), decimal(r, -1, 1, 1), r.randrange(m))
+            return xs
+        # one decimal place, with a mean of one decimal place
+        xs = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(m))
+        excess = round(sum(xs) * 10) % m
+        return (*xs[:-1], clean(xs[-1] - excess / 10))
+
+    def one() -> Values:
+        # Each stage redrawn (a few times) until its screen passes, in the order they chain:
+        # the batch, the sample asked about (difficulty 1), then β.
+        for _ in range(REDRAWS):
+            xs = batch()
+            if stats_fit(xs):
+                break
+        if difficulty == 1:
+            index = choice_first(r, range(m), lambda i: _sample_fits(xs, i))
+        else:
+            index = r.randrange(m)  # not asked about at difficulty 2
+        gamma = decimal(r, 0.5, 2, 1)
+        asked = index if difficulty == 1 else None
+        beta = decimal_until(r, -1, 1, lambda b: _output_fits(xs, gamma, b, asked), tries=4)
+        return Values(xs, gamma, beta, index)
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 

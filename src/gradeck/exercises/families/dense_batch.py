@@ -8,23 +8,28 @@ the engine's backward pass gives ∂L/∂W = Gᵀ X, ∂L/∂b = G summed over t
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 from gradeck.exercises.families._draw import (
+    apart,
     check_difficulty,
     cleaned,
+    decimal_where,
     decimals,
-    distinct,
     draw_or,
     matrix_rows,
     rng,
     vec,
 )
+from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
 FAMILY = "dense-batch-backprop"
 DIFFICULTIES = (1, 2)
 SHAPES = {1: (2, 2, 2), 2: (3, 3, 2)}  # batch, in, out
+INTS = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0)  # the entries of X
 
 Matrix = tuple[tuple[float, ...], ...]
 
@@ -46,13 +51,14 @@ class Grads:
 
 def _exact(xs) -> tuple[float, ...]:
     """Sums of products of one-decimal numbers, without float noise (1.3e-17 is 0)."""
-    return tuple([round(float(x), 10) + 0.0 for x in xs])
+    return tuple([round(x, 10) + 0.0 for x in xs])
 
 
 def _rows(array) -> Matrix:
     return tuple(_exact(row) for row in array.tolist())
 
 
+@lru_cache(maxsize=16)  # the accepted draw's record is reused by generate()
 def grads(v: Values) -> Grads:
     """The engine's backward pass of Z = X Wᵀ + b, seeded with G."""
     from gradeck.engine import Tensor
@@ -79,7 +85,7 @@ def _scaled(m: Matrix, k: float) -> Matrix:
     return tuple(_exact([x * k for x in row]) for row in m)
 
 
-def _w_mistakes(v: Values) -> list[Mistake]:
+def _w_mistakes(v: Values, gr: Grads) -> list[Mistake]:
     n = len(v.x)
     return [
         Mistake(
@@ -89,7 +95,7 @@ def _w_mistakes(v: Values) -> list[Mistake]:
         ),
         Mistake(
             "averaged-again",
-            _scaled(_matmul(_t(v.g), v.x), 1 / n),
+            _scaled(gr.w, 1 / n),  # Gᵀ X, the right answer, divided by N
             "G already carries the loss's averaging: sum over the batch, do not divide by N.",
         ),
         Mistake(
@@ -109,11 +115,11 @@ def _b_mistakes(v: Values) -> list[Mistake]:
     ]
 
 
-def _x_mistakes(v: Values) -> list[Mistake]:
+def _x_mistakes(v: Values, gr: Grads) -> list[Mistake]:
     return [
         Mistake(
             "averaged-again",
-            _scaled(_matmul(v.g, v.w), 1 / len(v.x)),
+            _scaled(gr.x, 1 / len(v.x)),  # G W, the right answer, divided by N
             "∂L/∂X = G W, with no extra 1/N.",
         ),
     ]
@@ -123,8 +129,9 @@ def _ok(v: Values, difficulty: int) -> bool:
     gr = grads(v)
     if any(abs(x) < 0.05 for row in gr.w for x in row) or any(abs(x) < 0.05 for x in gr.b):
         return False
-    ok = len(distinct(gr.w, _w_mistakes(v))) == 3 and len(distinct(gr.b, _b_mistakes(v))) == 2
-    return ok and (difficulty == 1 or len(distinct(gr.x, _x_mistakes(v))) == 1)
+    # `apart`: every mistake kept (generate lists them all), all finite (sums of short decimals).
+    ok = apart(gr.w, _w_mistakes(v, gr)) and apart(gr.b, _b_mistakes(v))
+    return ok and (difficulty == 1 or apart(gr.x, _x_mistakes(v, gr)))
 
 
 FALLBACK = {
@@ -140,17 +147,34 @@ FALLBACK = {
 }
 
 
+def _clear(known: Sequence[float], factors: Sequence[float], e: float) -> bool:
+    """Whether every sum known[j] + factors[j]·e stays clear of 0 (as _ok wants gradients)."""
+    return all(abs(s + f * e) >= 0.06 for s, f in zip(known, factors, strict=True))
+
+
 def draw(seed: int, difficulty: int) -> Values:
     check_difficulty(FAMILY, difficulty, DIFFICULTIES)
     r = rng(FAMILY, seed, difficulty)
     n, n_in, n_out = SHAPES[difficulty]
 
     def one() -> Values:
+        # G's last row and X's last row drawn so that no entry of ∂L/∂b = Σ G or of
+        # ∂L/∂W = Gᵀ X is next to 0, the check most draws failed (exact sums of short
+        # decimals, as the engine's).
+        g = [decimals(r, n_out, -0.5, 0.5) for _ in range(n - 1)]
+        sums = [sum(col) for col in zip(*g, strict=True)]
+        g.append(tuple(decimal_where(r, -0.5, 0.5, partial(_clear, (s,), (1.0,))) for s in sums))
+        x = [tuple(float(r.randint(-2, 3)) for _ in range(n_in)) for _ in range(n - 1)]
+        last = []
+        for k in range(n_in):
+            known = [sum(gs[j] * xs[k] for gs, xs in zip(g, x, strict=False)) for j in range(n_out)]
+            last.append(choice_first(r, INTS, partial(_clear, known, g[-1])))
+        x.append(tuple(last))
         return Values(
-            x=tuple(tuple(float(r.randint(-2, 3)) for _ in range(n_in)) for _ in range(n)),
+            x=tuple(x),
             w=tuple(decimals(r, n_in, -1, 1) for _ in range(n_out)),
             b=decimals(r, n_out, -0.5, 0.5),
-            g=tuple(decimals(r, n_out, -0.5, 0.5) for _ in range(n)),
+            g=tuple(g),
         )
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
@@ -179,9 +203,10 @@ def generate(seed: int, difficulty: int) -> Exercise:
         f"backward pass brings G = ∂L/∂Z, one row per sample (any averaging over the batch is "
         f"already in G). Find {asked}. Type a matrix row by row, rows separated by ';'."
     )
+    # Every listed mistake is kept: _ok (which the fallback passes too) holds them apart.
     parts: list[Part] = [
-        Part("a", "∂L/∂W", gr.w, kind="matrix", mistakes=distinct(gr.w, _w_mistakes(v))),
-        Part("b", "∂L/∂b", gr.b, kind="vector", mistakes=distinct(gr.b, _b_mistakes(v))),
+        Part("a", "∂L/∂W", gr.w, kind="matrix", mistakes=tuple(_w_mistakes(v, gr))),
+        Part("b", "∂L/∂b", gr.b, kind="vector", mistakes=tuple(_b_mistakes(v))),
     ]
     steps = [
         Step(
@@ -192,9 +217,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
         Step("The bias gradient sums G over the batch.", "∂L/∂b = Σᵢ G[i]", vec(gr.b)),
     ]
     if difficulty == 2:
-        parts.append(
-            Part("c", "∂L/∂X", gr.x, kind="matrix", mistakes=distinct(gr.x, _x_mistakes(v)))
-        )
+        parts.append(Part("c", "∂L/∂X", gr.x, kind="matrix", mistakes=tuple(_x_mistakes(v, gr))))
         steps.append(
             Step(
                 "The gradient for the layer's input goes back through W.",

@@ -15,7 +15,6 @@ from gradeck.exercises.families._draw import (
     carry,
     check_difficulty,
     clean,
-    decimal,
     decimal_where,
     decimals,
     draw_or,
@@ -27,6 +26,7 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
+from gradeck.exercises.families._steer import decimal_until, floats_apart
 from gradeck.exercises.families.lstm_step import sigmoid
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
@@ -140,6 +140,30 @@ def _fits(s: float, b: float) -> bool:
     return in_range(s + b)
 
 
+def _fits_reset(s: float, b: float) -> bool:
+    """Like `_fits`, for the reset gate: r ≤ 0.65, so that 1 − r is not small."""
+    return in_range(s + b) and s + b <= 0.6
+
+
+def _z_fits(pre_z: float, pre_r: float) -> bool:
+    """z's pre-activation in range, apart from r's (else swapping r and z would not show) and
+    at least 0.4 from 0 (z next to ½ would give the z-swapped blend the right state)."""
+    return in_range(pre_z) and abs(pre_z) >= 0.4 and abs(pre_z - pre_r) >= 0.2
+
+
+def _candidate_fits(a: float, r: float, z: float, product: float, b: float, h: float) -> bool:
+    """n = tanh(a + r·(product + b)) clear of 0 and apart from its mistakes (a the input term),
+    in plain floats with a margin (the terms unrounded: a screen, _ok decides), and
+    apart from the old state h (the new state's mistakes differ from it by multiples of n − h),
+    and the new state clear of 0 (z the update gate).
+    """
+    n = math.tanh(a + r * (product + b))
+    if abs(n) < 0.12 or abs(n - h) < 0.3 or abs(new_state(z, n, h)) < 0.06:
+        return False
+    mistakes = (math.tanh(a + r * product + b), math.tanh(a + product + b))
+    return floats_apart((n, *mistakes, sigmoid(a + r * (product + b))))
+
+
 def _ok(v: Values) -> bool:
     pres = (v.input_term(0) + v.hidden_term(0), v.input_term(1) + v.hidden_term(1))
     if not all(map(in_range, pres)) or abs(v.hidden_term(2)) < 0.2:
@@ -182,21 +206,43 @@ def draw(seed: int, difficulty: int) -> Values:
     n = INPUTS[difficulty]
 
     def one() -> Values:
-        w_x, w_h = tuple(decimals(r, n, -1, 1) for _ in GATES), decimals(r, 3, -1, 1)
-        x, h = decimals(r, n, -2, 2), decimal(r, -0.9, 0.9)
-        # Biases drawn to pass _ok's first checks: r's and z's pre-activations in range, and the
-        # candidate's recurrent term not next to 0, its bias large enough (|b| ≥ 0.3) that the
-        # mistake of leaving it outside r·(…) can be told apart, which _ok requires.
+        # Drawn to pass _ok's checks by construction where one value decides, in plain floats
+        # (_ok then decides on the rounded terms): the candidate's input term w·x at most 0.8
+        # from 0 (where tanh is not flat), its recurrent product w_hn·h clear of 0 (the reset
+        # gate's place, around the bias or not, shows only through it), its bias large enough
+        # (|b| ≥ 0.3) that leaving it outside r·(…) can be told apart, the recurrent term not
+        # next to 0; r's and z's pre-activations as `_fits_reset` and `_z_fits`; the
+        # candidate's own bias so that n lies apart from its mistakes and from h.
+        x = decimals(r, n, -2, 2)
+        w_r, w_z, head = decimals(r, n, -1, 1), decimals(r, n, -1, 1), decimals(r, n - 1, -1, 1)
+        known = sum(w * xi for w, xi in zip(head, x, strict=False))
+        w_n = (*head, decimal_where(r, -1, 1, lambda w: abs(known + w * x[-1]) <= 0.8))
+        h = decimal_where(r, -0.9, 0.9, lambda h: abs(h) >= 0.4)
+        w_h = (*decimals(r, 2, -1, 1), decimal_where(r, -1, 1, lambda w: abs(w * h) >= 0.3))
         b_h = (
             *decimals(r, 2, -0.5, 0.5),
             decimal_where(r, -0.5, 0.5, lambda b: abs(b) >= 0.3 and abs(w_h[2] * h + b) >= 0.2),
         )
+        w_x = (w_r, w_z, w_n)
         sums = [
             sum(w * xi for w, xi in zip(w_x[g], x, strict=True)) + w_h[g] * h + b_h[g]
             for g in (0, 1)
         ]
-        b_x = [decimal_where(r, -0.5, 0.5, partial(_fits, s), nonzero=False) for s in sums]
-        return Values(w_x, (*b_x, decimal(r, -0.5, 0.5, nonzero=False)), w_h, b_h, x, h)
+        b_r = decimal_where(r, -0.5, 0.5, partial(_fits_reset, sums[0]), nonzero=False)
+        pre_r = sums[0] + b_r
+        b_z = decimal_where(r, -0.5, 0.5, lambda b: _z_fits(sums[1] + b, pre_r), nonzero=False)
+        reset, update, product = sigmoid(pre_r), sigmoid(sums[1] + b_z), w_h[2] * h
+        b_n = decimal_until(  # redrawn, not listed: its check is the costliest of all
+            r,
+            -0.5,
+            0.5,
+            lambda b: _candidate_fits(
+                known + w_n[-1] * x[-1] + b, reset, update, product, b_h[2], h
+            ),
+            nonzero=False,
+            tries=4,
+        )
+        return Values(w_x, (b_r, b_z, b_n), w_h, b_h, x, h)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

@@ -14,18 +14,18 @@ from functools import lru_cache
 from itertools import pairwise
 
 from gradeck.exercises.families._draw import (
+    apart,
     carry,
     check_difficulty,
-    choice_where,
     clean,
     cleaned,
-    distinct,
     draw_or,
     num,
     rng,
     vec,
     vector_at,
 )
+from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "label-smoothing"
@@ -108,23 +108,35 @@ def _grad_mistakes(v: Values) -> list[Mistake]:
     ]
 
 
+def _gradient(v: Values) -> Vector:
+    q = smoothed(len(v.p), v.target, v.eps)
+    return cleaned([pj - qj for pj, qj in zip(v.p, q, strict=True)])
+
+
+def _fits(v: Values) -> bool:
+    """The checks that ε decides most often: no gradient entry next to 0 (a probability equal
+    to ε/C), and the loss slips apart."""
+    return all(abs(g) >= 0.01 for g in _gradient(v)) and _loss_apart(v)
+
+
+def _stands_out(p: Vector, target: int) -> bool:
+    others = [math.log(pj) for j, pj in enumerate(p) if j != target]
+    return abs(math.log(p[target]) - sum(others) / len(others)) >= 0.7
+
+
 def _ok(v: Values) -> bool:
-    c = len(v.p)
-    q = smoothed(c, v.target, v.eps)
-    grad = cleaned([pj - qj for pj, qj in zip(v.p, q, strict=True)])
+    grad = _gradient(v)
     if any(abs(g) < 0.01 for g in grad):
         return False
-    return (
-        len(distinct(q, _q_mistakes(v))) == 3
-        and _loss_apart(v)
-        and len(distinct(grad, _grad_mistakes(v))) == 2
-    )
+    q = smoothed(len(v.p), v.target, v.eps)
+    return apart(q, _q_mistakes(v)) and _loss_apart(v) and apart(grad, _grad_mistakes(v))
 
 
 @lru_cache(maxsize=8)  # asked when ε is drawn, then again by _ok
 def _loss_apart(v: Values) -> bool:
     """Every slip in the loss can be told from the answer and from each other."""
-    return len(distinct(loss(v.p, smoothed(len(v.p), v.target, v.eps)), _loss_mistakes(v))) == 3
+    # `apart`: every slip kept (all finite: each probability is at least 0.05).
+    return apart(loss(v.p, smoothed(len(v.p), v.target, v.eps)), _loss_mistakes(v))
 
 
 FALLBACK = {1: Values((0.15, 0.3, 0.55), 2, 0.3), 2: Values((0.4, 0.3, 0.2, 0.1), 0, 0.2)}
@@ -143,9 +155,13 @@ def draw(seed: int, difficulty: int) -> Values:
     c = CLASSES[difficulty]
 
     def one() -> Values:
-        p, target = _probabilities(r, c), r.randrange(c)
-        # ε among those whose loss slips can be told apart (the check most draws failed).
-        return choice_where(r, [Values(p, target, eps) for eps in EPSILONS[c]], _loss_apart)
+        p = _probabilities(r, c)
+        # The true class among those whose log-probability stands out from the others' mean:
+        # the others-only slip differs from the loss by ε/C times that gap (else only a large ε,
+        # or none, would tell them apart).
+        target = choice_first(r, range(c), lambda t: _stands_out(p, t))
+        # ε among those that pass the checks most draws failed (`_fits`).
+        return choice_first(r, [Values(p, target, eps) for eps in EPSILONS[c]], _fits)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 
@@ -164,19 +180,20 @@ def generate(seed: int, difficulty: int) -> Exercise:
         f"gradient on the logits is p − q. Find (a) q, (b) the loss and (c) the gradient on "
         f"the logits."
     )
+    # Every listed mistake is kept: _ok (which the fallback passes too) holds them apart.
     parts = (
         Part(
             "a",
             "smoothed target q (a vector)",
             q,
             kind="vector",
-            mistakes=distinct(q, _q_mistakes(v)),
+            mistakes=tuple(_q_mistakes(v)),
         ),
         Part(
             "b",
             "loss",
             value,
-            mistakes=distinct(value, _loss_mistakes(v)),
+            mistakes=tuple(_loss_mistakes(v)),
             carry=carry(value, lambda ans: loss(v.p, vector_at(ans, 0, q))),
         ),
         Part(
@@ -184,7 +201,7 @@ def generate(seed: int, difficulty: int) -> Exercise:
             "gradient on the logits (a vector)",
             grad,
             kind="vector",
-            mistakes=distinct(grad, _grad_mistakes(v)),
+            mistakes=tuple(_grad_mistakes(v)),
             carry=carry(
                 grad,
                 lambda ans: tuple(

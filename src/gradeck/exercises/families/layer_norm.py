@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -24,12 +25,14 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
-from gradeck.exercises.families.batchnorm import EPS, normalised
+from gradeck.exercises.families._steer import choice_first, decimal_until, floats_apart
+from gradeck.exercises.families.batchnorm import EPS, normalised, stats, stats_fit
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "layer-norm"
 DIFFICULTIES = (1, 2)
 FEATURES = {1: 4, 2: 5}
+REDRAWS = 4  # of each stage, until its part of _ok passes
 
 Vector = tuple[float, ...]
 
@@ -141,6 +144,29 @@ def _ok(v: Values, difficulty: int) -> bool:
     return ok and min(abs(y) for y in ys) >= 0.1 and apart(ys, _vector_mistakes(v))
 
 
+def _output_fits(x: Vector, gamma: float, beta: float, i: int) -> bool:
+    """A screen for the draw (plain floats, a margin; _ok decides): output i clear of 0 and
+    apart from its slips."""
+    n, (mean, var) = len(x), stats(x)
+    xhat = normalised(x[i], mean, var)
+    y = gamma * xhat + beta
+    slips = (
+        gamma * normalised(x[i], mean, var * n / (n - 1)) + beta,
+        gamma * (x[i] - mean) / (var + EPS) + beta,
+        beta * xhat + gamma,
+        xhat,
+    )
+    return abs(y) >= 0.21 and floats_apart((y, *slips))
+
+
+def _spread_enough(x: Vector) -> bool:
+    """A variance that keeps the normalised slips apart, for the draw to aim at: √σ² not next
+    to σ² (dividing by the variance instead would not show) nor to √(σ²·n/(n − 1)) (the
+    unbiased variance would give the same x̂ as dividing by σ²)."""
+    n, var = len(x), Values(x, (), (), 0).variance()
+    return abs(math.sqrt(var) - 1) >= 0.12 and abs(math.sqrt(var * n / (n - 1)) - var) >= 0.12 * var
+
+
 FALLBACK = {
     1: Values((-2.0, 5.0, 0.0, 5.0), (1.0, 1.2, 1.2, 2.0), (0.7, -0.6, 1.0, 0.3), 2),
     2: Values(
@@ -154,16 +180,36 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
     n = FEATURES[difficulty]
 
-    def one() -> Values:
+    def features() -> Vector:
         if difficulty == 1:  # whole numbers with a whole mean
             x = tuple(float(r.randint(-3, 6)) for _ in range(n))
-            x = (*x[:-1], x[-1] - sum(x) % n)
-        else:  # one decimal place with a mean of one decimal place
-            x = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(n))
-            x = (*x[:-1], clean(x[-1] - (round(sum(x) * 10) % n) / 10))
+            return (*x[:-1], x[-1] - sum(x) % n)
+        # one decimal place with a mean of one decimal place
+        x = tuple(decimal(r, -2, 3, 1, nonzero=False) for _ in range(n))
+        return (*x[:-1], clean(x[-1] - (round(sum(x) * 10) % n) / 10))
+
+    def one() -> Values:
+        # Each stage redrawn (a few times) until its screen passes: the features, then β (at
+        # difficulty 1 only the asked feature's; at 2, every output clear of 0).
+        for _ in range(REDRAWS):
+            x = features()
+            if stats_fit(x) and _spread_enough(x):
+                break
         gamma = decimals(r, n, 0.5, 2)
-        beta = tuple(decimal(r, -1, 1, 1) for _ in range(n))
-        return Values(x, gamma, beta, r.randrange(n))
+        if difficulty == 1:
+            # The feature asked about well away from the mean: its x̂ carries the slips.
+            index = choice_first(r, range(n), lambda i: abs(x[i] - sum(x) / n) >= 0.5)
+            beta = list(decimals(r, n, -1, 1))
+            fits = partial(_output_fits, x, gamma[index], i=index)
+            beta[index] = decimal_until(r, -1, 1, lambda b: fits(beta=b), tries=REDRAWS)
+            return Values(x, gamma, tuple(beta), index)
+        mean, var = stats(x)
+        xhat = [normalised(xi, mean, var) for xi in x]
+        for _ in range(REDRAWS):
+            betas = decimals(r, n, -1, 1)
+            if all(abs(g * h + b) >= 0.11 for g, h, b in zip(gamma, xhat, betas, strict=True)):
+                break
+        return Values(x, gamma, betas, r.randrange(n))  # the index is not asked about at 2
 
     return draw_or(one, lambda v: _ok(v, difficulty), FALLBACK[difficulty])
 

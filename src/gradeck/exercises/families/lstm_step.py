@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import combinations
 
 from gradeck.exercises.families._draw import (
     apart,
@@ -26,6 +27,7 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
+from gradeck.exercises.families._steer import decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
 FAMILY = "lstm-step"
@@ -124,6 +126,22 @@ def in_range(a: float) -> bool:
     return 0.2 <= abs(a) <= 2.5
 
 
+def _pre(row: tuple[Vector, float], x: Vector, h: float, b: float) -> float:
+    w_x, w_h = row
+    return sum(w * xi for w, xi in zip(w_x, x, strict=True)) + w_h * h + b
+
+
+def _cell_fits(i: float, f: float, g: float, o: float, c_prev: float) -> bool:
+    """The old cell state apart from g (the swapped gates differ by (f − i)(c − g)) and from
+    the new one, the new one clear of 0 and large enough that tanh(c) ≠ c shows, and h's
+    slips (o·c, tanh c, o·tanh c_prev) apart from each other."""
+    c = f * c_prev + i * g
+    if abs(c_prev - g) < 0.3 or abs(c) < 0.35 or abs(c - c_prev) < 0.1:
+        return False
+    slips = (o * c, math.tanh(c), o * math.tanh(c_prev))
+    return all(abs(a - b) >= 0.04 * max(abs(a), abs(b)) for a, b in combinations(slips, 2))
+
+
 def _ok(v: Values) -> bool:
     if not all(map(in_range, v.pre)):
         return False
@@ -162,16 +180,30 @@ def draw(seed: int, difficulty: int) -> Values:
     r = rng(FAMILY, seed, difficulty)
     n = INPUTS[difficulty]
 
-    def bias(row: Vector, w_h: float, x: Vector, h: float) -> float:
-        """A gate's bias among those that put its pre-activation in range."""
+    def bias(row: Vector, w_h: float, x: Vector, h: float, fits=in_range) -> float:
+        """A gate's bias among those that put its pre-activation where `fits` wants it."""
         s = sum(w * xi for w, xi in zip(row, x, strict=True)) + w_h * h
-        return decimal_where(r, -0.5, 0.5, lambda b: in_range(s + b), nonzero=False)
+        return decimal_where(r, -0.5, 0.5, lambda b: fits(s + b), nonzero=False)
 
     def one() -> Values:
+        # Drawn to pass _ok's checks by construction where one value decides (plain floats;
+        # _ok decides on the rounded pre-activations): every pre-activation in range; f apart
+        # from i (else swapping them in the cell update would not show), g apart from σ of its
+        # pre-activation (else the g-sigmoid slip would not); the old cell as `_cell_fits`,
+        # redrawn a few times rather than listed (its check asks three tanh).
         w_x = tuple(decimals(r, n, -1, 1) for _ in GATES)
         w_h, x, h = decimals(r, 4, -1, 1), decimals(r, n, -2, 2), decimal(r, -0.9, 0.9)
-        b = tuple(bias(row, wh, x, h) for row, wh in zip(w_x, w_h, strict=True))
-        return Values(w_x, w_h, b, x, h, c=decimal(r, -1.5, 1.5))
+        rows = tuple(zip(w_x, w_h, strict=True))
+        b_i = bias(*rows[0], x, h)
+        i = sigmoid(_pre(rows[0], x, h, b_i))
+        b_f = bias(*rows[1], x, h, lambda a: in_range(a) and abs(sigmoid(a) - i) >= 0.1)
+        b_g = bias(*rows[2], x, h, lambda a: in_range(a) and abs(math.tanh(a) - sigmoid(a)) >= 0.05)
+        b_o = bias(*rows[3], x, h)
+        b = (b_i, b_f, b_g, b_o)
+        f, g = sigmoid(_pre(rows[1], x, h, b_f)), math.tanh(_pre(rows[2], x, h, b_g))
+        o = sigmoid(_pre(rows[3], x, h, b_o))
+        c = decimal_until(r, -1.5, 1.5, lambda c: _cell_fits(i, f, g, o, c))
+        return Values(w_x, w_h, b, x, h, c)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

@@ -13,7 +13,6 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     choose_param,
     clean,
-    decimal,
     decimal_where,
     draw_or,
     initial_weight,
@@ -22,6 +21,7 @@ from gradeck.exercises.families._draw import (
     rng,
     signed,
 )
+from gradeck.exercises.families._steer import choice_first, decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "sgd-momentum"
@@ -167,6 +167,38 @@ def _ok(v: Values) -> bool:
     )
 
 
+def _clear(step: float, w: float) -> bool:
+    """w moved by `step` lies apart from w as a value (the checker takes a number within 3 % of
+    the start value for "no update")."""
+    return abs(step) >= 0.04 * (abs(w) + abs(step))
+
+
+def _second_fits(variant: str, lr: float, mu: float, w0: float, g1: float, g2: float) -> bool:
+    """The buffer v₂ = μg₁ + g₂ and step 2 in plain floats, clear of what _ok refuses most:
+    g₂ next to g₁ (μ on the gradient instead would give v₂), a buffer so small beside g₁ that
+    the averaging form ((1 − μ)v₂) and η folded in (ηv₂) change g₁ alike, and slips whose
+    change is lost in their start value (g₁ for the buffer, w₁ for the weight)."""
+    v2 = mu * g1 + g2
+    nesterov = variant == "nesterov"
+    w1 = w0 - lr * g1 * (1 + mu if nesterov else 1)
+    step = lr * v2
+    e1, e2 = (1 - mu) * g1, (1 - mu) * v2  # the averaging form's buffers
+    if nesterov:
+        ema = w0 - lr * ((1 - mu) * g1 + mu * e1) - lr * ((1 - mu) * g2 + mu * e2)
+    else:
+        ema = w0 - lr * e1 - lr * e2
+    return (
+        abs(g2 - g1) >= 0.3
+        and abs(v2) >= 0.1
+        and abs((1 - mu - lr) * v2) >= 0.04 * (abs(step - g1) + abs(e2 - g1))
+        and _clear(e2 - g1, g1)
+        and _clear(mu * g2, g1)
+        and _clear(step, w1)
+        and _clear(lr * g2, w1)
+        and _clear(ema - w1, w1)
+    )
+
+
 # Acceptable in either variant (the tests check both).
 FALLBACK = {
     1: Values("classical", lr=0.2, mu=0.5, w0=0.2, g1=1.6, g2=0.5),
@@ -183,12 +215,16 @@ def draw(seed: int, difficulty: int, variant: str | None = None) -> Values:
     p = PLACES[difficulty]
 
     def one() -> Values:
-        lr, mu = r.choice(SETTINGS[difficulty])
-        g1, g2 = decimal(r, -2, 2, p), decimal(r, -2, 2, p)
+        g1 = decimal_until(r, -2, 2, lambda g: abs(g) >= 0.3, p)
+        # (η, μ) among those whose smallest slip of step 1, η(1 − μ)|g₁|, leaves room for w₀.
+        lr, mu = choice_first(
+            r, SETTINGS[difficulty], lambda s: s[0] * (1 - s[1]) * abs(g1) >= 0.03
+        )
         # w₀ small enough beside the smallest first step a slip gives, η(1 − μ)|g₁|, that the
         # slip's w₁ stands apart from w₀ itself, which _ok requires (most draws failed there).
         least = lr * (1 - mu) * abs(g1)
         w0 = decimal_where(r, -2, 2, lambda w: 2 * SEPARATION * (abs(w) + least) < least)
+        g2 = decimal_until(r, -2, 2, lambda g: _second_fits(variant, lr, mu, w0, g1, g), p)
         return Values(variant, lr=lr, mu=mu, w0=w0, g1=g1, g2=g2)
 
     return draw_or(one, _ok, replace(FALLBACK[difficulty], variant=variant))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -13,7 +14,7 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     choose_param,
     clean,
-    decimal,
+    decimal_where,
     decimals,
     draw_or,
     num,
@@ -23,6 +24,7 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
+from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
 FAMILY = "neuron-backprop"
@@ -152,17 +154,44 @@ def draw(seed: int, difficulty: int, loss: str | None = None) -> Values:
     loss = choose_param("loss", loss, LOSSES, r)
     m, n = BATCH[difficulty], INPUTS[difficulty]
 
-    def target() -> float:
-        return float(r.randint(0, 1)) if loss == "bce" else decimal(r, 0, 1, 1, nonzero=False)
+    def slope(a: float, y: float) -> float:
+        """∂L/∂z of one sample, the mean's 1/m included."""
+        return ((a - y) if loss == "bce" else 2 * (a - y) * a * (1 - a)) / m
+
+    def target(a: float, totals: tuple[float, float, float] | None) -> float:
+        """A target at least 0.11 from the output a (y − ŷ not next to 0); for the last sample,
+        `totals` = (the earlier samples' ∂L/∂w₁ and ∂L/∂b, this one's x₁), one that also keeps
+        both gradients clear of 0. Both are _ok's checks."""
+
+        def fits(y: float) -> bool:
+            if abs(a - y) < 0.11:
+                return False
+            if totals is None:
+                return True
+            dw, db, x = totals
+            dz = slope(a, y)
+            return min(abs(dw + dz * x), abs(db + dz)) >= 0.012
+
+        if loss == "bce":
+            return choice_first(r, (0.0, 1.0), fits)
+        return decimal_where(r, 0, 1, fits, 1, nonzero=False)
 
     def one() -> Values:
-        return Values(
-            loss,
-            w=decimals(r, n, -1.5, 1.5),
-            b=decimal(r, -1, 1, 1),
-            xs=tuple(decimals(r, n, -2, 2) for _ in range(m)),
-            ys=tuple(target() for _ in range(m)),
-        )
+        # b drawn to keep every z clear of 0, then each target as `target`: _ok's first
+        # checks, which most draws failed (plain floats; _ok decides on the engine's).
+        w = decimals(r, n, -1.5, 1.5)
+        xs = tuple(decimals(r, n, -2, 2) for _ in range(m))
+        dots = [sum(wi * xi for wi, xi in zip(w, x, strict=True)) for x in xs]
+        b = decimal_where(r, -1, 1, lambda b: all(abs(d + b) >= 0.11 for d in dots), 1)
+        ys: list[float] = []
+        dw = db = 0.0
+        for i, (d, x) in enumerate(zip(dots, xs, strict=True)):
+            a = 1 / (1 + math.exp(-(d + b)))
+            y = target(a, (dw, db, x[0]) if i == m - 1 else None)
+            ys.append(y)
+            dz = slope(a, y)
+            dw, db = dw + dz * x[0], db + dz
+        return Values(loss, w=w, b=b, xs=xs, ys=tuple(ys))
 
     return draw_or(one, _ok, replace(FALLBACK[difficulty], loss=loss))
 

@@ -20,6 +20,7 @@ from gradeck.exercises.families._draw import (
     rng,
     signed,
 )
+from gradeck.exercises.families._steer import choice_first, decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "rmsprop"
@@ -110,6 +111,23 @@ def _ok(v: Values) -> bool:
     return True
 
 
+def _second_fits(lr: float, alpha: float, w0: float, g1: float, g2: float) -> bool:
+    """Step 2 in plain floats (ε aside) clear of what _ok refuses: a step of step 1's size
+    (then w₂ or its flipped sign lands on w₀), a step next to 0, w₂ next to 0, and the
+    bias-corrected step lost in w₁."""
+    v1 = (1 - alpha) * g1 * g1
+    first = lr * g1 / math.sqrt(v1)
+    w1, v2 = w0 - first, alpha * v1 + (1 - alpha) * g2 * g2
+    second = lr * g2 / math.sqrt(v2)
+    corrected = second * math.sqrt(1 - alpha**2)
+    return (
+        abs(abs(second) - abs(first)) >= 0.05 * max(abs(first), abs(second))
+        and abs(second) >= 0.06
+        and abs(w1 - second) >= 0.06
+        and abs(corrected) >= 0.04 * (abs(w1) + abs(corrected))
+    )
+
+
 FALLBACK = {
     1: Values(lr=0.05, alpha=0.99, w0=-1.6, grads=(-0.3,)),
     2: Values(lr=0.1, alpha=0.9, w0=1.0, grads=(1.22, -1.88)),
@@ -122,12 +140,16 @@ def draw(seed: int, difficulty: int) -> Values:
     p = PLACES[difficulty]
 
     def one() -> Values:
-        return Values(
-            lr=r.choice(RATES[difficulty]),
-            alpha=r.choice(ALPHAS[difficulty]),
-            w0=decimal(r, -2, 2, 1),
-            grads=tuple(decimal(r, -2, 2, p) for _ in range(STEPS[difficulty])),
-        )
+        w0 = decimal(r, -2, 2, 1)
+        # The bias-corrected slip's first step is exactly η (√(v₁/(1 − α)) = |g₁|): η among
+        # the rates for which that step is not lost in w₀ (the checker takes a number within
+        # 3 % of w₀ for "no update").
+        lr = choice_first(r, RATES[difficulty], lambda lr: lr >= 0.04 * abs(w0))
+        alpha, g1 = r.choice(ALPHAS[difficulty]), decimal(r, -2, 2, p)
+        if STEPS[difficulty] == 1:
+            return Values(lr=lr, alpha=alpha, w0=w0, grads=(g1,))
+        g2 = decimal_until(r, -2, 2, lambda g: _second_fits(lr, alpha, w0, g1, g), p)
+        return Values(lr=lr, alpha=alpha, w0=w0, grads=(g1, g2))
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

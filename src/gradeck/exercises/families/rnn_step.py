@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import cast
 
 from gradeck.exercises.families._draw import (
@@ -12,6 +13,7 @@ from gradeck.exercises.families._draw import (
     carry,
     check_difficulty,
     cleaned,
+    decimal_where,
     decimals,
     draw_or,
     matrix_rows,
@@ -105,6 +107,10 @@ def _state_mistakes(v: Values, a: Vector) -> list[Mistake]:
     ]
 
 
+def _bias_fits(rest: float, b: float) -> bool:
+    return abs(b) >= 0.1 and 0.31 <= abs(rest + b) <= 2.49
+
+
 def _ok(v: Values) -> bool:
     a = pre_activation(v.w_h, v.w_x, v.b, v.h, v.x)
     if any(abs(x) < 0.3 or abs(x) > 2.5 for x in a):
@@ -130,13 +136,18 @@ def draw(seed: int, difficulty: int) -> Values:
     n = HIDDEN[difficulty]
 
     def one() -> Values:
-        return Values(
-            w_h=tuple(decimals(r, n, -1, 1) for _ in range(n)),
-            w_x=tuple(decimals(r, n, -1, 1) for _ in range(n)),
-            b=decimals(r, n, -0.5, 0.5, nonzero=False),
-            h=decimals(r, n, -0.9, 0.9),
-            x=decimals(r, n, -2, 2),
-        )
+        # Drawn to pass _ok's first checks by construction: with one unit, W_h h clear of 0
+        # (else forgetting the recurrent term would not show); each bias putting its unit's
+        # pre-activation in range, and not next to 0 (else forgetting it would not show).
+        h, x = decimals(r, n, -0.9, 0.9), decimals(r, n, -2, 2)
+        if n == 1:
+            w_h: Matrix = ((decimal_where(r, -1, 1, lambda w: abs(w * h[0]) >= 0.15),),)
+        else:
+            w_h = tuple(decimals(r, n, -1, 1) for _ in range(n))
+        w_x = tuple(decimals(r, n, -1, 1) for _ in range(n))
+        sums = [a + c for a, c in zip(matvec(w_h, h), matvec(w_x, x), strict=True)]
+        b = tuple(decimal_where(r, -0.5, 0.5, partial(_bias_fits, s), nonzero=False) for s in sums)
+        return Values(w_h=w_h, w_x=w_x, b=b, h=h, x=x)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

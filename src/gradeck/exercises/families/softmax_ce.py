@@ -20,6 +20,7 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
+from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "softmax-cross-entropy"
@@ -129,7 +130,13 @@ def draw(seed: int, difficulty: int) -> Values:
     n = CLASSES[difficulty]
 
     def one() -> Values:
-        return Values(decimals(r, n, -2, 2, PLACES[difficulty]), r.randrange(n))
+        logits = decimals(r, n, -2, 2, PLACES[difficulty])
+        # The true class among those whose probability _ok accepts (in plain floats; _ok
+        # decides on the engine's): the check most draws failed.
+        exps = [math.exp(z) for z in logits]
+        total = sum(exps)
+        target = choice_first(r, range(n), lambda c: 0.06 <= exps[c] / total <= 0.89)
+        return Values(logits, target)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

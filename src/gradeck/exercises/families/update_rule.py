@@ -66,13 +66,23 @@ FEEDBACK = {
 }
 
 
+def _shows(lr: float, p: float, g: float) -> bool:
+    return abs(lr * g) >= 0.04 * (abs(p) + abs(lr * g))
+
+
 def _apart(v: Values) -> bool:
     groups = [(v.params, v.grads)]
     if v.target == "vector":
         groups.append(((v.bias,), (v.bias_grad,)))
-    return all(
-        updated_spread(p, updated(p, g, v.lr), list(_wrong(p, g, v.lr).values())) for p, g in groups
-    )
+    for p, g in groups:
+        right = updated(p, g, v.lr)
+        # Each new value written exactly in the six digits a worked solution shows (1.58 −
+        # 0.002 × −0.061 = 1.580122 would not be).
+        if any(float(num(x)) != x for x in right):
+            return False
+        if not updated_spread(p, right, list(_wrong(p, g, v.lr).values())):
+            return False
+    return True
 
 
 # The weight and the bias share their numbers (the tests check each).
@@ -97,13 +107,26 @@ def draw(seed: int, difficulty: int, target: str | None = None) -> Values:
     size = VECTOR_SIZE[difficulty] if target == "vector" else 1
     p_places, g_places = PLACES[difficulty]
 
+    def group(lr: float, size: int, bound: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Values and gradients, the last value drawn so that some step η·g shows against its
+        value (the checker takes a number within 3 % of the start for "no update"): the check
+        most draws with a small η failed. Shows means |p| ≤ 24·|ηg| (`_shows`), so the last
+        value is drawn from that range, uniform over the values that pass."""
+        grads = decimals(r, size, -2, 2, g_places)
+        head = decimals(r, size - 1, -bound, bound, p_places)
+        reach = min(bound, 0.99 * (1 / 0.04 - 1) * abs(lr * grads[-1]))
+        if reach < 10**-p_places or any(
+            _shows(lr, p, g) for p, g in zip(head, grads, strict=False)
+        ):
+            reach = bound
+        return (*head, decimal(r, -reach, reach, p_places)), grads
+
     def one() -> Values:
         lr = r.choice(RATES[difficulty])
-        params = decimals(r, size, -2, 2, p_places)
-        grads = decimals(r, size, -2, 2, g_places)
+        params, grads = group(lr, size, 2)
         if target != "vector":
             return Values(target, lr, params, grads)
-        bias, bias_grad = decimal(r, -1, 1, p_places), decimal(r, -2, 2, g_places)
+        (bias,), (bias_grad,) = group(lr, 1, 1)
         return Values(target, lr, params, grads, bias, bias_grad)
 
     return draw_or(one, _apart, FALLBACK[target, difficulty])
