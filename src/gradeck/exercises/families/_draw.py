@@ -24,6 +24,7 @@ T = TypeVar("T")
 SEPARATION = 0.03
 FLOOR = 1e-6
 TRIES = 6  # draws from a seed's own stream before its family's fallback variant
+VALUE_TRIES = 8  # redraws of one value (decimal_until)
 LETTERS = "abcdefgh"
 
 
@@ -62,11 +63,49 @@ def decimal_where(
 
 
 def choice_where(r: random.Random, options: Sequence[T], keep: Callable[[T], bool]) -> T:
-    """A choice among the options that `keep` accepts, any one when none does: they are tried in
-    a random order, so that the first accepted is as likely to be any of them, and `keep` is
-    asked only until one is found."""
+    """A choice among the options that `keep` accepts, any one when none does. One plain choice
+    first, kept when accepted (uniform over the accepted ones, as in `decimal_where`; most are,
+    and a plain choice costs a tenth of a shuffle); else the options in a random order, so that
+    the first accepted is as likely to be any of them, and `keep` is asked only until one is
+    found."""
+    first = options[int(r.random() * len(options))]
+    if keep(first):
+        return first
     order = r.sample(options, len(options))
     return next((option for option in order if keep(option)), order[-1])
+
+
+def decimal_until(
+    r: random.Random,
+    lo: float,
+    hi: float,
+    keep: Callable[[float], bool],
+    places: int = 1,
+    nonzero: bool = True,
+    tries: int = VALUE_TRIES,
+) -> float:
+    """Like `decimal`, redrawn (at most `tries` times) until `keep` accepts it: for a value on
+    a grid too fine for `decimal_where` to list (two places over [−2, 2] is 400 values, each
+    asked to `keep`). Rejection sampling, so uniform over the accepted values, and bounded: a
+    rare constraint costs a few draws of one number. When none is accepted, the last draw
+    (which the family's check may then refuse)."""
+    x = decimal(r, lo, hi, places, nonzero)
+    for _ in range(tries - 1):
+        if keep(x):
+            return x
+        x = decimal(r, lo, hi, places, nonzero)
+    return x
+
+
+def floats_apart(values: Sequence[float], rel: float = 0.035) -> bool:
+    """A cheap screen for a draw: every pair of plain numbers more than `rel` apart, a margin
+    over SEPARATION (the family's own check then decides, with `apart`)."""
+    for i in range(1, len(values)):
+        a = values[i]
+        for b in values[:i]:
+            if abs(a - b) <= rel * max(abs(a), abs(b)):
+                return False
+    return True
 
 
 def decimals(
@@ -161,6 +200,8 @@ def initial_weight(w0: float, t: int) -> Mistake:
 
 
 def _minus(a: Value, b: Value) -> Value:
+    if isinstance(a, float) and isinstance(b, float):  # the common case, checked first
+        return a - b
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
         return tuple(_minus(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, tuple | str) or isinstance(b, tuple | str):

@@ -14,6 +14,7 @@ from gradeck.exercises.families._draw import (
     carry,
     check_difficulty,
     clean,
+    decimal_until,
     draw_or,
     initial_weight,
     num,
@@ -21,7 +22,6 @@ from gradeck.exercises.families._draw import (
     rng,
     signed,
 )
-from gradeck.exercises.families._steer import decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
 FAMILY = "adam"

@@ -9,9 +9,12 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     clean,
     decimal,
+    decimal_until,
     draw_or,
+    floats_apart,
     num,
     number_at,
     rng,
@@ -19,7 +22,6 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
-from gradeck.exercises.families._steer import choice_first, decimal_until, floats_apart
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "batch-norm"
@@ -224,7 +226,7 @@ def draw(seed: int, difficulty: int) -> Values:
             if stats_fit(xs):
                 break
         if difficulty == 1:
-            index = choice_first(r, range(m), lambda i: _sample_fits(xs, i))
+            index = choice_where(r, range(m), lambda i: _sample_fits(xs, i))
         else:
             index = r.randrange(m)  # not asked about at difficulty 2
         gamma = decimal(r, 0.5, 2, 1)

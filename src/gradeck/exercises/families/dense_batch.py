@@ -15,6 +15,7 @@ from functools import lru_cache, partial
 from gradeck.exercises.families._draw import (
     apart,
     check_difficulty,
+    choice_where,
     cleaned,
     decimal_where,
     decimals,
@@ -23,7 +24,6 @@ from gradeck.exercises.families._draw import (
     rng,
     vec,
 )
-from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
 FAMILY = "dense-batch-backprop"
@@ -168,7 +168,7 @@ def draw(seed: int, difficulty: int) -> Values:
         last = []
         for k in range(n_in):
             known = [sum(gs[j] * xs[k] for gs, xs in zip(g, x, strict=False)) for j in range(n_out)]
-            last.append(choice_first(r, INTS, partial(_clear, known, g[-1])))
+            last.append(choice_where(r, INTS, partial(_clear, known, g[-1])))
         x.append(tuple(last))
         return Values(
             x=tuple(x),

@@ -15,9 +15,11 @@ from gradeck.exercises.families._draw import (
     carry,
     check_difficulty,
     clean,
+    decimal_until,
     decimal_where,
     decimals,
     draw_or,
+    floats_apart,
     matrix_rows,
     num,
     number_at,
@@ -26,7 +28,6 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
-from gradeck.exercises.families._steer import decimal_until, floats_apart
 from gradeck.exercises.families.lstm_step import sigmoid
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 

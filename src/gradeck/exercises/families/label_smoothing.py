@@ -17,6 +17,7 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     clean,
     cleaned,
     draw_or,
@@ -25,7 +26,6 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
-from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "label-smoothing"
@@ -159,9 +159,9 @@ def draw(seed: int, difficulty: int) -> Values:
         # The true class among those whose log-probability stands out from the others' mean:
         # the others-only slip differs from the loss by ε/C times that gap (else only a large ε,
         # or none, would tell them apart).
-        target = choice_first(r, range(c), lambda t: _stands_out(p, t))
+        target = choice_where(r, range(c), lambda t: _stands_out(p, t))
         # ε among those that pass the checks most draws failed (`_fits`).
-        return choice_first(r, [Values(p, target, eps) for eps in EPSILONS[c]], _fits)
+        return choice_where(r, [Values(p, target, eps) for eps in EPSILONS[c]], _fits)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
 

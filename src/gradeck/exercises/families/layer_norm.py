@@ -14,10 +14,13 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     clean,
     decimal,
+    decimal_until,
     decimals,
     draw_or,
+    floats_apart,
     num,
     number_at,
     rng,
@@ -25,7 +28,6 @@ from gradeck.exercises.families._draw import (
     spread,
     vec,
 )
-from gradeck.exercises.families._steer import choice_first, decimal_until, floats_apart
 from gradeck.exercises.families.batchnorm import EPS, normalised, stats, stats_fit
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
@@ -198,7 +200,7 @@ def draw(seed: int, difficulty: int) -> Values:
         gamma = decimals(r, n, 0.5, 2)
         if difficulty == 1:
             # The feature asked about well away from the mean: its x̂ carries the slips.
-            index = choice_first(r, range(n), lambda i: abs(x[i] - sum(x) / n) >= 0.5)
+            index = choice_where(r, range(n), lambda i: abs(x[i] - sum(x) / n) >= 0.5)
             beta = list(decimals(r, n, -1, 1))
             fits = partial(_output_fits, x, gamma[index], i=index)
             beta[index] = decimal_until(r, -1, 1, lambda b: fits(beta=b), tries=REDRAWS)

@@ -17,6 +17,7 @@ from gradeck.exercises.families._draw import (
     check_difficulty,
     clean,
     decimal,
+    decimal_until,
     decimal_where,
     decimals,
     draw_or,
@@ -27,7 +28,6 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
-from gradeck.exercises.families._steer import decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table
 
 FAMILY = "lstm-step"

@@ -11,8 +11,10 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     choose_param,
     clean,
+    decimal_until,
     decimal_where,
     draw_or,
     initial_weight,
@@ -21,7 +23,6 @@ from gradeck.exercises.families._draw import (
     rng,
     signed,
 )
-from gradeck.exercises.families._steer import choice_first, decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "sgd-momentum"
@@ -217,7 +218,7 @@ def draw(seed: int, difficulty: int, variant: str | None = None) -> Values:
     def one() -> Values:
         g1 = decimal_until(r, -2, 2, lambda g: abs(g) >= 0.3, p)
         # (η, μ) among those whose smallest slip of step 1, η(1 − μ)|g₁|, leaves room for w₀.
-        lr, mu = choice_first(
+        lr, mu = choice_where(
             r, SETTINGS[difficulty], lambda s: s[0] * (1 - s[1]) * abs(g1) >= 0.03
         )
         # w₀ small enough beside the smallest first step a slip gives, η(1 − μ)|g₁|, that the

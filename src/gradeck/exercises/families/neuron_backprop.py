@@ -12,6 +12,7 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     choose_param,
     clean,
     decimal_where,
@@ -24,7 +25,6 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
-from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step, Value
 
 FAMILY = "neuron-backprop"
@@ -173,7 +173,7 @@ def draw(seed: int, difficulty: int, loss: str | None = None) -> Values:
             return min(abs(dw + dz * x), abs(db + dz)) >= 0.012
 
         if loss == "bce":
-            return choice_first(r, (0.0, 1.0), fits)
+            return choice_where(r, (0.0, 1.0), fits)
         return decimal_where(r, 0, 1, fits, 1, nonzero=False)
 
     def one() -> Values:

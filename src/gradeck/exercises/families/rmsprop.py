@@ -11,8 +11,10 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     clean,
     decimal,
+    decimal_until,
     draw_or,
     initial_weight,
     num,
@@ -20,7 +22,6 @@ from gradeck.exercises.families._draw import (
     rng,
     signed,
 )
-from gradeck.exercises.families._steer import choice_first, decimal_until
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "rmsprop"
@@ -144,7 +145,7 @@ def draw(seed: int, difficulty: int) -> Values:
         # The bias-corrected slip's first step is exactly η (√(v₁/(1 − α)) = |g₁|): η among
         # the rates for which that step is not lost in w₀ (the checker takes a number within
         # 3 % of w₀ for "no update").
-        lr = choice_first(r, RATES[difficulty], lambda lr: lr >= 0.04 * abs(w0))
+        lr = choice_where(r, RATES[difficulty], lambda lr: lr >= 0.04 * abs(w0))
         alpha, g1 = r.choice(ALPHAS[difficulty]), decimal(r, -2, 2, p)
         if STEPS[difficulty] == 1:
             return Values(lr=lr, alpha=alpha, w0=w0, grads=(g1,))

@@ -11,6 +11,7 @@ from gradeck.exercises.families._draw import (
     apart,
     carry,
     check_difficulty,
+    choice_where,
     clean,
     decimals,
     draw_or,
@@ -20,7 +21,6 @@ from gradeck.exercises.families._draw import (
     vec,
     vector_at,
 )
-from gradeck.exercises.families._steer import choice_first
 from gradeck.exercises.model import Exercise, Mistake, Part, Step
 
 FAMILY = "softmax-cross-entropy"
@@ -135,7 +135,7 @@ def draw(seed: int, difficulty: int) -> Values:
         # decides on the engine's): the check most draws failed.
         exps = [math.exp(z) for z in logits]
         total = sum(exps)
-        target = choice_first(r, range(n), lambda c: 0.06 <= exps[c] / total <= 0.89)
+        target = choice_where(r, range(n), lambda c: 0.06 <= exps[c] / total <= 0.89)
         return Values(logits, target)
 
     return draw_or(one, _ok, FALLBACK[difficulty])
