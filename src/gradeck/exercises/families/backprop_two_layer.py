@@ -224,7 +224,12 @@ def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
         out = forward_backward(v).out  # ŷ does not depend on y
         if abs(out - v.y) < FAR:
             v = replace(v, y=choice_where(r, TARGETS, lambda y: abs(out - y) >= FAR))
+        t = forward_backward(v)
+        if not spread(t.out, [t.out_pre, 1 - t.out]):
+            return v  # _ok refuses it: no weight is worth choosing
         j = choice_where(r, (0, 1), lambda j: _output_ok(_asking(v, j, 0, 0)))
+        if not _output_ok(_asking(v, j, 0, 0)):
+            return _asking(v, j, 0, 0)  # refused too (the answer is cached)
         i, k = choice_where(r, PATHS, lambda ik: _hidden_ok(_asking(v, j, *ik), difficulty))
         return _asking(v, j, i, k)
 
