@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from gradeck.exercises.families import _nets
 from gradeck.exercises.families._draw import (
-    apart,
     carry,
     check_difficulty,
     choice_where,
@@ -66,92 +65,101 @@ def _network(
     return _nets.two_layer(hidden, "mse", w1, b1, w2, b2, x, y)
 
 
-def _other(n: int) -> int:
-    return 1 - n
+def _output_slips(v: Values, t: _nets.TwoLayer) -> list[float]:
+    """The values of the output weight's mistakes (checked at every try, so without their
+    names and feedback, which `_output_weight_mistakes` adds in the same order)."""
+    h = t.h[v.j]
+    return [
+        clean(t.dl_dout * h),
+        clean(t.dl_dout * t.out * h),
+        clean(t.delta_out * t.h[1 - v.j]),
+        clean(t.delta_out * t.h_pre[v.j]),
+        clean(t.delta_out * h / 2),
+    ]
 
 
 def _output_weight_mistakes(v: Values, t: _nets.TwoLayer) -> list[Mistake]:
-    h = t.h[v.j]
-    return [
-        Mistake(
+    unit = f"h{SUBSCRIPT[v.j + 1]}"
+    said = (
+        (
             "output-derivative-forgotten",
-            clean(t.dl_dout * h),
             "The output goes through a sigmoid: multiply ∂L/∂ŷ by σ'(z₂) = ŷ(1 − ŷ).",
         ),
-        Mistake(
+        (
             "sigma-for-derivative",
-            clean(t.dl_dout * t.out * h),
             "That uses σ(z₂) = ŷ where the chain rule needs σ'(z₂) = ŷ(1 − ŷ).",
         ),
-        Mistake(
+        (
             "wrong-hidden-unit",
-            clean(t.delta_out * t.h[_other(v.j)]),
-            f"W₂[1,{v.j + 1}] multiplies h{SUBSCRIPT[v.j + 1]}, so its gradient carries "
-            f"h{SUBSCRIPT[v.j + 1]}, not the other hidden unit's activation.",
+            f"W₂[1,{v.j + 1}] multiplies {unit}, so its gradient carries {unit}, not the other "
+            "hidden unit's activation.",
         ),
-        Mistake(
+        (
             "pre-activation-used",
-            clean(t.delta_out * t.h_pre[v.j]),
             "The output layer's input is the hidden activation h = f(z₁), not z₁.",
         ),
-        Mistake(
+        (
             "factor-two-forgotten",
-            clean(t.delta_out * h / 2),
             "The derivative of (ŷ − y)² is 2(ŷ − y): the 2 stays (this loss has no ½).",
         ),
+    )
+    return [
+        Mistake(name, x, text) for (name, text), x in zip(said, _output_slips(v, t), strict=True)
+    ]
+
+
+def _hidden_slips(v: Values, t: _nets.TwoLayer, bias: bool) -> list[float]:
+    """The values of the hidden weight's (or, with `bias`, its bias's) mistakes, in the order
+    `_hidden_weight_mistakes` names them."""
+    i, k = v.i, v.k
+    v_i, v_other = v.w2[0][i], v.w2[0][1 - i]
+    slope, delta = t.hidden_slope[i], t.delta_out
+    x_k = 1.0 if bias else v.x[k]
+    last = v.x[k] if bias else v.x[1 - k]  # the input multiplied, or the other input
+    return [
+        clean(delta * v_i * 1.0 * x_k),
+        clean(delta * v_other * slope * x_k),
+        clean(t.dl_dout * v_i * slope * x_k),
+        clean(delta * v_i * t.h[i] * x_k),
+        clean(delta * v_i * slope * last),
     ]
 
 
 def _hidden_weight_mistakes(v: Values, t: _nets.TwoLayer, bias: bool) -> list[Mistake]:
     i, k = v.i, v.k
-    v_i, v_other = v.w2[0][i], v.w2[0][_other(i)]
-    slope = t.hidden_slope[i]
-    x_k = 1.0 if bias else v.x[k]
-
-    def path(delta: float, weight: float, f_slope: float, x: float = x_k) -> float:
-        return clean(delta * weight * f_slope * x)
-
-    found = [
-        Mistake(
+    said = (
+        (
             "hidden-derivative-forgotten",
-            path(t.delta_out, v_i, 1.0),
             f"The path passes through the hidden activation: multiply by f'(z₁) at unit {i + 1}.",
         ),
-        Mistake(
+        (
             "wrong-weight-on-path",
-            path(t.delta_out, v_other, slope),
             f"The error reaches h{SUBSCRIPT[i + 1]} through the weight W₂[1,{i + 1}] that "
             "leaves it, not through the other output weight.",
         ),
-        Mistake(
+        (
             "output-derivative-forgotten",
-            path(t.dl_dout, v_i, slope),
             "The output's sigmoid is on the path too: δ₂ = ∂L/∂ŷ · ŷ(1 − ŷ).",
         ),
-        Mistake(
+        (
             "hidden-activation-used",
-            path(t.delta_out, v_i, t.h[i]),
             "That uses the hidden activation f(z₁) where the chain rule needs its slope f'(z₁).",
         ),
-    ]
-    if bias:
-        found.append(
-            Mistake(
+        (
+            (
                 "input-multiplied",
-                path(t.delta_out, v_i, slope, v.x[k]),
                 "A bias is added with slope 1: its gradient is δ₁ itself, with no input factor.",
             )
-        )
-    else:
-        found.append(
-            Mistake(
+            if bias
+            else (
                 "wrong-input",
-                path(t.delta_out, v_i, slope, v.x[_other(k)]),
                 f"W₁[{i + 1},{k + 1}] multiplies x{SUBSCRIPT[k + 1]}, so its gradient carries "
                 f"x{SUBSCRIPT[k + 1]}.",
             )
-        )
-    return found
+        ),
+    )
+    values = _hidden_slips(v, t, bias)
+    return [Mistake(name, x, text) for (name, text), x in zip(said, values, strict=True)]
 
 
 def _answers(v: Values, t: _nets.TwoLayer) -> tuple[float, float, float]:
@@ -164,7 +172,7 @@ def _output_ok(v: Values) -> bool:
     """The output weight asked (W₂[0, j]) has a gradient clear of 0 and of its mistakes."""
     t = forward_backward(v)
     d_out = t.grad_w2[0][v.j]
-    return abs(d_out) >= SMALL and apart(d_out, _output_weight_mistakes(v, t))
+    return abs(d_out) >= SMALL and spread(d_out, _output_slips(v, t))
 
 
 @lru_cache(maxsize=16)
@@ -174,8 +182,8 @@ def _hidden_ok(v: Values, difficulty: int) -> bool:
     d_hidden, d_bias = t.grad_w1[v.i][v.k], t.delta_hidden[v.i]
     if min(abs(d_hidden), abs(d_bias)) < SMALL:
         return False
-    ok = apart(d_hidden, _hidden_weight_mistakes(v, t, False))
-    return ok and (difficulty == 1 or apart(d_bias, _hidden_weight_mistakes(v, t, True)))
+    ok = spread(d_hidden, _hidden_slips(v, t, False))
+    return ok and (difficulty == 1 or spread(d_bias, _hidden_slips(v, t, True)))
 
 
 def _ok(v: Values, difficulty: int) -> bool:
