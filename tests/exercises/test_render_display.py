@@ -43,6 +43,16 @@ def test_a_line_never_breaks_inside_a_formula() -> None:
         assert "\u00a0" not in "".join(lines)
 
 
+def test_a_short_equation_stays_whole_and_a_long_one_may_break_at_its_sign() -> None:
+    text = "A weight has the value w = −0.7, and backpropagation gives ∂L/∂w = −1 at α = 0.2."
+    for width in range(16, 90):
+        lines = wrap(text, width).split("\n")
+        for equation in ("w = −0.7,", "∂L/∂w = −1", "α = 0.2."):
+            assert any(equation in line for line in lines), (width, lines)
+    # A side longer than one short word: the line may break beside its "=", as before.
+    assert wrap("and so L = (1/m)·Σᵢ(ŷᵢ − yᵢ)² by definition", 12).startswith("and so L =\n")
+
+
 def test_line_breaks_fill_lines_greedily_and_keep_formulas_whole() -> None:
     """Worked by hand: at width 12 "a bb ccc dddd" breaks after "ccc" (offset 8, the space
     before dddd); a formula's spaces are never offered; a word wider than the line stands on

@@ -26,8 +26,10 @@ FEEDBACK_MARKS = {
 
 
 # A space beside an arithmetic operator is inside a formula: `1 − tanh²(z)` is never broken
-# (a line may still break beside `=` or `←`, between the sides of an equation).
+# (a line may still break beside `=` or `←`, between the sides of a long equation).
 _IN_FORMULA = re.compile(r" (?=[−+×·÷*/-] )|(?<= [−+×·÷*/-]) ")
+# Nor is a short equation such as `z = −2.16` or `α = 0.2,` (one short word each side).
+_SHORT_EQUATION = re.compile(r"(?:(?<=\s)|^)\S{1,8}( )=( )\S{1,10}(?=\s|$)")
 # A hyphen that is a number's sign (not one inside a word, a range such as 1-3, or an option
 # such as --lr): shown as the minus sign the formulas use, so "1.7 − (−0.45)" reads as one.
 _SIGN = re.compile(r"(?<![\w)\]\-.])-(?=\.?\d)")
@@ -71,6 +73,8 @@ def line_breaks(line: str, width: int, rest: int | None = None) -> list[int]:
     first, if they differ): the offsets of the spaces it breaks at, never one inside a formula.
     A word longer than the width stands on a line of its own."""
     glued = {m.start() for m in _IN_FORMULA.finditer(line)}
+    for m in _SHORT_EQUATION.finditer(line):
+        glued.update((m.start(1), m.start(2)))
     spaces = [i for i, c in enumerate(line) if c == " " and i not in glued]
     breaks: list[int] = []
     start, last = 0, None
