@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -14,8 +15,10 @@ from gradeck.exercises.families._draw import (
     choose_param,
     clean,
     decimal,
+    decimal_where,
     decimals,
     draw_or,
+    floats_apart,
     matrix_rows,
     num,
     number_at,
@@ -202,6 +205,16 @@ FALLBACK = {
 }  # fmt: skip
 
 
+def _apart(hidden: str, z1: float, z2: float) -> bool:
+    """Whether two hidden units' activations lie clearly apart (plain floats, with a margin)."""
+    f = math.tanh if hidden == "tanh" else _sigmoid
+    return floats_apart((f(z1), f(z2)))
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
 def _asking(v: Values, j: int, i: int, k: int) -> Values:
     """The same network asking for W₂[0, j], W₁[i, k] and b₁[i] (dataclasses.replace, faster:
     the draw tries several)."""
@@ -217,13 +230,21 @@ def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
     def one() -> Values:
         """A network, then the target and the weights asked among those its checks accept:
         they do not change the network's values, so one forward and backward pass serves."""
+        w1 = (decimals(r, 2, -1, 1, p), decimals(r, 2, -1, 1, p))
+        x = decimals(r, 2, -2, 2, 1)
+        z = [w1[n][0] * x[0] + w1[n][1] * x[1] for n in (0, 1)]  # W₁x, before the biases
+        first = decimal(r, -0.5, 0.5, p)
+        # The second unit's bias keeps its activation apart from the first's, or the slip of
+        # taking the other unit's activation could not be told from the answer (a screen in
+        # plain floats: _ok decides with the engine's values).
+        second = decimal_where(r, -0.5, 0.5, lambda b: _apart(hidden, z[0] + first, z[1] + b), p)
         v = Values(
             hidden,
-            w1=(decimals(r, 2, -1, 1, p), decimals(r, 2, -1, 1, p)),
-            b1=decimals(r, 2, -0.5, 0.5, p),
+            w1=w1,
+            b1=(first, second),
             w2=(decimals(r, 2, -1.5, 1.5, p),),
             b2=(decimal(r, -0.5, 0.5, p),),
-            x=decimals(r, 2, -2, 2, 1),
+            x=x,
             y=r.choice(TARGETS),
             j=0,
             i=0,
@@ -347,7 +368,7 @@ def generate(seed: int, difficulty: int, hidden: str | None = None) -> Exercise:
                 ),
                 Mistake(
                     "exponent-sign",
-                    1 - t.out,
+                    clean(1 - t.out),
                     "That is 1/(1 + e^z): σ(z) = 1/(1 + e^(−z)) has a minus sign in the exponent.",
                 ),
             ),
