@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -15,7 +16,7 @@ from gradeck.exercises.families._draw import (
     choose_param,
     clean,
     decimal,
-    decimal_where,
+    decimal_until,
     decimals,
     draw_or,
     floats_apart,
@@ -215,6 +216,12 @@ def _sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z))
 
 
+def _pair(r: random.Random, lo: float, hi: float, places: int) -> Vector:
+    """Two values clearly apart, so that a slip taking one for the other can be told."""
+    first = decimal(r, lo, hi, places)
+    return first, decimal_until(r, lo, hi, lambda x: floats_apart((first, x)), places)
+
+
 def _asking(v: Values, j: int, i: int, k: int) -> Values:
     """The same network asking for W₂[0, j], W₁[i, k] and b₁[i] (dataclasses.replace, faster:
     the draw tries several)."""
@@ -231,18 +238,18 @@ def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
         """A network, then the target and the weights asked among those its checks accept:
         they do not change the network's values, so one forward and backward pass serves."""
         w1 = (decimals(r, 2, -1, 1, p), decimals(r, 2, -1, 1, p))
-        x = decimals(r, 2, -2, 2, 1)
+        x = _pair(r, -2, 2, 1)  # the two inputs apart: taking the other one is a slip
         z = [w1[n][0] * x[0] + w1[n][1] * x[1] for n in (0, 1)]  # W₁x, before the biases
         first = decimal(r, -0.5, 0.5, p)
         # The second unit's bias keeps its activation apart from the first's, or the slip of
         # taking the other unit's activation could not be told from the answer (a screen in
         # plain floats: _ok decides with the engine's values).
-        second = decimal_where(r, -0.5, 0.5, lambda b: _apart(hidden, z[0] + first, z[1] + b), p)
+        second = decimal_until(r, -0.5, 0.5, lambda b: _apart(hidden, z[0] + first, z[1] + b), p)
         v = Values(
             hidden,
             w1=w1,
             b1=(first, second),
-            w2=(decimals(r, 2, -1.5, 1.5, p),),
+            w2=(_pair(r, -1.5, 1.5, p),),  # apart: the weight on the other path is a slip
             b2=(decimal(r, -0.5, 0.5, p),),
             x=x,
             y=r.choice(TARGETS),
