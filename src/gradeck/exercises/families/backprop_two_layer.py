@@ -20,15 +20,14 @@ from gradeck.exercises.families._draw import (
     decimals,
     draw_or,
     floats_apart,
-    matrix_rows,
     num,
     number_at,
     rng,
-    signed,
     spread,
     vec,
 )
-from gradeck.exercises.model import Exercise, Mistake, Part, Step, Table, Value
+from gradeck.exercises.families._two_layer_text import ACTIVATION_TEXT, SUBSCRIPT, steps, tables
+from gradeck.exercises.model import Exercise, Mistake, Part, Value
 
 FAMILY = "backprop-two-layer"
 DIFFICULTIES = (1, 2)
@@ -38,7 +37,6 @@ TARGETS = (0.0, 0.1, 0.2, 0.8, 0.9, 1.0)  # away from the middle, where ŷ tends
 FAR = 0.15  # ŷ at least this far from the target, so that the error signal is not tiny
 SMALL = 0.002  # gradients asked are at least this large
 PATHS = ((0, 0), (0, 1), (1, 0), (1, 1))  # (i, k) of the hidden weight W₁[i, k] asked
-SUBSCRIPT = "₀₁₂₃"
 
 Vector = tuple[float, ...]
 Matrix = tuple[Vector, ...]
@@ -273,82 +271,6 @@ def draw(seed: int, difficulty: int, hidden: str | None = None) -> Values:
     return draw_or(one, lambda v: _ok(v, difficulty), fallback)
 
 
-def _tables(v: Values) -> tuple[Table, ...]:
-    hidden_units = ("h₁", "h₂")
-    return (
-        Table(
-            "W₁ (2×2): row i holds the weights into hᵢ",
-            matrix_rows(v.w1),
-            hidden_units,
-            ("x₁", "x₂"),
-        ),
-        Table("b₁", (tuple(num(b) for b in v.b1),), (), hidden_units),
-        Table("W₂ (1×2)", matrix_rows(v.w2), ("ŷ",), hidden_units),
-        Table("b₂", ((num(v.b2[0]),),), (), ("ŷ",)),
-    )
-
-
-ACTIVATION_TEXT = {
-    "sigmoid": ("σ", "σ'(z) = σ(z)(1 − σ(z))"),
-    "tanh": ("tanh", "tanh'(z) = 1 − tanh²(z)"),
-}
-
-
-def _steps(v: Values, t: _nets.TwoLayer, difficulty: int) -> tuple[Step, ...]:
-    f, slope_formula = ACTIVATION_TEXT[v.hidden]
-    i, j, k = v.i, v.j, v.k
-    hidden_lines = "\n".join(
-        f"z₁[{n + 1}] = {signed(v.w1[n][0])}×{signed(v.x[0])} + "
-        f"{signed(v.w1[n][1])}×{signed(v.x[1])} + {signed(v.b1[n])} = {num(t.h_pre[n])}, "
-        f"h{SUBSCRIPT[n + 1]} = {f}({num(t.h_pre[n])}) = {num(t.h[n])}"
-        for n in range(2)
-    )
-    d_out, d_hidden, d_bias = _answers(v, t)
-    steps = [
-        Step("Forward through the hidden layer.", f"z₁ = W₁x + b₁,  h = {f}(z₁)", hidden_lines),
-        Step(
-            "Forward through the output unit.",
-            "z₂ = W₂h + b₂,  ŷ = σ(z₂)",
-            f"z₂ = {signed(v.w2[0][0])}×{signed(t.h[0])} + {signed(v.w2[0][1])}×"
-            f"{signed(t.h[1])} + "
-            f"{signed(v.b2[0])} = {num(t.out_pre)}, ŷ = σ({num(t.out_pre)}) = {num(t.out)}",
-        ),
-        Step(
-            "The error signal at the output: the loss's slope times the sigmoid's.",
-            "δ₂ = ∂L/∂z₂ = 2(ŷ − y) · ŷ(1 − ŷ)",
-            f"2 × ({num(t.out)} − {num(v.y)}) × {num(t.out)} × (1 − {num(t.out)}) = "
-            f"{num(t.dl_dout)} × {num(t.out * (1 - t.out))} = {num(t.delta_out)}",
-        ),
-        Step(
-            f"An output weight's gradient is δ₂ times the activation it multiplies, "
-            f"h{SUBSCRIPT[j + 1]}.",
-            f"∂L/∂W₂[1,{j + 1}] = δ₂ · h{SUBSCRIPT[j + 1]}",
-            f"{num(t.delta_out)} × {num(t.h[j])} = {num(d_out)}",
-        ),
-        Step(
-            f"Back to hidden unit {i + 1}: through the weight that leaves it, then through its "
-            "activation.",
-            f"δ₁[{i + 1}] = δ₂ · W₂[1,{i + 1}] · {f}'(z₁[{i + 1}]), where {slope_formula}",
-            f"{num(t.delta_out)} × {signed(v.w2[0][i])} × {num(t.hidden_slope[i])} = {num(d_bias)}",
-        ),
-        Step(
-            f"A hidden weight's gradient is the δ of its unit times the input it multiplies, "
-            f"x{SUBSCRIPT[k + 1]}.",
-            f"∂L/∂W₁[{i + 1},{k + 1}] = δ₁[{i + 1}] · x{SUBSCRIPT[k + 1]}",
-            f"{num(d_bias)} × {signed(v.x[k])} = {num(d_hidden)}",
-        ),
-    ]
-    if difficulty > 1:
-        steps.append(
-            Step(
-                "A bias is added with slope 1, so its gradient is δ₁ itself.",
-                f"∂L/∂b₁[{i + 1}] = δ₁[{i + 1}]",
-                f"{num(d_bias)}",
-            )
-        )
-    return tuple(steps)
-
-
 def generate(seed: int, difficulty: int, hidden: str | None = None) -> Exercise:
     v = draw(seed, difficulty, hidden)
     t = forward_backward(v)
@@ -422,7 +344,7 @@ def generate(seed: int, difficulty: int, hidden: str | None = None) -> Exercise:
         title="Backpropagation through two layers",
         prompt=prompt,
         parts=tuple(parts),
-        solution=_steps(v, t, difficulty),
+        solution=steps(v, t, difficulty),
         hints=(
             "Do the whole forward pass first and keep z₁, h, z₂ and ŷ.",
             "δ₂ = 2(ŷ − y)·ŷ(1 − ŷ); an output weight's gradient is δ₂ times its hidden "
@@ -430,6 +352,6 @@ def generate(seed: int, difficulty: int, hidden: str | None = None) -> Exercise:
             "A hidden unit's δ is δ₂ times the weight leaving it times its activation's slope; "
             "a hidden weight's gradient is that δ times its input.",
         ),
-        tables=_tables(v),
+        tables=tables(v),
         network=(2, 2, 1),
     )
