@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradeck.engine.tensor import ArrayLike, Tensor, _unbroadcast
+from gradeck.engine.tensor import ArrayLike, Tensor, unbroadcast
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
 LOSSES = ("mse", "bce", "cross_entropy")
@@ -107,9 +107,9 @@ def _bce_backward(node: Tensor, grad: np.ndarray) -> tuple[np.ndarray | None, ..
     t = target.data
     gp = gt = None
     if probability.requires_grad:
-        gp = _unbroadcast(c * t * d_p - c * (1.0 - t) * d_q, probability.data.shape)
+        gp = unbroadcast(c * t * d_p - c * (1.0 - t) * d_q, probability.data.shape)
     if target.requires_grad:
-        gt = _unbroadcast(c * log_p - c * log_q, t.shape)
+        gt = unbroadcast(c * log_p - c * log_q, t.shape)
     return gp, gt
 
 

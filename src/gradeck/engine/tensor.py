@@ -47,7 +47,7 @@ def _array(value: ArrayLike) -> np.ndarray:
     return np.asarray(value, dtype=np.float64)
 
 
-def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum `grad` down to `shape`, undoing numpy broadcasting."""
     if grad.shape == shape:
         return grad
@@ -66,9 +66,9 @@ def _elementwise_backward(node: Tensor, grad: np.ndarray) -> tuple[np.ndarray | 
         if not parent.requires_grad:
             out.append(None)
         elif type(local) is float:
-            out.append(_unbroadcast(grad if local == 1.0 else grad * local, parent.data.shape))
+            out.append(unbroadcast(grad if local == 1.0 else grad * local, parent.data.shape))
         else:
-            out.append(_unbroadcast(grad * local, parent.data.shape))
+            out.append(unbroadcast(grad * local, parent.data.shape))
     return tuple(out)
 
 
@@ -340,14 +340,17 @@ class Tensor:
 
     def nodes(self) -> list[Tensor]:
         """Every node this one depends on, itself included, in the order they were computed."""
-        return self._reachable(lambda node: True)
+        return self._reachable(grad_only=False)
 
-    def _reachable(self, keep: Callable[[Tensor], bool]) -> list[Tensor]:
+    def _reachable(self, grad_only: bool) -> list[Tensor]:
+        """This node and those it depends on (with `grad_only`, through nodes that need a
+        gradient alone), oldest first. A flag rather than a predicate: backward runs this at every
+        draw of an exercise, and a flag keeps a function call per node out of it."""
         seen = {self._id: self}
         stack = [self]
         while stack:
             for parent in stack.pop().parents:
-                if parent._id not in seen and keep(parent):
+                if (parent.requires_grad or not grad_only) and parent._id not in seen:
                     seen[parent._id] = parent
                     stack.append(parent)
         return [seen[i] for i in sorted(seen)]
@@ -358,15 +361,8 @@ class Tensor:
         `grad` defaults to ones (for a scalar loss, the usual dL/dL = 1).
         """
         seed = np.ones(self.data.shape) if grad is None else _array(grad)
-        # The nodes that need a gradient, newest first (as _reachable, without a call per node).
-        seen = {self._id: self}
-        stack = [self]
-        while stack:
-            for parent in stack.pop().parents:
-                if parent.requires_grad and parent._id not in seen:
-                    seen[parent._id] = parent
-                    stack.append(parent)
-        order = [seen[i] for i in sorted(seen, reverse=True)]
+        order = self._reachable(grad_only=True)
+        order.reverse()  # newest first: a topological order
         for node in order:
             if node.parents:
                 node.grad = None  # intermediate gradients are recomputed, never accumulated

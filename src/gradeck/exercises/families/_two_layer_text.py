@@ -35,7 +35,10 @@ ACTIVATION_TEXT = {
 }
 
 
-def steps(v: Values, t: TwoLayer, difficulty: int) -> tuple[Step, ...]:
+def steps(
+    v: Values, t: TwoLayer, difficulty: int, answers: tuple[float, float, float]
+) -> tuple[Step, ...]:
+    """`answers`: (∂L/∂W₂[0,j], ∂L/∂W₁[i,k], ∂L/∂b₁[i]), as the family reads them."""
     f, slope_formula = ACTIVATION_TEXT[v.hidden]
     i, j, k = v.i, v.j, v.k
     hidden_lines = "\n".join(
@@ -44,7 +47,7 @@ def steps(v: Values, t: TwoLayer, difficulty: int) -> tuple[Step, ...]:
         f"h{SUBSCRIPT[n + 1]} = {f}({num(t.h_pre[n])}) = {num(t.h[n])}"
         for n in range(2)
     )
-    d_out, d_hidden, d_bias = t.grad_w2[0][v.j], t.grad_w1[v.i][v.k], t.delta_hidden[v.i]
+    d_out, d_hidden, d_bias = answers
     steps = [
         Step("Forward through the hidden layer.", f"z₁ = W₁x + b₁,  h = {f}(z₁)", hidden_lines),
         Step(

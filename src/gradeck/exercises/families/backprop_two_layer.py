@@ -173,7 +173,7 @@ def _answers(v: Values, t: _nets.TwoLayer) -> tuple[float, float, float]:
 def _output_ok(v: Values) -> bool:
     """The output weight asked (W₂[0, j]) has a gradient clear of 0 and of its mistakes."""
     t = forward_backward(v)
-    d_out = t.grad_w2[0][v.j]
+    d_out = _answers(v, t)[0]
     return abs(d_out) >= SMALL and spread(d_out, _output_slips(v, t))
 
 
@@ -181,7 +181,7 @@ def _output_ok(v: Values) -> bool:
 def _hidden_ok(v: Values, difficulty: int) -> bool:
     """The same for the hidden weight asked (W₁[i, k]) and, at difficulty 2, its bias."""
     t = forward_backward(v)
-    d_hidden, d_bias = t.grad_w1[v.i][v.k], t.delta_hidden[v.i]
+    _d_out, d_hidden, d_bias = _answers(v, t)
     if min(abs(d_hidden), abs(d_bias)) < SMALL:
         return False
     ok = spread(d_hidden, _hidden_slips(v, t, False))
@@ -344,7 +344,7 @@ def generate(seed: int, difficulty: int, hidden: str | None = None) -> Exercise:
         title="Backpropagation through two layers",
         prompt=prompt,
         parts=tuple(parts),
-        solution=steps(v, t, difficulty),
+        solution=steps(v, t, difficulty, (d_out, d_hidden, d_bias)),
         hints=(
             "Do the whole forward pass first and keep z₁, h, z₂ and ŷ.",
             "δ₂ = 2(ŷ − y)·ŷ(1 − ŷ); an output weight's gradient is δ₂ times its hidden "
